@@ -1,0 +1,132 @@
+"""The Dais application factory."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import babel, csrf, db, limiter, migrate, socketio
+from config import Config
+
+
+def select_locale():
+    from flask import session
+
+    languages = ("en", "es")
+    chosen = request.args.get("lang") or session.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def create_app(config=None, **overrides):
+    """Build the app from a config class (default: the environment) plus overrides."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config or Config)
+    app.config.update(overrides)
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _root() / "migrations")))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        cors_allowed_origins=[app.config["PUBLIC_BASE_URL"]],
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from app.accounts import auth
+    from app.core import security
+
+    auth.init_app(app)
+    security.init_app(app)
+    _import_models()
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return app
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
+
+
+def _import_models():
+    # Every model must be imported before migrations or create_all look at metadata.
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.compliance import models as _compliance  # noqa: F401
+    from app.meetings import models as _meetings  # noqa: F401
+
+
+def _register_blueprints(app):
+    import importlib
+
+    for module_name in (
+        "app.accounts.views",
+        "app.accounts.api",
+        "app.meetings.views",
+        "app.meetings.staff_views",
+        "app.meetings.api",
+        "app.compliance.views",
+        "app.compliance.api",
+        "app.core.health",
+        "app.core.openapi",
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        app.register_blueprint(module.bp)
+
+
+def _register_error_handlers(app):
+    from app.core.errors import DomainError
+
+    def wants_json():
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        if wants_json():
+            return jsonify(error.to_dict()), error.status
+        return render_template("errors.html", code=error.code, message=error.message,
+                               status=error.status), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _l("The form expired or was sent from another site. Reload the page and try again.")
+        if wants_json():
+            return jsonify({"error": {"code": "csrf_failed", "message": str(message)}}), 400
+        return render_template("errors.html", code="csrf_failed", message=message, status=400), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
+                 429: "rate_limited"}
+        code = codes.get(error.code, "http_error")
+        if wants_json():
+            return jsonify({"error": {"code": code, "message": error.description}}), error.code
+        return render_template("errors.html", code=code, message=error.description,
+                               status=error.code), error.code
+
+
+def _register_template_helpers(app):
+    from app.core import display
+
+    display.init_app(app)

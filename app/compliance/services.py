@@ -1,0 +1,75 @@
+"""Writing and reading the compliance log. `record` is the only writer."""
+import sqlalchemy as sa
+
+from app.compliance import chain
+from app.compliance.models import ComplianceEntry
+from app.compliance.tags import Tag
+from app.extensions import db
+
+
+def actor_label(actor):
+    """How an actor appears in the log: staff by id and e-mail, otherwise a role word."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return f"user:{actor.id}:{actor.email}"
+
+
+def record(meeting, tag, data, *, actor, now):
+    """Append an entry to the meeting's chain, in the caller's transaction.
+
+    The meeting row is locked first (PostgreSQL) so appends are serialised; the
+    unique (meeting_id, seq) constraint is the last line of defence.
+    """
+    tag = Tag(tag)
+    db.session.flush()
+    db.session.execute(
+        sa.select(meeting.__class__.id).where(meeting.__class__.id == meeting.id).with_for_update()
+    )
+    last = db.session.execute(
+        sa.select(ComplianceEntry.seq, ComplianceEntry.hash)
+        .where(ComplianceEntry.meeting_id == meeting.id)
+        .order_by(ComplianceEntry.seq.desc())
+        .limit(1)
+    ).first()
+    fields = {
+        "meeting_id": meeting.id,
+        "seq": (last.seq + 1) if last else 1,
+        "prev_hash": last.hash if last else chain.GENESIS,
+        "recorded_at": now.isoformat(timespec="microseconds"),
+        "actor": actor_label(actor),
+        "tag": tag.value,
+        "data": data,
+    }
+    entry = ComplianceEntry(hash=chain.entry_hash(fields), **fields)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def entries_for(meeting_id):
+    return db.session.scalars(
+        sa.select(ComplianceEntry)
+        .where(ComplianceEntry.meeting_id == meeting_id)
+        .order_by(ComplianceEntry.seq, ComplianceEntry.id)
+    ).all()
+
+
+def export_entry(entry):
+    return {
+        "meeting_id": entry.meeting_id,
+        "seq": entry.seq,
+        "prev_hash": entry.prev_hash,
+        "recorded_at": entry.recorded_at,
+        "actor": entry.actor,
+        "tag": entry.tag,
+        "data": entry.data,
+        "hash": entry.hash,
+    }
+
+
+def verify_meeting(meeting_id):
+    """(is_intact, first Problem or None) for one meeting, read straight from the table."""
+    problem = chain.verify(meeting_id, [export_entry(e) for e in entries_for(meeting_id)])
+    return problem is None, problem

@@ -1,0 +1,45 @@
+"""Entry point: `python wsgi.py` serves Dais; `flask --app wsgi ...` runs commands.
+
+The async mode is chosen here, at start-up, and nowhere else: eventlet by default,
+gevent or threading via SOCKETIO_ASYNC_MODE. The monkey-patching is the only
+library-specific call in Dais, and it must run before anything imports sockets.
+"""
+import os
+import sys
+
+from dotenv import load_dotenv
+
+load_dotenv(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".env"))
+
+ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+SERVING = __name__ == "__main__"
+
+if SERVING:
+    # psycopg 3 waits on its socket through the `selectors` module, which both
+    # libraries patch, so a slow query yields to other greenlets instead of
+    # blocking the whole event loop.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_selector")
+    if ASYNC_MODE == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif ASYNC_MODE == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif ASYNC_MODE != "threading":
+        sys.exit(f"SOCKETIO_ASYNC_MODE must be eventlet, gevent or threading, not {ASYNC_MODE!r}")
+
+from app import create_app  # noqa: E402
+from app.extensions import socketio  # noqa: E402
+
+# Commands (`flask --app wsgi ...`) run outside any event loop, so they use threads.
+app = create_app() if SERVING else create_app(SOCKETIO_ASYNC_MODE="threading")
+
+if SERVING:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "5000"))
+    print(f"Dais serving on http://{host}:{port} (async mode: {ASYNC_MODE})", flush=True)
+    socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
+                 log_output=os.environ.get("DAIS_ACCESS_LOG", "0") == "1",
+                 allow_unsafe_werkzeug=(ASYNC_MODE == "threading"))
