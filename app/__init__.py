@@ -48,6 +48,7 @@ def create_app(config=None, **overrides):
     security.init_app(app)
     _import_models()
     _register_blueprints(app)
+    _register_socket_namespaces()
     _register_error_handlers(app)
     _register_template_helpers(app)
 
@@ -65,10 +66,19 @@ def _root():
 
 
 def _import_models():
+    import importlib
+
     # Every model must be imported before migrations or create_all look at metadata.
     from app.accounts import models as _accounts  # noqa: F401
     from app.compliance import models as _compliance  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
+
+    for optional in ("app.live.models", "app.minutes.models"):
+        try:
+            importlib.import_module(optional)
+        except ModuleNotFoundError as exc:
+            if exc.name != optional and exc.name != optional.rsplit(".", 1)[0]:
+                raise
 
 
 def _register_blueprints(app):
@@ -80,6 +90,10 @@ def _register_blueprints(app):
         "app.meetings.views",
         "app.meetings.staff_views",
         "app.meetings.api",
+        "app.meetings.files",
+        "app.calendar.views",
+        "app.live.views",
+        "app.live.api",
         "app.compliance.views",
         "app.compliance.api",
         "app.core.health",
@@ -92,6 +106,16 @@ def _register_blueprints(app):
                 continue
             raise
         app.register_blueprint(module.bp)
+
+
+def _register_socket_namespaces():
+    try:
+        from app.live.sockets import register_namespace
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("app.live", "app.live.sockets"):
+            raise
+        return
+    register_namespace(socketio)
 
 
 def _register_error_handlers(app):
