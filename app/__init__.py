@@ -77,7 +77,7 @@ def _import_models():
         try:
             importlib.import_module(optional)
         except ModuleNotFoundError as exc:
-            if exc.name != optional and exc.name != optional.rsplit(".", 1)[0]:
+            if not (optional == exc.name or optional.startswith(f"{exc.name}.")):
                 raise
 
 
@@ -102,7 +102,8 @@ def _register_blueprints(app):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name == module_name:
+            # Only a feature that is absent is skipped; a broken import still fails loudly.
+            if module_name == exc.name or module_name.startswith(f"{exc.name}."):
                 continue
             raise
         app.register_blueprint(module.bp)
