@@ -1,0 +1,1 @@
+"""The live meeting: public-comment queue, current item and speaker timer."""

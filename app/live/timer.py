@@ -1,0 +1,120 @@
+"""The server-authoritative speaker timer, and the comment rules that depend on the rule pack.
+
+Clients never keep time: they receive `remaining_seconds` computed here at the
+moment the state was sent and count down locally from it.
+"""
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+MIN_SECONDS = 10
+MAX_SECONDS = 60 * 60
+MAX_EXTENSION = 10 * 60
+
+# Rule packs whose statutes give a speaker who uses a translator at least twice the
+# time (Cal. Gov. Code §54954.3(b)(2); Tex. Gov't Code §551.007(e)). Used unless
+# app.compliance.rules provides `interpreter_multiple(rule_pack)`.
+_INTERPRETER_MULTIPLES = {"us-ca-brown-act": 2, "us-tx-oma": 2}
+# Packs where a comment period opened with a time limit cannot be closed before the
+# limit has passed, from the date the rule took effect (CA SB 707, §54953.8).
+_NO_EARLY_CLOSE_FROM = {"us-ca-brown-act": date(2026, 1, 1)}
+
+
+class TimerError(Exception):
+    code = "invalid_state"
+
+
+@dataclass(frozen=True)
+class Timer:
+    allotted_seconds: int
+    started_at: object = None      # datetime when first started, None until then
+    paused_at: object = None       # datetime while paused
+    paused_seconds: float = 0.0    # pauses already finished, in seconds
+    stopped_at: object = None
+
+    @property
+    def is_running(self):
+        return self.started_at is not None and self.paused_at is None and self.stopped_at is None
+
+    @property
+    def is_paused(self):
+        return self.paused_at is not None and self.stopped_at is None
+
+
+def elapsed_seconds(timer, now):
+    if timer.started_at is None:
+        return 0.0
+    end = timer.stopped_at or timer.paused_at or now
+    if timer.stopped_at is not None and timer.paused_at is not None:
+        end = min(timer.paused_at, timer.stopped_at)
+    return max(0.0, (end - timer.started_at).total_seconds() - timer.paused_seconds)
+
+
+def remaining_seconds(timer, now):
+    """Whole seconds left, rounded up so a fresh timer shows its full time; never negative."""
+    return max(0, math.ceil(timer.allotted_seconds - elapsed_seconds(timer, now) - 1e-9))
+
+
+def used_seconds(timer, now):
+    return int(round(elapsed_seconds(timer, now)))
+
+
+def start(timer, now):
+    if timer.stopped_at is not None:
+        raise TimerError("the timer was stopped")
+    if timer.started_at is not None:
+        raise TimerError("the timer is already started")
+    return replace(timer, started_at=now)
+
+
+def pause(timer, now):
+    if not timer.is_running:
+        raise TimerError("the timer is not running")
+    return replace(timer, paused_at=now)
+
+
+def resume(timer, now):
+    if not timer.is_paused:
+        raise TimerError("the timer is not paused")
+    return replace(timer, paused_at=None,
+                   paused_seconds=timer.paused_seconds + (now - timer.paused_at).total_seconds())
+
+
+def extend(timer, seconds):
+    if timer.stopped_at is not None:
+        raise TimerError("the timer was stopped")
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= MAX_EXTENSION:
+        raise ValueError(f"an extension is 1 to {MAX_EXTENSION} seconds")
+    return replace(timer, allotted_seconds=timer.allotted_seconds + seconds)
+
+
+def stop(timer, now):
+    if timer.stopped_at is not None:
+        raise TimerError("the timer was already stopped")
+    return replace(timer, stopped_at=now)
+
+
+def interpreter_multiple(rule_pack):
+    try:
+        from app.compliance.rules import interpreter_multiple as from_rules
+    except ImportError:
+        return _INTERPRETER_MULTIPLES.get(rule_pack, 1)
+    return from_rules(rule_pack)
+
+
+def allotted_for(seconds_per_speaker, *, needs_interpreter, rule_pack):
+    multiple = interpreter_multiple(rule_pack) if needs_interpreter else 1
+    return int(seconds_per_speaker * multiple)
+
+
+def early_close_forbidden(rule_pack, on_date):
+    since = _NO_EARLY_CLOSE_FROM.get(rule_pack)
+    return since is not None and on_date >= since
+
+
+def earliest_close(rule_pack, *, opened_at, period_seconds, now):
+    """When a comment period may be closed: None if now, else the datetime it may close."""
+    if not period_seconds or not early_close_forbidden(rule_pack, now.date()):
+        return None
+    ends_at = opened_at + timedelta(seconds=period_seconds)
+    return ends_at if now < ends_at else None

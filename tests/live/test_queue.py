@@ -1,0 +1,145 @@
+"""Property tests of the pure queue: any sequence of operations keeps every invariant."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.live import queue as q
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("join"), st.sampled_from(q.CHANNELS), st.integers(0, 5)),
+        st.tuples(st.just("leave"), st.integers(0, 40)),
+        st.tuples(st.just("call_next")),
+        st.tuples(st.just("skip"), st.integers(0, 40)),
+        st.tuples(st.just("recall"), st.integers(0, 40)),
+        st.tuples(st.just("remove"), st.integers(0, 40)),
+    ),
+    max_size=60,
+)
+
+
+def run(policy, operations, cap=8):
+    """Apply operations, ignoring the ones the queue refuses; return the queue and joined ids."""
+    queue = q.Queue(policy, cap=cap)
+    joined = []
+    for op in operations:
+        try:
+            if op[0] == "join":
+                entry_id = len(joined) + 1
+                queue.join(q.Entry(entry_id=entry_id, channel=op[1], seq=0,
+                                   participant=f"p{op[2]}" if op[2] else None))
+                joined.append(entry_id)
+            elif op[0] == "call_next":
+                queue.call_next()
+            else:
+                getattr(queue, op[0])(op[1])
+        except q.QueueError:
+            pass
+    return queue, joined
+
+
+def assert_common_invariants(queue, joined):
+    # Nothing lost, nothing duplicated: every joined entry exists exactly once.
+    assert sorted(queue.entries) == sorted(joined)
+    waiting = queue.waiting()
+    ids = [e.entry_id for e in waiting]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == {e.entry_id for e in queue.entries.values() if e.status == q.WAITING}
+    assert list(queue.positions().values()) == list(range(1, len(ids) + 1))
+    assert sum(1 for e in queue.entries.values() if e.status == q.SPEAKING) <= 1
+    # One place per participant: at most one entry holding a place.
+    holders = [e.participant for e in queue.entries.values()
+               if e.participant is not None and e.status in q.HOLDS_PLACE]
+    assert len(holders) == len(set(holders))
+    assert sum(1 for e in queue.entries.values() if e.status == q.WAITING) <= queue.cap
+    # Within a channel, earlier sign-ups always come first.
+    for channel in q.CHANNELS:
+        seqs = [e.seq for e in waiting if e.channel == channel]
+        assert seqs == sorted(seqs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(OPERATIONS)
+def test_fifo_orders_by_sign_up(operations):
+    queue, joined = run(q.FIFO, operations)
+    assert_common_invariants(queue, joined)
+    seqs = [e.seq for e in queue.waiting()]
+    assert seqs == sorted(seqs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(OPERATIONS)
+def test_in_person_first_puts_every_card_before_remote(operations):
+    queue, joined = run(q.IN_PERSON_FIRST, operations)
+    assert_common_invariants(queue, joined)
+    channels = [e.channel for e in queue.waiting()]
+    assert channels == sorted(channels, key=lambda c: c != q.IN_PERSON)
+
+
+@settings(max_examples=150, deadline=None)
+@given(OPERATIONS)
+def test_alternate_never_gives_a_channel_two_turns_while_the_other_waits(operations):
+    queue, joined = run(q.ALTERNATE, operations)
+    assert_common_invariants(queue, joined)
+    channels = [e.channel for e in queue.waiting()]
+    for i in range(1, len(channels)):
+        if channels[i] == channels[i - 1]:
+            assert q.other_channel(channels[i]) not in channels[i:]
+    last = q.last_called_channel(queue.entries.values())
+    if last is not None and q.other_channel(last) in channels:
+        assert channels[0] == q.other_channel(last)
+
+
+def test_alternate_starts_with_the_earliest_sign_up_and_alternates():
+    entries = [q.Entry(1, q.REMOTE, 1), q.Entry(2, q.REMOTE, 2), q.Entry(3, q.IN_PERSON, 3),
+               q.Entry(4, q.REMOTE, 4), q.Entry(5, q.IN_PERSON, 5)]
+    assert [e.entry_id for e in q.ordered(entries, q.ALTERNATE)] == [1, 3, 2, 5, 4]
+    assert [e.entry_id for e in q.ordered(entries, q.ALTERNATE, last_channel=q.REMOTE)] == [3, 1, 5, 2, 4]
+
+
+def test_call_next_finishes_the_speaker_and_takes_the_head():
+    queue = q.Queue(q.FIFO)
+    for n in (1, 2):
+        queue.join(q.Entry(n, q.REMOTE, 0))
+    assert queue.call_next().entry_id == 1
+    assert queue.call_next().entry_id == 2
+    assert queue.entries[1].status == q.DONE
+    assert queue.call_next() is None
+    assert queue.entries[2].status == q.DONE
+
+
+def test_recall_returns_a_skipped_entry_to_its_original_place():
+    queue = q.Queue(q.FIFO)
+    for n in (1, 2, 3):
+        queue.join(q.Entry(n, q.REMOTE, 0))
+    queue.skip(1)
+    assert [e.entry_id for e in queue.waiting()] == [2, 3]
+    queue.recall(1)
+    assert [e.entry_id for e in queue.waiting()] == [1, 2, 3]
+    with pytest.raises(q.WrongStatus):
+        queue.recall(2)
+
+
+def test_one_place_per_participant_and_a_cap():
+    queue = q.Queue(q.FIFO, cap=2)
+    queue.join(q.Entry(1, q.REMOTE, 0, participant="a"))
+    with pytest.raises(q.AlreadyQueued):
+        queue.join(q.Entry(2, q.REMOTE, 0, participant="a"))
+    queue.leave(1)
+    queue.join(q.Entry(3, q.REMOTE, 0, participant="a"))  # leaving frees the place
+    queue.join(q.Entry(4, q.IN_PERSON, 0))
+    with pytest.raises(q.QueueFull):
+        queue.join(q.Entry(5, q.IN_PERSON, 0))
+
+
+def test_removed_speakers_cannot_sign_up_again_for_the_item():
+    queue = q.Queue(q.FIFO)
+    queue.join(q.Entry(1, q.REMOTE, 0, participant="a"))
+    queue.remove(1)
+    with pytest.raises(q.AlreadyQueued):
+        queue.join(q.Entry(2, q.REMOTE, 0, participant="a"))
+
+
+def test_unknown_policy_is_refused():
+    with pytest.raises(ValueError):
+        q.ordered([], "random")

@@ -1,0 +1,98 @@
+"""The speaker timer and the rule-pack comment rules (pure, no database)."""
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.core.time import UTC
+from app.live import timer as t
+
+T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+
+def at(seconds):
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_a_fresh_timer_shows_its_full_time_and_does_not_run():
+    timer = t.Timer(allotted_seconds=180)
+    assert t.remaining_seconds(timer, at(500)) == 180
+    assert not timer.is_running
+
+
+def test_counts_down_from_the_start_and_never_below_zero():
+    timer = t.start(t.Timer(180), at(0))
+    assert t.remaining_seconds(timer, at(0)) == 180
+    assert t.remaining_seconds(timer, at(0.5)) == 180
+    assert t.remaining_seconds(timer, at(60)) == 120
+    assert t.remaining_seconds(timer, at(1000)) == 0
+
+
+def test_pauses_accumulate_and_pause_freezes_the_countdown():
+    timer = t.start(t.Timer(180), at(0))
+    timer = t.pause(timer, at(30))
+    assert timer.is_paused
+    assert t.remaining_seconds(timer, at(100)) == 150
+    timer = t.resume(timer, at(100))
+    assert t.remaining_seconds(timer, at(110)) == 140
+    timer = t.resume(t.pause(timer, at(120)), at(130))
+    assert timer.paused_seconds == 80
+    assert t.remaining_seconds(timer, at(140)) == 120
+    assert t.used_seconds(timer, at(140)) == 60
+
+
+def test_extend_adds_time_and_stop_freezes_for_good():
+    timer = t.extend(t.start(t.Timer(60), at(0)), 30)
+    assert t.remaining_seconds(timer, at(60)) == 30
+    timer = t.stop(timer, at(70))
+    assert t.remaining_seconds(timer, at(500)) == 20
+    assert t.used_seconds(timer, at(500)) == 70
+    for action in (lambda: t.start(timer, at(80)), lambda: t.extend(timer, 10), lambda: t.stop(timer, at(90))):
+        with pytest.raises(t.TimerError):
+            action()
+
+
+def test_stop_while_paused_counts_only_the_time_before_the_pause():
+    timer = t.stop(t.pause(t.start(t.Timer(60), at(0)), at(10)), at(50))
+    assert t.used_seconds(timer, at(100)) == 10
+
+
+@pytest.mark.parametrize("action", [
+    lambda timer: t.pause(timer, at(1)),
+    lambda timer: t.resume(timer, at(1)),
+])
+def test_out_of_order_actions_are_refused(action):
+    with pytest.raises(t.TimerError):
+        action(t.Timer(60))
+    running = t.start(t.Timer(60), at(0))
+    with pytest.raises(t.TimerError):
+        t.start(running, at(1))
+    with pytest.raises(t.TimerError):
+        t.resume(running, at(1))
+
+
+@pytest.mark.parametrize("seconds", [0, -5, t.MAX_EXTENSION + 1, 1.5, True, "30"])
+def test_extension_bounds(seconds):
+    with pytest.raises(ValueError):
+        t.extend(t.Timer(60), seconds)
+
+
+@pytest.mark.parametrize("pack, interpreted, expected", [
+    ("us-ca-brown-act", True, 360), ("us-tx-oma", True, 360), ("us-ca-brown-act", False, 180),
+    ("us-ny-oml", True, 180), ("generic", True, 180),
+])
+def test_interpreted_speakers_get_the_rule_pack_multiple(pack, interpreted, expected):
+    assert t.allotted_for(180, needs_interpreter=interpreted, rule_pack=pack) == expected
+
+
+def test_a_timed_california_period_cannot_close_early_from_2026():
+    opened = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    kwargs = dict(opened_at=opened, period_seconds=1800)
+    assert t.earliest_close("us-ca-brown-act", now=opened + timedelta(minutes=10), **kwargs) == \
+        opened + timedelta(minutes=30)
+    assert t.earliest_close("us-ca-brown-act", now=opened + timedelta(minutes=30), **kwargs) is None
+    assert t.earliest_close("us-tx-oma", now=opened + timedelta(minutes=10), **kwargs) is None
+    assert t.earliest_close("us-ca-brown-act", now=opened, opened_at=opened, period_seconds=None) is None
+    before = datetime(2025, 12, 31, 18, 0, tzinfo=UTC)
+    assert t.earliest_close("us-ca-brown-act", now=before, opened_at=before, period_seconds=1800) is None
+    assert t.early_close_forbidden("us-ca-brown-act", date(2026, 1, 1))
+    assert not t.early_close_forbidden("us-ca-brown-act", date(2025, 12, 31))
