@@ -11,7 +11,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the application's loggers alive when migrations run inside a process.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -51,6 +52,28 @@ def get_metadata():
     return target_db.metadata
 
 
+def render_item(type_, obj, autogen_context):
+    """Render Dais's own column types as an importable name, not a dotted path."""
+    from app.core.db import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        autogen_context.imports.add("from app.core.db import UTCDateTime")
+        return "UTCDateTime()"
+    return False
+
+
+def configure_args(connection=None):
+    """Options shared by every run: SQLite can only ALTER a table by rebuilding it."""
+    dialect = connection.dialect.name if connection is not None else config.get_main_option(
+        "sqlalchemy.url").split(":", 1)[0]
+    return {
+        "target_metadata": get_metadata(),
+        "render_item": render_item,
+        "compare_type": True,
+        "render_as_batch": dialect.startswith("sqlite"),
+    }
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -64,9 +87,7 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
-    )
+    context.configure(url=url, literal_binds=True, **configure_args())
 
     with context.begin_transaction():
         context.run_migrations()
@@ -97,11 +118,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        context.configure(connection=connection, **{**configure_args(connection), **conf_args})
 
         with context.begin_transaction():
             context.run_migrations()
