@@ -1,0 +1,99 @@
+"""Queue entries and the live state of each meeting. All live state is in the database,
+so a restarted server loses nothing and every process sees the same queue."""
+import hashlib
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.models import StrEnum, UTCDateTime, enum_column
+from app.extensions import db
+
+
+class Channel(StrEnum):
+    REMOTE = "remote"
+    IN_PERSON = "in_person"
+
+
+class Stance(StrEnum):
+    SUPPORT = "support"
+    OPPOSE = "oppose"
+    NEUTRAL = "neutral"
+
+
+class EntryStatus(StrEnum):
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    DONE = "done"
+    SKIPPED = "skipped"
+    REMOVED = "removed"
+    LEFT = "left"
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class QueueEntry(db.Model):
+    __tablename__ = "live_queue_entries"
+    __table_args__ = (
+        # One place per resident per item (0 stands for general comment, since NULLs
+        # never collide); leaving frees the place. The services check first under the
+        # meeting lock; this index is the last line of defence against a race.
+        sa.Index("uq_live_queue_entries_participant_item", "meeting_id", "item_key", "token_hash",
+                 unique=True,
+                 sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"),
+                 postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'")),
+        sa.Index("ix_live_queue_entries_meeting_status", "meeting_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="SET NULL"))
+    item_key: Mapped[int] = mapped_column(default=0)
+    channel = mapped_column(enum_column(Channel), nullable=False)
+    # Typed by the resident or copied from a speaker card: never verified.
+    display_name: Mapped[str | None] = mapped_column(sa.String(60), nullable=True)
+    stance = mapped_column(enum_column(Stance), nullable=True)
+    needs_interpreter: Mapped[bool] = mapped_column(default=False)
+    # SHA-256 of the resident's browser-held token; the token itself is never stored.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
+    status = mapped_column(enum_column(EntryStatus), nullable=False, default=EntryStatus.WAITING)
+    signed_up_at = mapped_column(UTCDateTime, nullable=False)
+    called_at = mapped_column(UTCDateTime, nullable=True)
+    # Order of calls within the meeting; the alternate policy continues from the last one.
+    called_seq: Mapped[int | None] = mapped_column(nullable=True)
+    finished_at = mapped_column(UTCDateTime, nullable=True)
+    allotted_seconds: Mapped[int | None] = mapped_column(nullable=True)
+    used_seconds: Mapped[int | None] = mapped_column(nullable=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    removal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    meeting = relationship("Meeting")
+    item = relationship("AgendaItem")
+
+
+class LiveState(db.Model):
+    """What is happening now in one meeting: current item, comment period, speaker and timer."""
+
+    __tablename__ = "live_states"
+
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    current_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True)
+    is_comment_open: Mapped[bool] = mapped_column(default=False)
+    # None with the comment open means general (non-agenda) comment.
+    comment_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True)
+    seconds_per_speaker: Mapped[int] = mapped_column(default=180)
+    comment_opened_at = mapped_column(UTCDateTime, nullable=True)
+    # Total length of a timed comment period, when the chair set one.
+    comment_period_seconds: Mapped[int | None] = mapped_column(nullable=True)
+    speaker_entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("live_queue_entries.id", ondelete="SET NULL"), nullable=True)
+    timer_allotted_seconds: Mapped[int] = mapped_column(default=0)
+    timer_started_at = mapped_column(UTCDateTime, nullable=True)
+    timer_paused_at = mapped_column(UTCDateTime, nullable=True)
+    timer_paused_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
+
+    speaker = relationship("QueueEntry", foreign_keys=[speaker_entry_id])

@@ -1,0 +1,495 @@
+"""Live-meeting use cases. Each takes `actor=` and `now=`, flushes but never commits,
+bumps the meeting's state version once per change and writes the compliance log.
+
+Every change first locks the meeting row (PostgreSQL), so changes to one meeting
+are serialised: versions never repeat and the one-place-per-item check cannot race.
+"""
+import secrets
+
+import sqlalchemy as sa
+
+from app.compliance.services import record
+from app.compliance.tags import Tag
+from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from app.extensions import db
+from app.live import queue as q
+from app.live import timer as timers
+from app.live.models import Channel, EntryStatus, LiveState, QueueEntry, Stance, hash_token
+from app.meetings.models import AgendaItem, MeetingStatus
+
+RESIDENT = "resident"
+DEFAULT_QUEUE_CAP = 300
+MAX_REASON = 500
+LIVE_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
+ACTIVE = (EntryStatus.WAITING, EntryStatus.SPEAKING)
+
+
+class QueueFull(Conflict):
+    code = "queue_full"
+
+
+class AlreadyQueued(Conflict):
+    code = "already_queued"
+
+
+class CommentPeriodRunning(InvalidState):
+    code = "comment_period_running"
+
+
+# -- reading -------------------------------------------------------------------
+
+def live_state(meeting):
+    """The meeting's live row (created on first use with the body's default time)."""
+    state = db.session.get(LiveState, meeting.id)
+    if state is None:
+        state = LiveState(meeting_id=meeting.id, seconds_per_speaker=meeting.body.comment_seconds,
+                          is_comment_open=False, timer_allotted_seconds=0, timer_paused_seconds=0.0)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+def _timer(state):
+    return timers.Timer(allotted_seconds=state.timer_allotted_seconds, started_at=state.timer_started_at,
+                        paused_at=state.timer_paused_at, paused_seconds=state.timer_paused_seconds or 0.0)
+
+
+def _store_timer(state, timer):
+    state.timer_allotted_seconds = timer.allotted_seconds
+    state.timer_started_at = timer.started_at
+    state.timer_paused_at = timer.paused_at
+    state.timer_paused_seconds = timer.paused_seconds
+
+
+def _pure(entry):
+    return q.Entry(entry_id=entry.id, channel=entry.channel.value, seq=entry.id, item_id=entry.item_id,
+                   participant=entry.token_hash, status=entry.status.value, called_seq=entry.called_seq)
+
+
+def _entries(meeting_id, item_key=None):
+    query = sa.select(QueueEntry).where(QueueEntry.meeting_id == meeting_id)
+    if item_key is not None:
+        query = query.where(QueueEntry.item_key == item_key)
+    return db.session.scalars(query.order_by(QueueEntry.id)).all()
+
+
+def _policy(meeting):
+    return meeting.body.comment_policy.value
+
+
+def _ordered(meeting, entries):
+    """{item_key: [waiting entries in speaking order]} by the body's policy."""
+    by_item = {}
+    for entry in entries:
+        by_item.setdefault(entry.item_key, []).append(entry)
+    rows = {entry.id: entry for entry in entries}
+    result = {}
+    for item_key, group in by_item.items():
+        pure = [_pure(e) for e in group]
+        waiting = q.ordered(pure, _policy(meeting), q.last_called_channel(pure))
+        if waiting:
+            result[item_key] = [rows[e.entry_id] for e in waiting]
+    return result
+
+
+def position_of(meeting, entry):
+    if entry.status != EntryStatus.WAITING:
+        return None
+    waiting = _ordered(meeting, _entries(meeting.id, entry.item_key)).get(entry.item_key, [])
+    return next((n for n, e in enumerate(waiting, start=1) if e.id == entry.id), None)
+
+
+def public_state(meeting, *, now):
+    """The `state` event of the /live contract: everything anyone may see, nothing more."""
+    state = db.session.get(LiveState, meeting.id)
+    seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
+    is_open = bool(state and state.is_comment_open)
+    comment_item_id = state.comment_item_id if is_open else None
+    ordered = _ordered(meeting, [e for e in _entries(meeting.id) if e.status == EntryStatus.WAITING
+                                 or e.called_seq is not None])
+    first = (comment_item_id or 0) if is_open else None
+    queue = []
+    for item_key in sorted(ordered, key=lambda key: (key != first, key)):
+        for position, entry in enumerate(ordered[item_key], start=1):
+            queue.append({"entry_id": entry.id, "position": position, "display_name": entry.display_name,
+                          "stance": entry.stance.value if entry.stance else None,
+                          "channel": entry.channel.value, "item_id": entry.item_id,
+                          "interpreter": entry.needs_interpreter, "name_verified": False})
+    current_item = None
+    if state and state.current_item_id:
+        item = db.session.get(AgendaItem, state.current_item_id)
+        if item is not None:
+            current_item = {"item_id": item.id, "title": item.title}
+    comment = {"open": is_open, "item_id": comment_item_id, "seconds_per_speaker": seconds,
+               "opened_at": _iso(state.comment_opened_at) if is_open else None,
+               "period_seconds": state.comment_period_seconds if is_open else None}
+    return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
+            "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
+            "queue": queue}
+
+
+def _speaker(state, now):
+    if state is None or state.speaker is None:
+        return None
+    entry, timer = state.speaker, _timer(state)
+    return {"entry_id": entry.id, "display_name": entry.display_name, "channel": entry.channel.value,
+            "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
+            "interpreter": entry.needs_interpreter, "name_verified": False,
+            "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
+            "remaining_seconds": timers.remaining_seconds(timer, now),
+            "paused": timer.is_paused, "running": timer.is_running}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def entry_view(meeting, entry, token=None):
+    """What a resident learns about their own entry (join and resume acks)."""
+    view = {"entry_id": entry.id, "position": position_of(meeting, entry), "item_id": entry.item_id,
+            "status": entry.status.value, "channel": entry.channel.value}
+    if token is not None:
+        view["token"] = token
+    return view
+
+
+# -- shared steps ----------------------------------------------------------------
+
+def _begin_change(meeting):
+    """Lock the meeting row, check it is live, and return its live state."""
+    db.session.flush()
+    db.session.refresh(meeting, with_for_update=True)
+    if meeting.status not in LIVE_STATUSES:
+        raise InvalidState(f"The meeting is {meeting.status.value}; the live queue is not available.")
+    return live_state(meeting)
+
+
+def _changed(meeting):
+    meeting.state_version = (meeting.state_version or 0) + 1
+    db.session.flush()
+
+
+def _item(meeting, item_id, *, for_comment):
+    if item_id is None:
+        return None
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound(f"Item {item_id} is not on this meeting's agenda.")
+    if for_comment and not item.accepts_public_comment:
+        raise InvalidState("This item does not take public comment.")
+    return item
+
+
+def _entry(meeting, entry_id):
+    entry = db.session.get(QueueEntry, entry_id)
+    if entry is None or entry.meeting_id != meeting.id:
+        raise NotFound(f"No queue entry {entry_id} in this meeting.")
+    return entry
+
+
+def _speaker_data(entry):
+    return {"entry_id": entry.id, "item_id": entry.item_id, "channel": entry.channel.value,
+            "interpreter": entry.needs_interpreter, "display_name": entry.display_name}
+
+
+def _finish_speaker(meeting, state, *, status, actor, now, record_finish=True):
+    """End the current speaker's turn, keeping the time they were given and used."""
+    entry = state.speaker
+    if entry is None:
+        return None
+    timer = _timer(state)
+    entry.status = status
+    entry.finished_at = now
+    entry.allotted_seconds = timer.allotted_seconds
+    entry.used_seconds = timers.used_seconds(timer, now)
+    state.speaker_entry_id = None
+    _store_timer(state, timers.Timer(allotted_seconds=0))
+    db.session.flush()
+    if record_finish:
+        record(meeting, Tag.SPEAKER_FINISHED,
+               {**_speaker_data(entry), "status": status.value, "allotted_seconds": entry.allotted_seconds,
+                "used_seconds": entry.used_seconds}, actor=actor, now=now)
+    return entry
+
+
+def _seconds(value, name):
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not timers.MIN_SECONDS <= value <= timers.MAX_SECONDS:
+        raise ValidationFailed(f"'{name}' must be {timers.MIN_SECONDS} to {timers.MAX_SECONDS} seconds.")
+    return value
+
+
+# -- chair -------------------------------------------------------------------------
+
+def set_item(meeting, *, item_id, actor, now):
+    state = _begin_change(meeting)
+    item = _item(meeting, item_id, for_comment=False)
+    state.current_item_id = item.id if item else None
+    record(meeting, Tag.ITEM_CURRENT, {"item_id": state.current_item_id,
+                                       "title": item.title if item else None}, actor=actor, now=now)
+    _changed(meeting)
+    return state
+
+
+def open_comment(meeting, *, item_id, seconds_per_speaker=None, period_seconds=None, actor, now):
+    state = _begin_change(meeting)
+    if state.is_comment_open:
+        raise InvalidState("Public comment is already open; close it first.")
+    item = _item(meeting, item_id, for_comment=True)
+    seconds = _seconds(seconds_per_speaker, "seconds_per_speaker") or meeting.body.comment_seconds
+    if period_seconds is not None and (not isinstance(period_seconds, int) or isinstance(period_seconds, bool)
+                                       or not 60 <= period_seconds <= 6 * 3600):
+        raise ValidationFailed("'period_seconds' must be 60 seconds to 6 hours.")
+    state.is_comment_open = True
+    state.comment_item_id = item.id if item else None
+    state.seconds_per_speaker = seconds
+    state.comment_opened_at = now
+    state.comment_period_seconds = period_seconds
+    record(meeting, Tag.COMMENT_OPENED,
+           {"item_id": state.comment_item_id, "general": item is None, "seconds_per_speaker": seconds,
+            "period_seconds": period_seconds, "policy": _policy(meeting),
+            "opened_at": now.isoformat()}, actor=actor, now=now)
+    _changed(meeting)
+    return state
+
+
+def close_comment(meeting, *, actor, now):
+    state = _begin_change(meeting)
+    if not state.is_comment_open:
+        raise InvalidState("Public comment is not open.")
+    may_close_at = timers.earliest_close(meeting.body.rule_pack, opened_at=state.comment_opened_at,
+                                         period_seconds=state.comment_period_seconds, now=now)
+    if may_close_at is not None:
+        raise CommentPeriodRunning(
+            f"This timed comment period cannot close before {may_close_at.isoformat()} under the "
+            f"body's rules.", details={"may_close_at": may_close_at.isoformat()})
+    _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+    waiting = sum(1 for e in _entries(meeting.id, state.comment_item_id or 0) if e.status == EntryStatus.WAITING)
+    record(meeting, Tag.COMMENT_CLOSED,
+           {"item_id": state.comment_item_id, "opened_at": _iso(state.comment_opened_at),
+            "closed_at": now.isoformat(), "period_seconds": state.comment_period_seconds,
+            "still_waiting": waiting}, actor=actor, now=now)
+    state.is_comment_open = False
+    state.comment_opened_at = None
+    state.comment_period_seconds = None
+    _changed(meeting)
+    return state
+
+
+def change_speaker_time(meeting, *, seconds, actor, now):
+    """One time limit for everyone called from now on (limits must be uniform)."""
+    state = _begin_change(meeting)
+    seconds = _seconds(seconds, "seconds")
+    if seconds is None:
+        raise ValidationFailed("'seconds' is required.")
+    if not state.is_comment_open:
+        raise InvalidState("Public comment is not open.")
+    old = state.seconds_per_speaker
+    if old == seconds:
+        raise InvalidState(f"The time per speaker is already {seconds} seconds.")
+    state.seconds_per_speaker = seconds
+    record(meeting, Tag.COMMENT_TIME_CHANGED,
+           {"item_id": state.comment_item_id, "old_seconds": old, "new_seconds": seconds}, actor=actor, now=now)
+    _changed(meeting)
+    return state
+
+
+def call_next(meeting, *, actor, now):
+    """Finish the current speaker and call the head of the open item's queue (None if empty)."""
+    state = _begin_change(meeting)
+    if not state.is_comment_open:
+        raise InvalidState("Open public comment before calling speakers.")
+    item_key = state.comment_item_id or 0
+    waiting = _ordered(meeting, _entries(meeting.id, item_key)).get(item_key, [])
+    if state.speaker is None and not waiting:
+        raise InvalidState("Nobody is waiting to speak.")
+    _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+    entry = None
+    if waiting:
+        entry = waiting[0]
+        last = db.session.scalar(sa.select(sa.func.max(QueueEntry.called_seq))
+                                 .where(QueueEntry.meeting_id == meeting.id))
+        allotted = timers.allotted_for(state.seconds_per_speaker, needs_interpreter=entry.needs_interpreter,
+                                       rule_pack=meeting.body.rule_pack)
+        entry.status = EntryStatus.SPEAKING
+        entry.called_at = now
+        entry.called_seq = (last or 0) + 1
+        entry.allotted_seconds = allotted
+        state.speaker_entry_id = entry.id
+        # The timer waits for the chair: a remote speaker must be unmuted first, and
+        # remote and in-person speakers are owed the same time.
+        _store_timer(state, timers.Timer(allotted_seconds=allotted))
+        db.session.flush()
+        record(meeting, Tag.SPEAKER_CALLED, {**_speaker_data(entry), "allotted_seconds": allotted,
+                                             "seconds_per_speaker": state.seconds_per_speaker},
+               actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def skip(meeting, *, entry_id, actor, now):
+    state = _begin_change(meeting)
+    entry = _entry(meeting, entry_id)
+    if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
+        _finish_speaker(meeting, state, status=EntryStatus.SKIPPED, actor=actor, now=now, record_finish=False)
+    elif entry.status == EntryStatus.WAITING:
+        entry.status = EntryStatus.SKIPPED
+    else:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only waiting or speaking entries can be skipped.")
+    record(meeting, Tag.SPEAKER_SKIPPED, _speaker_data(entry), actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def recall(meeting, *, entry_id, actor, now):
+    """A skipped speaker returns to the queue at their original sign-up place."""
+    _begin_change(meeting)
+    entry = _entry(meeting, entry_id)
+    if entry.status != EntryStatus.SKIPPED:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only skipped entries can be recalled.")
+    entry.status = EntryStatus.WAITING
+    entry.finished_at = None
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_RECALLED, _speaker_data(entry), actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def remove(meeting, *, entry_id, reason, actor, now):
+    state = _begin_change(meeting)
+    reason = " ".join((reason or "").split()) if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed("A reason is required to remove a participant.")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed(f"The reason must be at most {MAX_REASON} characters.")
+    entry = _entry(meeting, entry_id)
+    if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
+        _finish_speaker(meeting, state, status=EntryStatus.REMOVED, actor=actor, now=now, record_finish=False)
+    elif entry.status in (EntryStatus.WAITING, EntryStatus.SKIPPED):
+        entry.status = EntryStatus.REMOVED
+    else:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value} and cannot be removed.")
+    entry.removal_reason = reason
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_REMOVED, {**_speaker_data(entry), "reason": reason,
+                                          "used_seconds": entry.used_seconds}, actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
+
+
+def timer(meeting, *, action, seconds=None, actor, now):
+    state = _begin_change(meeting)
+    if action not in TIMER_ACTIONS:
+        raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
+    if state.speaker is None:
+        raise InvalidState("Nobody is speaking.")
+    speaker = state.speaker
+    current = _timer(state)
+    try:
+        if action == "extend":
+            updated = timers.extend(current, seconds)
+        else:
+            updated = getattr(timers, action)(current, now)
+    except timers.TimerError as exc:
+        raise InvalidState(f"Cannot {action} the timer: {exc}.") from None
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from None
+    _store_timer(state, updated)
+    record(meeting, Tag.TIMER_CHANGED,
+           {"entry_id": speaker.id, "action": action, "seconds": seconds if action == "extend" else None,
+            "allotted_seconds": updated.allotted_seconds,
+            "remaining_seconds": timers.remaining_seconds(updated, now)}, actor=actor, now=now)
+    if action == "stop":
+        _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+    _changed(meeting)
+    return state
+
+
+# -- residents and speaker cards ----------------------------------------------------
+
+def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, token_hash, cap, actor, now,
+               added_by_id=None):
+    item_key = item.id if item else 0
+    entries = _entries(meeting.id, item_key)
+    candidate = q.Entry(entry_id=0, channel=channel.value, seq=0, item_id=item.id if item else None,
+                        participant=token_hash)
+    try:
+        q.check_can_join([_pure(e) for e in entries], candidate, cap)
+    except q.AlreadyQueued:
+        raise AlreadyQueued("You already have a place for this item.") from None
+    except q.QueueFull:
+        raise QueueFull("The queue for this item is full.") from None
+    entry = QueueEntry(meeting_id=meeting.id, item_id=item.id if item else None, item_key=item_key,
+                       channel=channel, display_name=display_name, stance=Stance(stance) if stance else None,
+                       needs_interpreter=bool(interpreter), token_hash=token_hash, status=EntryStatus.WAITING,
+                       signed_up_at=now, added_by_id=added_by_id, removal_reason="")
+    db.session.add(entry)
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_JOINED,
+           {"entry_id": entry.id, "item_id": entry.item_id, "channel": channel.value,
+            "display_name": display_name, "stance": stance, "interpreter": bool(interpreter)},
+           actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def join_queue(meeting, *, item_id, display_name=None, stance=None, interpreter=False, token=None,
+               cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
+    """A resident takes a place; returns (entry, token). The token is the resident's only key."""
+    _begin_change(meeting)
+    item = _item(meeting, item_id, for_comment=True)
+    token = token or secrets.token_urlsafe(24)
+    entry = _new_entry(meeting, item=item, channel=Channel.REMOTE, display_name=display_name, stance=stance,
+                       interpreter=interpreter, token_hash=hash_token(token), cap=cap, actor=actor, now=now)
+    return entry, token
+
+
+def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False,
+                  cap=DEFAULT_QUEUE_CAP, actor, now):
+    """The clerk enters a speaker card; cards carry no token, so no duplicate check."""
+    _begin_change(meeting)
+    item = _item(meeting, item_id, for_comment=True)
+    return _new_entry(meeting, item=item, channel=Channel.IN_PERSON, display_name=display_name, stance=stance,
+                      interpreter=interpreter, token_hash=None, cap=cap, actor=actor, now=now,
+                      added_by_id=getattr(actor, "id", None))
+
+
+def _entries_for_token(meeting, token):
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return []
+    return db.session.scalars(
+        sa.select(QueueEntry).where(QueueEntry.meeting_id == meeting.id,
+                                    QueueEntry.token_hash == hash_token(token))
+        .order_by(QueueEntry.id)).all()
+
+
+def resume(meeting, *, token):
+    """The resident's active entry for this token (the one under comment first); read-only."""
+    active = [e for e in _entries_for_token(meeting, token) if e.status in ACTIVE]
+    if not active:
+        raise NotFound("No active place in the queue for this token.")
+    state = db.session.get(LiveState, meeting.id)
+    under_comment = [e for e in active if state and state.is_comment_open and e.item_id == state.comment_item_id]
+    return (under_comment or active)[-1]
+
+
+def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
+    """The resident gives up their place (one entry, or every active one for the token)."""
+    state = _begin_change(meeting)
+    active = [e for e in _entries_for_token(meeting, token) if e.status in ACTIVE
+              and (entry_id is None or e.id == entry_id)]
+    if not active:
+        raise NotFound("No active place in the queue for this token.")
+    for entry in active:
+        if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
+            _finish_speaker(meeting, state, status=EntryStatus.LEFT, actor=actor, now=now)
+        else:
+            entry.status = EntryStatus.LEFT
+            entry.finished_at = now
+    db.session.flush()
+    _changed(meeting)
+    return active

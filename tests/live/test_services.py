@@ -1,0 +1,177 @@
+"""Live use cases against the database: state, versions, compliance entries."""
+from datetime import timedelta
+
+import pytest
+
+from app.compliance.services import entries_for, verify_meeting
+from app.core.errors import InvalidState, NotFound, ValidationFailed
+from app.extensions import db
+from app.live import services as live
+from app.live.models import EntryStatus
+from app.meetings.models import CommentPolicy, MeetingStatus
+from tests.factories import make_body, make_item, make_meeting, make_user
+
+
+@pytest.fixture
+def meeting(app):
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    db.session.commit()
+    return meeting
+
+
+@pytest.fixture
+def item(meeting):
+    item = make_item(meeting)
+    db.session.commit()
+    return item
+
+
+@pytest.fixture
+def chair(meeting):
+    user = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    return user
+
+
+def tags(meeting):
+    return [e.tag for e in entries_for(meeting.id)]
+
+
+def test_state_of_an_untouched_meeting(meeting, now):
+    state = live.public_state(meeting, now=now)
+    assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
+                     "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
+                                 "opened_at": None, "period_seconds": None},
+                     "speaker": None, "queue": []}
+
+
+def test_a_full_comment_period(meeting, item, chair, now):
+    live.set_item(meeting, item_id=item.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=item.id, seconds_per_speaker=120, actor=chair, now=now)
+    first, token = live.join_queue(meeting, item_id=item.id, display_name="Ana", stance="support", now=now)
+    card = live.add_in_person(meeting, item_id=item.id, display_name="Card 1", actor=chair, now=now)
+    second, _ = live.join_queue(meeting, item_id=item.id, interpreter=True, now=now)
+    state = live.public_state(meeting, now=now)
+    assert state["version"] == 5
+    assert state["current_item"] == {"item_id": item.id, "title": item.title}
+    assert [(e["entry_id"], e["position"]) for e in state["queue"]] == [(first.id, 1), (card.id, 2), (second.id, 3)]
+    assert state["queue"][0]["display_name"] == "Ana" and state["queue"][0]["channel"] == "remote"
+
+    assert live.call_next(meeting, actor=chair, now=now) == first
+    assert live.resume(meeting, token=token) == first
+    live.timer(meeting, action="start", actor=chair, now=now)
+    speaker = live.public_state(meeting, now=now + timedelta(seconds=30))["speaker"]
+    assert speaker["entry_id"] == first.id and speaker["remaining_seconds"] == 90 and speaker["running"]
+    live.timer(meeting, action="pause", actor=chair, now=now + timedelta(seconds=40))
+    live.timer(meeting, action="resume", actor=chair, now=now + timedelta(seconds=50))
+    live.timer(meeting, action="extend", seconds=30, actor=chair, now=now + timedelta(seconds=50))
+    assert live.public_state(meeting, now=now + timedelta(seconds=60))["speaker"]["remaining_seconds"] == 100
+
+    assert live.call_next(meeting, actor=chair, now=now + timedelta(seconds=70)) == card
+    assert first.status == EntryStatus.DONE and first.used_seconds == 60 and first.allotted_seconds == 150
+    live.skip(meeting, entry_id=card.id, actor=chair, now=now)
+    called = live.call_next(meeting, actor=chair, now=now)
+    assert called == second and second.allotted_seconds == 240  # interpreted: twice the time
+    live.recall(meeting, entry_id=card.id, actor=chair, now=now)
+    live.timer(meeting, action="stop", actor=chair, now=now)
+    assert second.status == EntryStatus.DONE
+    live.remove(meeting, entry_id=card.id, reason="Repeated disruption after a warning", actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    db.session.commit()
+
+    assert tags(meeting) == [
+        "item:current", "comment:opened", "speaker:joined", "speaker:joined", "speaker:joined",
+        "speaker:called", "timer:changed", "timer:changed", "timer:changed", "timer:changed",
+        "speaker:finished", "speaker:called", "speaker:skipped", "speaker:called", "speaker:recalled",
+        "timer:changed", "speaker:finished", "speaker:removed", "comment:closed"]
+    removed = entries_for(meeting.id)[-2]
+    assert removed.data["reason"] == "Repeated disruption after a warning"
+    assert removed.actor == f"user:{chair.id}:{chair.email}"
+    assert entries_for(meeting.id)[2].actor == "resident"
+    assert verify_meeting(meeting.id)[0]
+    state = live.public_state(meeting, now=now)
+    assert state["version"] == 17 and state["queue"] == [] and state["speaker"] is None  # one per change
+
+
+def test_one_place_per_resident_per_item_and_a_cap(meeting, item, chair, now):
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    with pytest.raises(live.AlreadyQueued):
+        live.join_queue(meeting, item_id=item.id, token=token, now=now)
+    live.join_queue(meeting, item_id=None, token=token, now=now)  # general comment is another queue
+    live.leave_queue(meeting, token=token, entry_id=entry.id, now=now)
+    again, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)
+    assert again.status == EntryStatus.WAITING
+    live.join_queue(meeting, item_id=item.id, cap=2, now=now)
+    with pytest.raises(live.QueueFull):
+        live.join_queue(meeting, item_id=item.id, cap=2, now=now)
+
+
+def test_leaving_and_resuming(meeting, item, now):
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    assert live.entry_view(meeting, live.resume(meeting, token=token))["position"] == 1
+    assert live.leave_queue(meeting, token=token, now=now) == [entry]
+    assert entry.status == EntryStatus.LEFT
+    for bad in (token, "not-a-token", None):
+        with pytest.raises(NotFound):
+            live.resume(meeting, token=bad)
+
+
+def test_policy_orders_the_queue(app, now):
+    body = make_body(comment_policy=CommentPolicy.IN_PERSON_FIRST)
+    meeting = make_meeting(body, status=MeetingStatus.PUBLISHED)
+    chair = make_user(role="chair", body=body)
+    remote, _ = live.join_queue(meeting, item_id=None, now=now)
+    card = live.add_in_person(meeting, item_id=None, actor=chair, now=now)
+    assert [e["entry_id"] for e in live.public_state(meeting, now=now)["queue"]] == [card.id, remote.id]
+
+
+def test_a_timed_california_period_cannot_close_early(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    with pytest.raises(live.CommentPeriodRunning) as refused:
+        live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=29))
+    assert refused.value.code == "comment_period_running"
+    live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=30))
+
+
+def test_changing_the_time_is_uniform_and_logged(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.change_speaker_time(meeting, seconds=90, actor=chair, now=now)
+    live.join_queue(meeting, item_id=item.id, now=now)
+    assert live.call_next(meeting, actor=chair, now=now).allotted_seconds == 90
+    entry = entries_for(meeting.id)[1]
+    assert entry.tag == "comment:time_changed" and entry.data["old_seconds"] == 180
+    with pytest.raises(ValidationFailed):
+        live.change_speaker_time(meeting, seconds=5, actor=chair, now=now)
+
+
+@pytest.mark.parametrize("action", [
+    lambda m, c, n, e: live.call_next(m, actor=c, now=n),
+    lambda m, c, n, e: live.close_comment(m, actor=c, now=n),
+    lambda m, c, n, e: live.timer(m, action="start", actor=c, now=n),
+    lambda m, c, n, e: live.recall(m, entry_id=e.id, actor=c, now=n),
+    lambda m, c, n, e: live.remove(m, entry_id=e.id, reason="  ", actor=c, now=n),
+    lambda m, c, n, e: live.skip(m, entry_id=10**6, actor=c, now=n),
+])
+def test_refused_actions_change_nothing(meeting, item, chair, now, action):
+    entry, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    db.session.commit()
+    before = live.public_state(meeting, now=now)
+    with pytest.raises((InvalidState, ValidationFailed, NotFound)):
+        action(meeting, chair, now, entry)
+    db.session.rollback()
+    assert live.public_state(meeting, now=now) == before
+
+
+def test_items_must_belong_to_the_meeting_and_take_comment(meeting, chair, now):
+    other = make_item(make_meeting(status=MeetingStatus.PUBLISHED))
+    closed = make_item(meeting, accepts_public_comment=False)
+    with pytest.raises(NotFound):
+        live.open_comment(meeting, item_id=other.id, actor=chair, now=now)
+    with pytest.raises(InvalidState):
+        live.join_queue(meeting, item_id=closed.id, now=now)
+
+
+def test_draft_and_cancelled_meetings_have_no_queue(app, now):
+    meeting = make_meeting(status=MeetingStatus.DRAFT)
+    with pytest.raises(InvalidState):
+        live.join_queue(meeting, item_id=None, now=now)
