@@ -46,17 +46,23 @@ class Config:
     # The request cap leaves room for the multipart envelope around the file.
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
 
-    # Cookies: Secure when served over HTTPS (PUBLIC_BASE_URL says so), always HttpOnly + SameSite.
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", PUBLIC_BASE_URL.startswith("https://"))
+    # Cookies are always HttpOnly and SameSite=Lax. Secure follows PUBLIC_BASE_URL
+    # (https -> Secure) unless SESSION_COOKIE_SECURE says otherwise; the choice is
+    # made in app.core.security so create_app(PUBLIC_BASE_URL=...) is honoured too.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", None)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Number of reverse proxies in front of Dais whose X-Forwarded-* headers are
+    # trusted (0: none). Login throttling keys on the client address, so behind a
+    # proxy this must be set or every visitor shares one limit.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a wall-clock hour
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in attempts per client address (Flask-Limiter syntax, ";" separates limits).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
 
     BABEL_DEFAULT_LOCALE = "en"

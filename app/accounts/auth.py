@@ -15,13 +15,35 @@ def bearer_token():
     return None
 
 
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _login_redirect():
+    # full_path ends in a bare "?" when there is no query string; keep the target tidy.
+    target = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("accounts.login", next=target))
+
+
 def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
 
+    @app.before_request
+    def forget_the_previous_caller():
+        # Flask reuses an app context that is already pushed (as in tests and CLI
+        # helpers), and with it `g`, where Flask-Login caches the user: start clean.
+        g.pop("_login_user", None)
+        g.pop("authenticated_by_token", None)
+
     @login_manager.user_loader
     def load_user(user_id):
+        # A request that carries a bearer token is judged by that token alone: a
+        # stale or revoked token must not fall back to a browser session (which
+        # would also skip the CSRF check that only cookie sessions get).
+        if bearer_token() is not None:
+            return None
         try:
             return db.session.get(User, int(user_id))
         except (TypeError, ValueError):
@@ -32,12 +54,21 @@ def init_app(app):
         token = bearer_token()
         if token is None:
             return None
-        g.authenticated_by_token = True
-        return services.user_for_token(token)
+        user = services.user_for_token(token)
+        g.authenticated_by_token = user is not None
+        return user
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        if request.path.startswith("/api/"):
+        if _wants_json():
             error = Unauthorized("Sign in or send a valid 'Authorization: Bearer' token.")
             return jsonify(error.to_dict()), error.status
-        return redirect(url_for("accounts.login", next=request.full_path))
+        return _login_redirect()
+
+    # policy.require() raises Unauthorized for anonymous callers; on an HTML page
+    # the helpful answer is the sign-in form, not an error page.
+    @app.errorhandler(Unauthorized)
+    def unauthorized_error(error):
+        if _wants_json():
+            return jsonify(error.to_dict()), error.status
+        return _login_redirect()

@@ -74,13 +74,34 @@ def issue_token(user, *, now, label=""):
     return token
 
 
-def user_for_token(token, *, now=None):
+def _find_token(token):
     if not token or len(token) > 200:
         return None
-    api_token = db.session.scalar(
-        sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash_token(token),
-                                  ApiToken.revoked_at.is_(None))
-    )
-    if api_token is None or not api_token.user.is_active:
+    # Looked up by hash: the database never holds a usable token.
+    return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash_token(token)))
+
+
+def user_for_token(token):
+    """The active user a live (unrevoked) token belongs to, or None."""
+    api_token = _find_token(token)
+    if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
     return api_token.user
+
+
+def revoke_token(token, *, now):
+    api_token = _find_token(token)
+    if api_token is None:
+        raise NotFound("No such API token.")
+    if api_token.revoked_at is None:
+        api_token.revoked_at = now
+        db.session.flush()
+    return api_token
+
+
+def roles_by_body(user):
+    """{body_id: sorted role names} for the user's memberships."""
+    roles = {}
+    for membership in user.memberships:
+        roles.setdefault(membership.body_id, set()).add(membership.role.value)
+    return {body_id: sorted(names) for body_id, names in roles.items()}

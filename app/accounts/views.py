@@ -1,7 +1,7 @@
 """Sign-in and sign-out pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,17 +14,21 @@ bp = Blueprint("accounts", __name__)
 
 
 def _login_limit():
-    from flask import current_app
-
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _safe_next(target):
-    """Only same-site relative paths: never bounce a clerk to another site after sign-in."""
-    if not target:
+def safe_next(target):
+    """Only same-site paths: never bounce a clerk to another site after sign-in.
+
+    Browsers read a backslash as a slash, so `/\\evil.example` is as dangerous as
+    `//evil.example`; control characters are refused because some clients strip them.
+    """
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or target.startswith("//"):
         return None
     return target
 
@@ -33,17 +37,19 @@ def _safe_next(target):
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("staff.dashboard"))
+        return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         with transaction():
             user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
+        # One message for an unknown e-mail and a wrong password: the form must
+        # not tell an attacker which addresses have accounts.
         flash(_("That e-mail and password do not match an account."), "error")
         return render_template("accounts/login.html", form=form), 401
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form), (422 if form.errors else 200)
 
 
 @bp.post("/logout")
