@@ -1,0 +1,63 @@
+"""`flask seed-demo`: a realistic demo city, seeded once, with verifiable logs."""
+import sqlalchemy as sa
+
+from app.accounts.services import authenticate
+from app.extensions import db
+from app.meetings.attachments import attachment_path
+from app.meetings.models import Attachment, Body, Meeting, MeetingStatus
+
+
+def table_counts():
+    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+def test_seed_demo_builds_the_city_once(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "clerk@example.gov" in first.output and "demo-password-123" in first.output
+    counts = table_counts()
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.output
+    assert "demo-password-123" not in second.output
+    assert table_counts() == counts
+
+    council = db.session.scalar(sa.select(Body).where(Body.slug == "city-council"))
+    assert council.timezone == "America/Los_Angeles" and council.rule_pack == "us-ca-brown-act"
+    assert len(council.members) == 5
+    assert db.session.scalar(sa.select(sa.func.count(Body.id))) >= 2
+    statuses = [m.status for m in db.session.scalars(sa.select(Meeting))]
+    assert MeetingStatus.ADJOURNED in statuses
+    assert MeetingStatus.PUBLISHED in statuses
+    assert MeetingStatus.DRAFT in statuses
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) >= 3
+    for attachment in db.session.scalars(sa.select(Attachment)):
+        assert attachment_path(app.config["UPLOAD_DIR"], attachment.sha256).stat().st_size == attachment.size_bytes
+
+    for email in ("clerk@example.gov", "chair@example.gov"):
+        assert authenticate(email, "demo-password-123") is not None
+
+    verify = runner.invoke(args=["compliance", "verify"])
+    assert verify.exit_code == 0, verify.output
+
+
+def test_seed_demo_if_empty_leaves_existing_data_alone(app, runner):
+    from tests.factories import make_body
+
+    make_body(slug="existing")
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Body.id))) == 1
+
+
+def test_demo_agenda_was_posted_on_time(app, runner):
+    from app.compliance.services import entries_for
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.status != MeetingStatus.DRAFT)):
+        checks = [e.data for e in entries_for(meeting.id) if e.tag == "deadline:checked"]
+        assert checks and all(check["met"] for check in checks), meeting.title
