@@ -1,0 +1,551 @@
+"""Use cases for bodies, meetings and their agendas.
+
+Services validate, change the session and flush; the caller's `transaction()`
+commits. They never read the clock or the request: `actor` and `now` come in
+as arguments. A change of time, place or status is a new iCalendar revision
+(`sequence` + 1, `revised_at`), and every agenda change after publishing marks
+the meeting as having unpublished changes so the clerk is asked to amend.
+"""
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from app.compliance.services import record
+from app.compliance.tags import Tag
+from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from app.extensions import db
+from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
+                                 MeetingStatus, Member, SectionKind)
+from app.meetings.sanitize import clean_html
+
+# Largest id a PostgreSQL integer column holds; bigger ids cannot exist, and asking
+# the database about them would be an error instead of a clean "not found".
+MAX_ID = 2**31 - 1
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RULE_PACKS = ("us-ca-brown-act", "us-tx-oma", "us-ny-oml", "us-il-oma", "generic")
+
+DEFAULT_AGENDA_TEMPLATE = [
+    {"title": "Call to Order", "kind": "ceremonial"},
+    {"title": "Roll Call", "kind": "ceremonial"},
+    {"title": "Public Comment on Non-Agenda Items", "kind": "public_comment"},
+    {"title": "Consent Calendar", "kind": "consent"},
+    {"title": "Public Hearings", "kind": "public_hearing"},
+    {"title": "New Business", "kind": "business"},
+    {"title": "Adjournment", "kind": "ceremonial"},
+]
+
+# Where each status may go. Publishing (draft -> published) belongs to publishing.py.
+TRANSITIONS = {
+    MeetingStatus.DRAFT: {MeetingStatus.PUBLISHED, MeetingStatus.CANCELLED, MeetingStatus.POSTPONED},
+    MeetingStatus.PUBLISHED: {MeetingStatus.IN_PROGRESS, MeetingStatus.CANCELLED, MeetingStatus.POSTPONED},
+    MeetingStatus.IN_PROGRESS: {MeetingStatus.RECESSED, MeetingStatus.ADJOURNED},
+    MeetingStatus.RECESSED: {MeetingStatus.IN_PROGRESS, MeetingStatus.ADJOURNED},
+    MeetingStatus.ADJOURNED: set(),
+    MeetingStatus.CANCELLED: set(),
+    MeetingStatus.POSTPONED: set(),
+}
+# Once a meeting has started (or will never happen) its details and agenda are the record.
+EDITABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED}
+AGENDA_EDITABLE_STATUSES = {MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.POSTPONED}
+
+MEETING_TEXT_FIELDS = {"title": 300, "location": 500, "remote_url": 500, "dial_in": 200,
+                       "remote_instructions": 20000, "accommodation_notice": 20000}
+MEETING_FIELDS = set(MEETING_TEXT_FIELDS) | {"kind", "start_at", "end_at", "status"}
+# Changes that make a calendar entry out of date (iCalendar SEQUENCE, "rescheduled" log entry).
+TIME_OR_PLACE_FIELDS = {"start_at", "end_at", "location", "remote_url", "dial_in"}
+ITEM_TEXT_FIELDS = {"title": 500, "recommended_action": 20000, "department": 200, "fiscal_impact": 20000,
+                    "body_html": 200000}
+ITEM_FIELDS = set(ITEM_TEXT_FIELDS) | {"accepts_public_comment", "estimated_minutes", "section_id"}
+MAX_ESTIMATED_MINUTES = 24 * 60
+
+
+# ---------------------------------------------------------------- look-ups
+
+def _get(model, object_id, label):
+    if not isinstance(object_id, int) or isinstance(object_id, bool) or not 1 <= object_id <= MAX_ID:
+        raise NotFound(f"No {label} with id {object_id}.")
+    found = db.session.get(model, object_id)
+    if found is None:
+        raise NotFound(f"No {label} with id {object_id}.")
+    return found
+
+
+def get_body(slug):
+    body = db.session.scalar(sa.select(Body).where(Body.slug == slug)) if isinstance(slug, str) else None
+    if body is None:
+        raise NotFound(f"No body with slug '{slug}'.")
+    return body
+
+
+def get_meeting(meeting_id):
+    return _get(Meeting, meeting_id, "meeting")
+
+
+def get_item(item_id):
+    return _get(AgendaItem, item_id, "agenda item")
+
+
+def get_section(section_id):
+    return _get(AgendaSection, section_id, "agenda section")
+
+
+def get_member(member_id):
+    return _get(Member, member_id, "member")
+
+
+# ---------------------------------------------------------------- field checks
+
+def _text(field, value, max_length, *, required=False):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"'{field}' must be text.")
+    if "\x00" in value:
+        raise ValidationFailed(f"'{field}' must not contain NUL characters.")
+    value = value.strip()
+    if required and not value:
+        raise ValidationFailed(f"'{field}' is required.")
+    if len(value) > max_length:
+        raise ValidationFailed(f"'{field}' is longer than {max_length} characters.")
+    return value
+
+
+def _aware(field, value, *, required=False):
+    if value is None:
+        if required:
+            raise ValidationFailed(f"'{field}' is required.")
+        return None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationFailed(f"'{field}' must be a date and time with a timezone.")
+    if not 1900 <= value.year <= 9998:
+        raise ValidationFailed(f"'{field}' is out of range.")
+    return value
+
+
+def _enum(field, enum_cls, value):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum_cls)
+        raise ValidationFailed(f"'{field}' must be one of: {choices}.") from None
+
+
+def _timezone(value):
+    if not isinstance(value, str) or not value or "\x00" in value:
+        raise ValidationFailed("'timezone' must be an IANA timezone name such as America/Los_Angeles.")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationFailed(f"'timezone' {value!r} is not an IANA timezone name.") from None
+    return value
+
+
+def _template(value):
+    if value is None:
+        return [dict(section) for section in DEFAULT_AGENDA_TEMPLATE]
+    if not isinstance(value, list):
+        raise ValidationFailed("'agenda_template' must be a list of sections.")
+    template = []
+    for index, section in enumerate(value):
+        if not isinstance(section, dict) or set(section) - {"title", "kind"}:
+            raise ValidationFailed(f"'agenda_template[{index}]' must be an object with 'title' and 'kind'.")
+        title = _text(f"agenda_template[{index}].title", section.get("title"), 200, required=True)
+        kind = _enum(f"agenda_template[{index}].kind", SectionKind, section.get("kind", "business"))
+        template.append({"title": title, "kind": kind.value})
+    return template
+
+
+def _check_meeting_times(start_at, end_at):
+    if end_at is not None and end_at <= start_at:
+        raise ValidationFailed("'end' must be after 'start'.")
+
+
+# ---------------------------------------------------------------- bodies
+
+def create_body(*, slug, name, timezone, rule_pack, comment_seconds=180, comment_policy="fifo",
+                agenda_template=None, actor, now):
+    slug = _text("slug", slug, 80, required=True)
+    if not SLUG_PATTERN.match(slug):
+        raise ValidationFailed("'slug' may hold only lower-case letters, digits and single hyphens.")
+    name = _text("name", name, 200, required=True)
+    timezone = _timezone(timezone)
+    if rule_pack not in RULE_PACKS:
+        raise ValidationFailed(f"'rule_pack' must be one of: {', '.join(RULE_PACKS)}.")
+    if (not isinstance(comment_seconds, int) or isinstance(comment_seconds, bool)
+            or not 10 <= comment_seconds <= 3600):
+        raise ValidationFailed("'comment_seconds' must be a whole number between 10 and 3600.")
+    policy = _enum("comment_policy", CommentPolicy, comment_policy)
+    template = _template(agenda_template)
+    if db.session.scalar(sa.select(Body.id).where(Body.slug == slug)) is not None:
+        raise Conflict(f"A body with slug '{slug}' already exists.")
+    body = Body(slug=slug, name=name, timezone=timezone, rule_pack=rule_pack,
+                comment_seconds=comment_seconds, comment_policy=policy, agenda_template=template,
+                created_at=now)
+    db.session.add(body)
+    db.session.flush()
+    return body
+
+
+def add_member(body, *, name, title="Councilmember", seat="", actor, now):
+    member = Member(name=_text("name", name, 200, required=True),
+                    title=_text("title", title, 100) or "Councilmember",
+                    seat=_text("seat", seat, 100), sort_order=len(body.members))
+    body.members.append(member)
+    db.session.flush()
+    return member
+
+
+# ---------------------------------------------------------------- meetings
+
+def create_meeting(body, *, kind, title, start_at, end_at=None, location="", remote_url="", dial_in="",
+                   remote_instructions="", accommodation_notice="", actor, now):
+    """A draft meeting whose sections are copied from the body's agenda template."""
+    values = {field: _text(field, value, MEETING_TEXT_FIELDS[field], required=(field == "title"))
+              for field, value in (("title", title), ("location", location), ("remote_url", remote_url),
+                                   ("dial_in", dial_in), ("remote_instructions", remote_instructions),
+                                   ("accommodation_notice", accommodation_notice))}
+    kind = _enum("kind", MeetingKind, kind)
+    start_at = _aware("start", start_at, required=True)
+    end_at = _aware("end", end_at)
+    _check_meeting_times(start_at, end_at)
+    meeting = Meeting(body_id=body.id, kind=kind, start_at=start_at, end_at=end_at,
+                      status=MeetingStatus.DRAFT, sequence=0, created_at=now, revised_at=now, **values)
+    meeting.body = body
+    db.session.add(meeting)
+    for position, section in enumerate(body.agenda_template or []):
+        meeting.sections.append(AgendaSection(position=position, title=section["title"],
+                                              kind=SectionKind(section.get("kind", "business"))))
+    db.session.flush()
+    record(meeting, Tag.MEETING_CREATED, {
+        "title": meeting.title, "kind": kind.value, "start_at": start_at.isoformat(),
+        "end_at": end_at.isoformat() if end_at else None, "location": meeting.location,
+    }, actor=actor, now=now)
+    return meeting
+
+
+def _revise(meeting, now):
+    meeting.sequence = (meeting.sequence or 0) + 1
+    meeting.revised_at = now
+
+
+def _log_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def update_meeting(meeting, changes, *, actor, now):
+    """Apply field changes (model names: title, kind, start_at, ...; status too).
+
+    Only real changes count: sending the current value changes nothing and
+    bumps nothing.
+    """
+    unknown = set(changes) - MEETING_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Unknown meeting field: '{sorted(unknown)[0]}'.")
+    if meeting.status not in EDITABLE_STATUSES:
+        raise InvalidState(f"A {meeting.status.value} meeting can no longer be changed.")
+    clean = {}
+    for field, value in changes.items():
+        if field in MEETING_TEXT_FIELDS:
+            clean[field] = _text(field, value, MEETING_TEXT_FIELDS[field], required=(field == "title"))
+        elif field == "kind":
+            clean[field] = _enum("kind", MeetingKind, value)
+        elif field == "start_at":
+            clean[field] = _aware("start", value, required=True)
+        elif field == "end_at":
+            clean[field] = _aware("end", value)
+        elif field == "status":
+            clean[field] = _enum("status", MeetingStatus, value)
+    _check_meeting_times(clean.get("start_at", meeting.start_at), clean.get("end_at", meeting.end_at))
+
+    status = clean.pop("status", meeting.status)
+    changed = {field: value for field, value in clean.items() if getattr(meeting, field) != value}
+    if status != meeting.status:
+        _check_transition(meeting, status)
+        if status == MeetingStatus.PUBLISHED:
+            raise InvalidState("Publish the agenda to publish a meeting.")
+    if not changed and status == meeting.status:
+        return meeting
+
+    before = {field: getattr(meeting, field) for field in changed}
+    for field, value in changed.items():
+        setattr(meeting, field, value)
+    if set(changed) & TIME_OR_PLACE_FIELDS:
+        _revise(meeting, now)
+        record(meeting, Tag.MEETING_RESCHEDULED, {
+            "changes": {field: {"from": _log_value(before[field]), "to": _log_value(changed[field])}
+                        for field in sorted(set(changed) & TIME_OR_PLACE_FIELDS)},
+        }, actor=actor, now=now)
+    elif changed:
+        meeting.revised_at = now
+    if changed and meeting.status != MeetingStatus.DRAFT:
+        # The posted agenda shows these details, so the public copy is now stale.
+        meeting.has_unpublished_changes = True
+    if status != meeting.status:
+        _set_status(meeting, status, reason="", actor=actor, now=now)
+    db.session.flush()
+    return meeting
+
+
+def _check_transition(meeting, status):
+    if status not in TRANSITIONS[meeting.status]:
+        raise InvalidState(f"A {meeting.status.value} meeting cannot become {status.value}.")
+
+
+STATUS_TAGS = {MeetingStatus.CANCELLED: Tag.MEETING_CANCELLED, MeetingStatus.POSTPONED: Tag.MEETING_POSTPONED}
+
+
+def _set_status(meeting, status, *, reason, actor, now):
+    previous = meeting.status
+    meeting.status = status
+    _revise(meeting, now)
+    if status in STATUS_TAGS:
+        record(meeting, STATUS_TAGS[status], {"from": previous.value, "reason": reason},
+               actor=actor, now=now)
+
+
+def change_status(meeting, status, *, actor, now, reason=""):
+    """Move a meeting along its status machine (proceedings use this for start/recess/adjourn)."""
+    status = _enum("status", MeetingStatus, status)
+    _check_transition(meeting, status)
+    _set_status(meeting, status, reason=reason, actor=actor, now=now)
+    db.session.flush()
+    return meeting
+
+
+def _reasoned_status(meeting, status, reason, actor, now):
+    reason = _text("reason", reason, 2000, required=True)
+    _check_transition(meeting, status)
+    _set_status(meeting, status, reason=reason, actor=actor, now=now)
+    db.session.flush()
+    return meeting
+
+
+def cancel_meeting(meeting, *, reason, actor, now):
+    return _reasoned_status(meeting, MeetingStatus.CANCELLED, reason, actor, now)
+
+
+def postpone_meeting(meeting, *, reason, actor, now):
+    return _reasoned_status(meeting, MeetingStatus.POSTPONED, reason, actor, now)
+
+
+def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, body=None,
+                           start_from=None, start_to=None):
+    """Meetings in start order; drafts only for the bodies whose staff is asking."""
+    query = sa.select(Meeting).order_by(Meeting.start_at, Meeting.id)
+    if body is not None:
+        query = query.where(Meeting.body_id == body.id)
+    if start_from is not None:
+        query = query.where(Meeting.start_at >= start_from)
+    if start_to is not None:
+        query = query.where(Meeting.start_at < start_to)
+    if not include_all_drafts:
+        public = Meeting.status != MeetingStatus.DRAFT
+        if staff_body_ids:
+            public = sa.or_(public, Meeting.body_id.in_(sorted(staff_body_ids)))
+        query = query.where(public)
+    return query
+
+
+# ---------------------------------------------------------------- agenda
+
+def _touch_agenda(meeting, now):
+    if meeting.status not in AGENDA_EDITABLE_STATUSES:
+        raise InvalidState(f"The agenda of a {meeting.status.value} meeting can no longer be changed.")
+    if meeting.status != MeetingStatus.DRAFT:
+        meeting.has_unpublished_changes = True
+    meeting.revised_at = now
+
+
+def _section_of(meeting, section_id, field="section_id"):
+    if isinstance(section_id, bool) or not isinstance(section_id, int):
+        raise ValidationFailed(f"'{field}' must be a whole number.")
+    for section in meeting.sections:
+        if section.id == section_id:
+            return section
+    raise ValidationFailed(f"'{field}' {section_id} is not a section of this meeting.")
+
+
+def _renumber(items):
+    for position, item in enumerate(items):
+        item.position = position
+
+
+def add_section(meeting, *, title, kind, actor, now):
+    title = _text("title", title, 200, required=True)
+    kind = _enum("kind", SectionKind, kind)
+    _touch_agenda(meeting, now)
+    section = AgendaSection(title=title, kind=kind, position=len(meeting.sections))
+    meeting.sections.append(section)
+    db.session.flush()
+    return section
+
+
+def _item_values(changes):
+    values = {}
+    for field, value in changes.items():
+        if field == "body_html":
+            values[field] = clean_html(_text(field, value, ITEM_TEXT_FIELDS[field]))
+        elif field in ITEM_TEXT_FIELDS:
+            values[field] = _text(field, value, ITEM_TEXT_FIELDS[field], required=(field == "title"))
+        elif field == "accepts_public_comment":
+            if not isinstance(value, bool):
+                raise ValidationFailed("'accepts_public_comment' must be true or false.")
+            values[field] = value
+        elif field == "estimated_minutes":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or not 0 <= value <= MAX_ESTIMATED_MINUTES):
+                raise ValidationFailed(
+                    f"'estimated_minutes' must be a whole number from 0 to {MAX_ESTIMATED_MINUTES}, or null.")
+            values[field] = value
+    return values
+
+
+def add_item(meeting, *, section_id, title, body_html="", recommended_action="", department="",
+             fiscal_impact="", accepts_public_comment=True, estimated_minutes=None, actor, now):
+    section = _section_of(meeting, section_id)
+    values = _item_values({"title": title, "body_html": body_html, "recommended_action": recommended_action,
+                           "department": department, "fiscal_impact": fiscal_impact,
+                           "accepts_public_comment": accepts_public_comment,
+                           "estimated_minutes": estimated_minutes})
+    _touch_agenda(meeting, now)
+    item = AgendaItem(meeting_id=meeting.id, position=len(section.items), **values)
+    section.items.append(item)
+    db.session.flush()
+    return item
+
+
+def update_item(item, changes, *, actor, now):
+    unknown = set(changes) - ITEM_FIELDS
+    if unknown:
+        raise ValidationFailed(f"Unknown item field: '{sorted(unknown)[0]}'.")
+    meeting = item.meeting
+    target = _section_of(meeting, changes["section_id"]) if "section_id" in changes else item.section
+    values = _item_values({k: v for k, v in changes.items() if k != "section_id"})
+    changed = {k: v for k, v in values.items() if getattr(item, k) != v}
+    if not changed and target is item.section:
+        return item
+    _touch_agenda(meeting, now)
+    for field, value in changed.items():
+        setattr(item, field, value)
+    if target is not item.section:
+        _move_to_section(item, target)
+    db.session.flush()
+    return item
+
+
+def _move_to_section(item, target, at_start=False):
+    source = item.section
+    # Re-parenting through the many-to-one keeps the item alive (no orphan delete in between).
+    item.section = target
+    if item in source.items:
+        source.items.remove(item)
+    if item not in target.items:
+        target.items.append(item)
+    _renumber(source.items)
+    others = [other for other in target.items if other is not item]
+    _place(target, [item] + others if at_start else others + [item])
+
+
+def _place(section, ordered):
+    """Give `ordered` positions 0..n and sort the loaded collection without re-adding anything."""
+    for position, item in enumerate(ordered):
+        item.position = position
+    section.items.sort(key=lambda item: item.position)
+
+
+def delete_item(item, *, actor, now):
+    meeting = item.meeting
+    _touch_agenda(meeting, now)
+    section = item.section
+    # The section's delete-orphan cascade removes the row at flush.
+    section.items.remove(item)
+    _renumber(section.items)
+    db.session.flush()
+
+
+def _check_order(meeting, order):
+    if not isinstance(order, list):
+        raise ValidationFailed("'sections' must be a list.")
+    seen_sections, seen_items = set(), []
+    for index, entry in enumerate(order):
+        if not isinstance(entry, dict) or set(entry) != {"section_id", "item_ids"}:
+            raise ValidationFailed(f"'sections[{index}]' must be an object with 'section_id' and 'item_ids'.")
+        section = _section_of(meeting, entry["section_id"], f"sections[{index}].section_id")
+        if section.id in seen_sections:
+            raise ValidationFailed(f"'sections[{index}].section_id' {section.id} is listed twice.")
+        seen_sections.add(section.id)
+        item_ids = entry["item_ids"]
+        if not isinstance(item_ids, list) or any(isinstance(i, bool) or not isinstance(i, int)
+                                                 for i in item_ids):
+            raise ValidationFailed(f"'sections[{index}].item_ids' must be a list of item ids.")
+        seen_items.extend(item_ids)
+    expected = {item.id for item in meeting.items}
+    if len(seen_items) != len(set(seen_items)):
+        raise ValidationFailed("'sections': an item is listed more than once.")
+    if set(seen_items) != expected:
+        missing = sorted(expected - set(seen_items))
+        extra = sorted(set(seen_items) - expected)
+        detail = f"missing {missing}" if missing else f"not items of this meeting: {extra}"
+        raise ValidationFailed(f"'sections' must list every item of the meeting exactly once ({detail}).")
+
+
+def reorder_items(meeting, order, *, actor, now):
+    """Put every item where `order` says: [{"section_id": 4, "item_ids": [9, 7]}, ...].
+
+    The whole order is checked before anything moves, so a bad request changes nothing.
+    """
+    _check_order(meeting, order)
+    _touch_agenda(meeting, now)
+    items = {item.id: item for item in meeting.items}
+    sections = {section.id: section for section in meeting.sections}
+    for entry in order:
+        target = sections[entry["section_id"]]
+        for item_id in entry["item_ids"]:
+            if items[item_id].section is not target:
+                items[item_id].section = target
+    for entry in order:
+        _place(sections[entry["section_id"]], [items[item_id] for item_id in entry["item_ids"]])
+    db.session.flush()
+    return meeting
+
+
+def move_item(item, *, direction=None, to_section_id=None, actor, now):
+    """One step up or down (crossing into the neighbouring section at an edge), or to another section.
+
+    The keyboard alternative to drag and drop.
+    """
+    meeting = item.meeting
+    if (direction is None) == (to_section_id is None):
+        raise ValidationFailed("Give either 'direction' or 'to_section_id'.")
+    if to_section_id is not None:
+        target = _section_of(meeting, to_section_id, "to_section_id")
+        _touch_agenda(meeting, now)
+        if target is not item.section:
+            _move_to_section(item, target)
+        db.session.flush()
+        return item
+    if direction not in ("up", "down"):
+        raise ValidationFailed("'direction' must be 'up' or 'down'.")
+    _touch_agenda(meeting, now)
+    section = item.section
+    siblings = section.items
+    index = siblings.index(item)
+    sections = meeting.sections
+    section_index = sections.index(section)
+    if (direction == "up" and index > 0) or (direction == "down" and index < len(siblings) - 1):
+        other = index - 1 if direction == "up" else index + 1
+        ordered = list(siblings)
+        ordered[other], ordered[index] = ordered[index], ordered[other]
+        _place(section, ordered)
+    elif direction == "up" and section_index > 0:
+        _move_to_section(item, sections[section_index - 1])
+    elif direction == "down" and section_index < len(sections) - 1:
+        _move_to_section(item, sections[section_index + 1], at_start=True)
+    db.session.flush()
+    return item
