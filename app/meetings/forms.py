@@ -1,0 +1,145 @@
+"""HTML forms of the public portal and the staff agenda builder.
+
+Every staff form is a FlaskForm, so every POST carries and checks a CSRF token.
+The public filter form is sent with GET and has no side effects, so it needs none.
+"""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
+                     StringField, SubmitField, TextAreaField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+
+from app.meetings.models import MeetingKind, SectionKind
+
+LOCAL_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def kind_choices():
+    labels = {MeetingKind.REGULAR: _l("Regular"), MeetingKind.SPECIAL: _l("Special"),
+              MeetingKind.EMERGENCY: _l("Emergency")}
+    return [(kind.value, labels[kind]) for kind in MeetingKind]
+
+
+def section_kind_choices():
+    labels = {
+        SectionKind.CEREMONIAL: _l("Ceremonial (call to order, roll call, adjournment)"),
+        SectionKind.PUBLIC_COMMENT: _l("Public comment on non-agenda items"),
+        SectionKind.CONSENT: _l("Consent calendar"),
+        SectionKind.PUBLIC_HEARING: _l("Public hearings"),
+        SectionKind.BUSINESS: _l("Business"),
+        SectionKind.CLOSED_SESSION: _l("Closed session"),
+        SectionKind.REPORTS: _l("Reports"),
+    }
+    return [(kind.value, labels[kind]) for kind in SectionKind]
+
+
+class MeetingFilterForm(FlaskForm):
+    """The public meeting list's filters (GET, bookmarkable)."""
+
+    class Meta:
+        csrf = False
+
+    body = SelectField(_l("Body"), choices=[], validate_choice=True, default="")
+    from_date = DateField(_l("From"), validators=[Optional()])
+    to_date = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def validate_to_date(self, field):
+        if field.data and self.from_date.data and field.data < self.from_date.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class MeetingDetailsForm(FlaskForm):
+    """Title, kind, time and place. Times are entered in the body's local time."""
+
+    kind = SelectField(_l("Kind of meeting"), choices=kind_choices, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    start_at = DateTimeLocalField(_l("Starts"), format=LOCAL_DATETIME_FORMATS,
+                                  validators=[InputRequired()])
+    end_at = DateTimeLocalField(_l("Ends (optional)"), format=LOCAL_DATETIME_FORMATS,
+                                validators=[Optional()])
+    location = StringField(_l("Location"), validators=[Optional(), Length(max=500)])
+    remote_url = URLField(_l("Webinar link"), validators=[Optional(), Length(max=500),
+                                                          URL(require_tld=False)])
+    dial_in = StringField(_l("Dial-in number and access code"), validators=[Optional(), Length(max=200)])
+    remote_instructions = TextAreaField(_l("Remote participation instructions"),
+                                        validators=[Optional(), Length(max=5000)])
+    accommodation_notice = TextAreaField(_l("Disability accommodation notice"),
+                                         validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Save meeting details"))
+
+    def validate_end_at(self, field):
+        if field.data and self.start_at.data and field.data <= self.start_at.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("The end must be after the start."))
+
+
+class NewMeetingForm(MeetingDetailsForm):
+    body = SelectField(_l("Body"), choices=[], validators=[DataRequired()])
+    submit = SubmitField(_l("Create meeting"))
+
+
+class SectionForm(FlaskForm):
+    title = StringField(_l("Section title"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of section"), choices=section_kind_choices, default=SectionKind.BUSINESS.value)
+    submit = SubmitField(_l("Add section"))
+
+
+class ItemForm(FlaskForm):
+    section_id = SelectField(_l("Section"), coerce=int, choices=[], validators=[InputRequired()])
+    title = StringField(_l("Title (brief general description)"), validators=[DataRequired(), Length(max=500)])
+    body_html = TextAreaField(_l("Body text"), validators=[Optional(), Length(max=100_000)])
+    recommended_action = TextAreaField(_l("Recommended action"), validators=[Optional(), Length(max=10_000)])
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=200)])
+    fiscal_impact = TextAreaField(_l("Fiscal impact"), validators=[Optional(), Length(max=10_000)])
+    accepts_public_comment = BooleanField(_l("Accepts public comment"), default=True)
+    estimated_minutes = IntegerField(_l("Estimated minutes"),
+                                     validators=[Optional(), NumberRange(min=0, max=24 * 60)])
+    submit = SubmitField(_l("Add item"))
+
+    def item_values(self):
+        return {
+            "title": self.title.data.strip(),
+            "body_html": self.body_html.data or "",
+            "recommended_action": self.recommended_action.data or "",
+            "department": self.department.data or "",
+            "fiscal_impact": self.fiscal_impact.data or "",
+            "accepts_public_comment": bool(self.accepts_public_comment.data),
+            "estimated_minutes": self.estimated_minutes.data,
+        }
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a PDF file to upload."))])
+    submit = SubmitField(_l("Upload PDF"))
+
+
+class PublishForm(FlaskForm):
+    override_reason = TextAreaField(_l("Reason for publishing after the deadline"),
+                                    validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Publish agenda"))
+
+
+class CancelForm(FlaskForm):
+    action = SelectField(_l("Action"), choices=[("cancel", _l("Cancel the meeting")),
+                                                ("postpone", _l("Postpone the meeting"))])
+    reason = TextAreaField(_l("Reason (shown to the public)"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class MoveItemForm(FlaskForm):
+    """One button of the keyboard-accessible reordering: up, down, or to another section."""
+
+    direction = HiddenField(validators=[Optional()])
+    to_section_id = SelectField(_l("Move to section"), coerce=int, choices=[], validate_choice=False,
+                                validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form: only the CSRF token, for buttons such as delete."""
+
+    submit = SubmitField(_l("Delete"))
