@@ -1,0 +1,1 @@
+"""iCalendar subscription feeds: one per meeting, per body, and for every body."""
