@@ -1,0 +1,148 @@
+"""Validation of /live event payloads. Anything unexpected is refused with `invalid`,
+before any service runs, so a malformed event never changes the state."""
+import unicodedata
+
+from app.core.errors import ValidationFailed
+
+MAX_NAME = 60
+MAX_REASON = 500
+MAX_TOKEN = 200
+MAX_ID = 2**31 - 1
+STANCES = ("support", "oppose", "neutral")
+TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
+
+
+def _object(data, allowed, required=()):
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("The payload must be an object.")
+    unknown = sorted(set(data) - set(allowed), key=str)
+    if unknown:
+        raise ValidationFailed(f"Unknown field(s): {', '.join(map(str, unknown))[:200]}.")
+    missing = [name for name in required if name not in data]
+    if missing:
+        raise ValidationFailed(f"Missing field(s): {', '.join(missing)}.")
+    return data
+
+
+def _id(data, name, *, nullable=False):
+    value = data.get(name)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+        raise ValidationFailed(f"'{name}' must be a positive integer{' or null' if nullable else ''}.")
+    return value
+
+
+def _int(data, name, *, required=False):
+    value = data.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 24 * 3600:
+        raise ValidationFailed(f"'{name}' must be a whole number of seconds.")
+    return value
+
+
+def clean_text(value, name, max_length):
+    """Printable text with whitespace collapsed; control and bidi-override characters removed,
+    so a typed name cannot break or disguise the queue display."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(f"'{name}' must be text.")
+    if len(value) > max_length * 4:
+        raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
+    kept = "".join(c if unicodedata.category(c)[0] not in "CZ" else " " for c in value)
+    text = " ".join(kept.split())
+    if len(text) > max_length:
+        raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
+    return text or None
+
+
+def _stance(data):
+    value = data.get("stance")
+    if value is None:
+        return None
+    if value not in STANCES:
+        raise ValidationFailed(f"'stance' must be one of {', '.join(STANCES)}.")
+    return value
+
+
+def _bool(data, name):
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise ValidationFailed(f"'{name}' must be true or false.")
+    return value
+
+
+def _token(data, *, required):
+    value = data.get("token")
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN:
+        raise ValidationFailed("'token' must be the token you received when you joined.")
+    return value
+
+
+def speaker(data):
+    data = _object(data, ("item_id", "display_name", "stance", "interpreter"))
+    return {"item_id": _id(data, "item_id", nullable=True),
+            "display_name": clean_text(data.get("display_name"), "display_name", MAX_NAME),
+            "stance": _stance(data), "interpreter": _bool(data, "interpreter")}
+
+
+def empty(data):
+    _object(data, ())
+    return {}
+
+
+def leave_queue(data):
+    data = _object(data, ("token", "entry_id"))
+    return {"token": _token(data, required=False), "entry_id": _id(data, "entry_id", nullable=True)}
+
+
+def resume(data):
+    data = _object(data, ("token",), required=("token",))
+    return {"token": _token(data, required=True)}
+
+
+def set_item(data):
+    data = _object(data, ("item_id",), required=("item_id",))
+    return {"item_id": _id(data, "item_id", nullable=True)}
+
+
+def open_comment(data):
+    data = _object(data, ("item_id", "seconds_per_speaker", "period_seconds"))
+    return {"item_id": _id(data, "item_id", nullable=True),
+            "seconds_per_speaker": _int(data, "seconds_per_speaker"),
+            "period_seconds": _int(data, "period_seconds")}
+
+
+def entry(data):
+    data = _object(data, ("entry_id",), required=("entry_id",))
+    return {"entry_id": _id(data, "entry_id")}
+
+
+def remove(data):
+    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
+    reason = clean_text(data.get("reason"), "reason", MAX_REASON)
+    if not reason:
+        raise ValidationFailed("A reason is required to remove a participant.")
+    return {"entry_id": _id(data, "entry_id"), "reason": reason}
+
+
+def timer(data):
+    data = _object(data, ("action", "seconds"), required=("action",))
+    action = data.get("action")
+    if action not in TIMER_ACTIONS:
+        raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
+    seconds = _int(data, "seconds", required=(action == "extend"))
+    if action != "extend" and seconds is not None:
+        raise ValidationFailed("'seconds' is only for 'extend'.")
+    return {"action": action, "seconds": seconds}
+
+
+def seconds(data):
+    data = _object(data, ("seconds",), required=("seconds",))
+    return {"seconds": _int(data, "seconds", required=True)}

@@ -1,0 +1,247 @@
+"""The /live namespace through Flask-SocketIO's test client: every event, roles, bad input."""
+import pytest
+
+from app.accounts.models import Membership
+from app.extensions import db, socketio
+from app.live.models import QueueEntry
+from app.meetings.models import MeetingStatus
+from tests.factories import make_item, make_meeting, make_token, make_user
+
+NS = "/live"
+
+CHAIR_EVENTS = {
+    "set_item": lambda ids: {"item_id": ids["item"]},
+    "open_comment": lambda ids: {"item_id": ids["item"], "seconds_per_speaker": 120},
+    "close_comment": lambda ids: {},
+    "set_speaker_time": lambda ids: {"seconds": 90},
+    "add_in_person": lambda ids: {"item_id": ids["item"], "display_name": "Card"},
+    "call_next": lambda ids: {},
+    "recall": lambda ids: {"entry_id": ids["entry"]},
+    "skip": lambda ids: {"entry_id": ids["entry"]},
+    "remove": lambda ids: {"entry_id": ids["entry"], "reason": "Disruption"},
+    "timer": lambda ids: {"action": "start"},
+}
+
+
+@pytest.fixture
+def meeting(app):
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    meeting.item = make_item(meeting)
+    db.session.commit()
+    return meeting
+
+
+@pytest.fixture
+def connect(app, meeting):
+    clients = []
+
+    def connect(flask_client=None, **auth):
+        auth.setdefault("meeting", meeting.id)
+        kwargs = {"flask_test_client": flask_client} if flask_client else {}
+        sock = socketio.test_client(app, namespace=NS, auth=auth, **kwargs)
+        clients.append(sock)
+        return sock
+
+    yield connect
+    for sock in clients:
+        if sock.is_connected(NS):
+            sock.disconnect(NS)
+
+
+@pytest.fixture
+def chair(app, meeting, staff, connect):
+    user = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    staff.login(user)
+    sock = connect(flask_client=staff.client)
+    sock.user = user
+    return sock
+
+
+def emit(sock, event, data=None):
+    args = () if data is None else (data,)
+    return sock.emit(event, *args, namespace=NS, callback=True)
+
+
+def states(sock):
+    return [m["args"][0] for m in sock.get_received(NS) if m["name"] == "state"]
+
+
+def version(meeting):
+    db.session.expire_all()
+    return db.session.get(type(meeting), meeting.id).state_version
+
+
+def test_connecting_sends_the_current_state(connect, meeting):
+    sock = connect()
+    assert sock.is_connected(NS)
+    [state] = states(sock)
+    assert state["meeting_id"] == meeting.id and state["version"] == 0 and state["queue"] == []
+
+
+@pytest.mark.parametrize("auth", [{"meeting": None}, {"meeting": "1"}, {"meeting": 10**6},
+                                  {"api_token": "dais_wrong"}, {"token": 5}])
+def test_bad_connections_are_refused(connect, auth):
+    assert not connect(**auth).is_connected(NS)
+
+
+def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
+    item_id = meeting.item.id
+    resident, display = connect(), connect()
+    assert emit(chair, "set_item", {"item_id": item_id}) == {"ok": True, "version": 1}
+    assert emit(chair, "open_comment", {"item_id": item_id, "seconds_per_speaker": 120})["ok"]
+    joined = emit(resident, "join_queue", {"item_id": item_id, "display_name": " Ana\u202e ", "stance": "oppose"})
+    assert joined["ok"] and joined["entry"]["position"] == 1 and joined["version"] == 3
+    token = joined["entry"]["token"]
+    card = emit(chair, "add_in_person", {"item_id": item_id, "display_name": "Card 7"})
+    assert card["ok"] and card["entry"]["position"] == 2
+
+    assert emit(chair, "call_next") == {"ok": True, "entry_id": joined["entry"]["entry_id"], "version": 5}
+    assert emit(chair, "timer", {"action": "start"})["ok"]
+    assert emit(chair, "timer", {"action": "pause"})["ok"]
+    assert emit(chair, "timer", {"action": "resume"})["ok"]
+    assert emit(chair, "timer", {"action": "extend", "seconds": 30})["ok"]
+    assert emit(chair, "set_speaker_time", {"seconds": 90})["ok"]
+    assert emit(chair, "skip", {"entry_id": card["entry"]["entry_id"]})["ok"]
+    assert emit(chair, "recall", {"entry_id": card["entry"]["entry_id"]})["ok"]
+    assert emit(chair, "timer", {"action": "stop"})["ok"]
+    assert emit(chair, "remove", {"entry_id": card["entry"]["entry_id"], "reason": "Left the room"})["ok"]
+    assert emit(chair, "close_comment") == {"ok": True, "version": 15}
+
+    # Everybody got every version, in order, and the same content.
+    seen = [s["version"] for s in states(display)]
+    assert seen == list(range(0, 16))
+    assert [s["version"] for s in states(resident)] == seen
+    synced = emit(resident, "sync")
+    assert synced["ok"] and synced["state"]["version"] == 15
+    assert synced["state"]["speaker"] is None
+
+    # The resident's display name was cleaned of the bidi override.
+    db.session.expire_all()
+    assert db.session.get(QueueEntry, joined["entry"]["entry_id"]).display_name == "Ana"
+    assert emit(resident, "resume", {"token": token})["ok"] is False  # done: no active place
+
+
+def test_resume_after_reconnect_and_leave(connect, chair, meeting):
+    resident = connect()
+    joined = emit(resident, "join_queue", {"item_id": None})
+    token = joined["entry"]["token"]
+    resident.disconnect(NS)
+    again = connect(token=token)
+    resumed = emit(again, "resume", {"token": token})
+    assert resumed["ok"] and resumed["entry"]["entry_id"] == joined["entry"]["entry_id"]
+    assert resumed["entry"]["position"] == 1 and "token" not in resumed["entry"]
+    # The connection's token is reused: a second join for the same queue is refused.
+    assert emit(again, "join_queue", {"item_id": None})["error"]["code"] == "already_queued"
+    assert emit(again, "leave_queue", {"token": token})["ok"]
+    assert emit(again, "resume", {"token": token})["error"]["code"] == "not_found"
+    assert emit(connect(), "resume", {"token": "x" * 40})["error"]["code"] == "not_found"
+
+
+def test_staff_can_use_an_api_token(app, connect, meeting):
+    clerk = make_user(role="clerk", body=meeting.body)
+    token = make_token(clerk)
+    db.session.commit()
+    kiosk = connect(api_token=token)
+    assert emit(kiosk, "add_in_person", {"item_id": None, "display_name": "Card"})["ok"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "member", "chair_of_another_body"])
+def test_every_chair_event_is_forbidden_to_everyone_else(app, connect, meeting, staff, who):
+    ids = {"item": meeting.item.id, "entry": 1}
+    if who in ("anonymous", "resident"):
+        sock = connect()
+        if who == "resident":
+            ids["entry"] = emit(sock, "join_queue", {"item_id": None})["entry"]["entry_id"]
+    else:
+        user = make_user(role="member" if who == "member" else "chair",
+                         body=meeting.body if who == "member" else None)
+        db.session.commit()
+        staff.login(user)
+        sock = connect(flask_client=staff.client)
+    before = version(meeting)
+    for event, payload in CHAIR_EVENTS.items():
+        reply = emit(sock, event, payload(ids))
+        assert reply["ok"] is False and reply["error"]["code"] == "forbidden", (event, reply)
+    assert version(meeting) == before
+
+
+def test_a_revoked_role_takes_effect_without_reconnecting(chair, meeting):
+    assert emit(chair, "set_item", {"item_id": meeting.item.id})["ok"]
+    Membership.query.filter_by(user_id=chair.user.id).delete()
+    db.session.commit()
+    assert emit(chair, "set_item", {"item_id": None})["error"]["code"] == "forbidden"
+
+
+MALFORMED = [
+    ("join_queue", "not an object"),
+    ("join_queue", {"item_id": "1"}),
+    ("join_queue", {"item_id": True}),
+    ("join_queue", {"item_id": None, "display_name": "x" * 61}),
+    ("join_queue", {"item_id": None, "display_name": 5}),
+    ("join_queue", {"item_id": None, "stance": "angry"}),
+    ("join_queue", {"item_id": None, "interpreter": "yes"}),
+    ("join_queue", {"item_id": None, "extra": 1}),
+    ("leave_queue", {"token": 5}),
+    ("resume", {}),
+    ("resume", {"token": ""}),
+    ("sync", {"x": 1}),
+    ("set_item", {}),
+    ("set_item", {"item_id": -1}),
+    ("open_comment", {"item_id": None, "seconds_per_speaker": "120"}),
+    ("open_comment", {"item_id": None, "seconds_per_speaker": 5}),
+    ("open_comment", [1, 2]),
+    ("close_comment", {"now": True}),
+    ("set_speaker_time", {"seconds": 0}),
+    ("add_in_person", {"item_id": None, "stance": 3}),
+    ("call_next", "go"),
+    ("recall", {"entry_id": None}),
+    ("skip", {"entry_id": 1.5}),
+    ("remove", {"entry_id": 1}),
+    ("remove", {"entry_id": 1, "reason": "   "}),
+    ("timer", {"action": "rewind"}),
+    ("timer", {"action": "extend"}),
+    ("timer", {"action": "start", "seconds": 10}),
+]
+
+
+def test_malformed_payloads_are_invalid_and_change_nothing(app, chair, meeting):
+    app.config["LIVE_EVENT_BURST"] = len(MALFORMED)
+    before = version(meeting)
+    for event, payload in MALFORMED:
+        reply = emit(chair, event, payload)
+        assert reply["ok"] is False and reply["error"]["code"] == "invalid", (event, payload, reply)
+    assert version(meeting) == before
+
+
+def test_refused_actions_report_their_code_and_change_nothing(chair, connect, meeting):
+    assert emit(chair, "call_next")["error"]["code"] == "invalid_state"
+    assert emit(chair, "skip", {"entry_id": 999})["error"]["code"] == "not_found"
+    assert emit(chair, "open_comment", {"item_id": 999})["error"]["code"] == "not_found"
+    assert version(meeting) == 0
+
+
+def test_unknown_events_oversized_events_and_floods_are_refused(app, connect, meeting):
+    sock = connect()
+    assert emit(sock, "drop_tables", {})["error"]["code"] == "unknown_event"
+    huge = {"item_id": None, "display_name": "x" * 5000}
+    assert emit(sock, "join_queue", huge)["error"]["code"] == "too_large"
+    assert sock.emit("sync", 1, 2, namespace=NS, callback=True)["error"]["code"] == "invalid"
+    app.config.update(LIVE_EVENT_BURST=3, LIVE_EVENTS_PER_SECOND=0.001)
+    flooder = connect()
+    codes = [emit(flooder, "sync").get("error", {}).get("code") for _ in range(5)]
+    assert codes == [None, None, None, "rate_limited", "rate_limited"]
+    assert version(meeting) == 0
+
+
+def test_a_full_queue_refuses_new_speakers(app, connect, meeting):
+    app.config["LIVE_QUEUE_CAP"] = 1
+    assert emit(connect(), "join_queue", {"item_id": None})["ok"]
+    assert emit(connect(), "join_queue", {"item_id": None})["error"]["code"] == "queue_full"
+
+
+def test_a_meeting_that_is_not_live_has_no_queue(app, connect):
+    draft = make_meeting(status=MeetingStatus.DRAFT)
+    db.session.commit()
+    reply = emit(connect(meeting=draft.id), "join_queue", {"item_id": None})
+    assert reply["error"]["code"] == "invalid_state"
