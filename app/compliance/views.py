@@ -1,0 +1,103 @@
+"""The public compliance report of a meeting: every log entry, the verification
+result, and the rule checks with their evidence.
+"""
+from datetime import datetime
+
+from flask import Blueprint, render_template
+from flask_babel import gettext, lazy_gettext as _l
+from flask_login import current_user
+
+from app.compliance import services
+from app.compliance.rules import PACKS
+from app.compliance.tags import Tag
+from app.core.errors import NotFound
+from app.extensions import db
+from app.meetings.models import Meeting, MeetingStatus
+
+bp = Blueprint("compliance", __name__)
+
+TAG_LABELS = {
+    Tag.MEETING_CREATED: _l("Meeting created"),
+    Tag.MEETING_RESCHEDULED: _l("Meeting rescheduled"),
+    Tag.MEETING_CANCELLED: _l("Meeting cancelled"),
+    Tag.MEETING_POSTPONED: _l("Meeting postponed"),
+    Tag.AGENDA_POSTED: _l("Agenda posted"),
+    Tag.AGENDA_AMENDED: _l("Agenda amended"),
+    Tag.DEADLINE_CHECKED: _l("Posting deadline checked"),
+    Tag.DEADLINE_OVERRIDDEN: _l("Posting deadline overridden"),
+    Tag.CONTENT_CHECKED: _l("Agenda content checked"),
+    Tag.COMMENT_OPENED: _l("Public comment opened"),
+    Tag.COMMENT_CLOSED: _l("Public comment closed"),
+    Tag.COMMENT_TIME_CHANGED: _l("Speaking time changed"),
+    Tag.SPEAKER_JOINED: _l("Speaker joined the queue"),
+    Tag.SPEAKER_CALLED: _l("Speaker called"),
+    Tag.SPEAKER_RECALLED: _l("Speaker recalled"),
+    Tag.SPEAKER_SKIPPED: _l("Speaker skipped"),
+    Tag.SPEAKER_REMOVED: _l("Speaker removed"),
+    Tag.SPEAKER_FINISHED: _l("Speaker finished"),
+    Tag.TIMER_CHANGED: _l("Timer changed"),
+    Tag.ITEM_CURRENT: _l("Current item changed"),
+    Tag.PROCEEDINGS_CHANGED: _l("Proceedings changed"),
+    Tag.ATTENDANCE_RECORDED: _l("Attendance recorded"),
+    Tag.REMOTE_ACCESS_DOWN: _l("Remote access reported down"),
+    Tag.REMOTE_ACCESS_RESTORED: _l("Remote access restored"),
+    Tag.MOTION_MADE: _l("Motion made"),
+    Tag.VOTE_RECORDED: _l("Vote recorded"),
+    Tag.VOTE_OVERRIDDEN: _l("Vote guard overridden"),
+    Tag.MINUTES_APPROVED: _l("Minutes approved"),
+}
+SEVERITY_LABELS = {"block": _l("required"), "warn": _l("advisory"), "record": _l("recorded only")}
+
+
+def visible_meeting(meeting_id):
+    """Drafts are not public: only staff of the meeting's body may see their log."""
+    from app.accounts.policy import can
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or (meeting.status == MeetingStatus.DRAFT
+                           and not can(current_user, "meeting.view_staff", meeting.body_id)):
+        raise NotFound(gettext("There is no public meeting with this number."))
+    return meeting
+
+
+def tag_label(tag):
+    try:
+        return TAG_LABELS[Tag(tag)]
+    except ValueError:
+        return tag
+
+
+def _check_rows(entries):
+    """The rule checks found in the log, newest publish last, with their evidence."""
+    deadline_checks, content_checks, overrides = [], [], []
+    for entry in entries:
+        data = entry["data"]
+        if entry["tag"] == Tag.DEADLINE_CHECKED:
+            deadline_checks.append({**data, "seq": entry["seq"],
+                                    "deadline": _parse(data.get("deadline_at")),
+                                    "published": _parse(data.get("published_at"))})
+        elif entry["tag"] == Tag.DEADLINE_OVERRIDDEN:
+            overrides.append({**data, "seq": entry["seq"], "actor": entry["actor"]})
+        elif entry["tag"] == Tag.CONTENT_CHECKED:
+            for result in data.get("results", []):
+                content_checks.append({**result, "seq": entry["seq"],
+                                       "agenda_version": data.get("agenda_version")})
+    return deadline_checks, content_checks, overrides
+
+
+def _parse(text):
+    return datetime.fromisoformat(text) if text else None
+
+
+@bp.get("/meetings/<int:meeting_id>/compliance")
+def show_log(meeting_id):
+    meeting = visible_meeting(meeting_id)
+    report = services.log_report(meeting.id)
+    entries = [{**entry, "at": _parse(entry["recorded_at"]), "label": tag_label(entry["tag"])}
+               for entry in report["entries"]]
+    deadline_checks, content_checks, overrides = _check_rows(report["entries"])
+    return render_template(
+        "compliance/show_log.html", meeting=meeting, report=report, entries=entries,
+        deadline_checks=deadline_checks, content_checks=content_checks, overrides=overrides,
+        pack=PACKS.get(meeting.body.rule_pack), severity_labels=SEVERITY_LABELS,
+    )

@@ -1,0 +1,83 @@
+"""The public compliance report page: /meetings/<id>/compliance."""
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.meetings.publishing import publish_agenda
+from tests.factories import NOW, make_item, make_meeting, make_user
+
+
+def published_meeting(**overrides):
+    clerk = make_user("clerk")
+    meeting = make_meeting(**overrides)
+    make_item(meeting, title="Adopt the budget")
+    publish_agenda(meeting, actor=clerk, now=NOW, override_reason="Storm closed City Hall.")
+    db.session.commit()
+    return meeting
+
+
+def test_page_lists_every_entry_with_hash_and_local_time(client):
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    response = client.get(f"/meetings/{meeting.id}/compliance")
+    assert response.status_code == 200
+    html = response.text
+    for entry in meeting_entries(meeting.id):
+        assert f'id="entry-{entry.seq}"' in html
+        assert entry.hash in html
+    assert "Agenda posted" in html and "agenda:posted" in html
+    assert "Mar 2, 2026 9:00 AM PST" in html  # NOW in the body's timezone
+    assert "Intact." in html
+
+
+def test_page_shows_rule_checks_with_their_evidence(client):
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    html = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert "ca.posting.regular" in html and "Cal. Gov. Code §54954.2(a)(1)" in html
+    assert "Missed" in html and "2 days late" in html  # deadline was 72 h before, 48 h late
+    assert "Storm closed City Hall." in html
+    assert "ca.agenda.accommodation_notice" in html and "Passed" in html
+    assert "California — Ralph M. Brown Act" in html
+
+
+def test_page_reports_tampering(client):
+    meeting = published_meeting()
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("ALTER TABLE compliance_entries DISABLE TRIGGER compliance_entries_insert_only"))
+        try:
+            conn.execute(sa.text("UPDATE compliance_entries SET actor = 'nobody' WHERE meeting_id = :m AND seq = 2"),
+                         {"m": meeting.id})
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("ALTER TABLE compliance_entries ENABLE TRIGGER compliance_entries_insert_only"))
+    html = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert "Tampering detected." in html and "entry seq=2" in html
+
+
+def test_draft_meeting_log_is_not_public(client, staff):
+    meeting = make_meeting()
+    db.session.commit()
+    url = f"/meetings/{meeting.id}/compliance"
+    assert client.get(url).status_code == 404
+    staff.login(staff.user("clerk", body=meeting.body))
+    assert client.get(url).status_code == 200
+
+
+def test_page_has_no_inline_script_or_style(client):
+    meeting = published_meeting()
+    html = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html, re.I)  # only external scripts
+    assert " style=" not in html.lower()
+    assert html.count("<h1") == 1
+
+
+def test_unknown_meeting_is_404(client):
+    assert client.get("/meetings/424242/compliance").status_code == 404
+
+
+def meeting_entries(meeting_id):
+    from app.compliance.services import entries_for
+
+    return entries_for(meeting_id)
