@@ -64,7 +64,10 @@ def select_rule(pack_id, kind, local_date, *, start_at_utc=None, scheduled_at=No
         if kind not in rule.kinds or not _lead_matches(rule.params, lead_days):
             continue
         versions_by_id.setdefault(rule.id, []).append(rule)
-    candidates = [r for r in (rule_in_force(v, local_date) for v in versions_by_id.values()) if r]
+    # A date before a rule's first version (historic or mistyped) gets that first version
+    # rather than no rule at all.
+    candidates = [rule_in_force(v, local_date) or min(v, key=lambda r: r.effective_from)
+                  for v in versions_by_id.values()]
     if not candidates:
         raise LookupError(f"rule pack {pack_id!r} has no posting rule for a {kind} meeting on {local_date}")
     return candidates[0]

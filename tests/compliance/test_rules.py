@@ -259,3 +259,9 @@ def test_missing_notices_are_warnings():
 
 def test_word_count_ignores_markup():
     assert checks.word_count("<p>Approve <strong>the</strong> budget</p>") == 3
+
+
+def test_meeting_before_a_rule_existed_gets_its_first_version():
+    deadline, rule = deadline_local("us-tx-oma", "regular", local(CHICAGO, 1980, 6, 2, 18, 0), CHICAGO)
+    assert (rule.id, rule.version) == ("tx.posting.notice", 1)
+    assert hours_between(deadline, local(CHICAGO, 1980, 6, 2, 18, 0)) == 72
