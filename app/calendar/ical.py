@@ -92,9 +92,12 @@ def to_ical(feed: Feed) -> bytes:
 
 
 def _year_range(events):
-    # Whole years around the events: stable while the meetings stay in those
+    # Whole local years around the events: stable while the meetings stay in those
     # years, and short enough to list the transitions instead of 70 years of them.
-    years = [e.start_at.year for e in events] + [e.effective_end_at.year for e in events]
+    # Local, not UTC: an evening meeting on 31 December is already next year in UTC,
+    # and a reader given no observance before an event (ical.js) takes it as UTC.
+    years = [moment.astimezone(ZoneInfo(e.timezone)).year
+             for e in events for moment in (e.start_at, e.effective_end_at)]
     return min(years), max(years) + 1
 
 

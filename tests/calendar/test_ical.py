@@ -155,3 +155,10 @@ def test_vtimezone_lists_each_transition_with_its_onset_in_the_previous_offset()
 def test_vtimezone_for_a_zone_without_daylight_saving():
     zone = vtimezone("America/Phoenix", 2026, 2027)
     assert [sub.name for sub in zone.subcomponents] == ["STANDARD"]
+
+
+def test_vtimezone_starts_in_the_local_year_of_the_first_event():
+    new_years_eve = la(2026, 12, 31, 19, 0)  # 2027-01-01 03:00 UTC
+    data = to_ical(replace(council_feed(), events=(event(5, new_years_eve),))).decode()
+    assert "DTSTART:20260101T000000\r\n" in data
+    assert "DTSTART;TZID=America/Los_Angeles:20261231T190000\r\n" in data

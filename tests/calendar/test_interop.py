@@ -45,6 +45,7 @@ LOS_ANGELES_MEETINGS = [
     (at(LA, 2026, 11, 1, 1, 15, fold=1), at(LA, 2026, 11, 1, 4), MeetingStatus.PUBLISHED),  # starts in it
     (at(LA, 2026, 11, 3, 18), at(LA, 2026, 11, 3, 21), MeetingStatus.CANCELLED),   # week after autumn
     (at(LA, 2026, 11, 10, 18), None, MeetingStatus.POSTPONED),
+    (at(LA, 2026, 12, 31, 19), None, MeetingStatus.PUBLISHED),  # already 2027 in UTC
     (at(LA, 2027, 3, 9, 18), None, MeetingStatus.PUBLISHED),                       # next year's change
     (at(LA, 2027, 3, 16, 18), None, MeetingStatus.PUBLISHED),
 ]
