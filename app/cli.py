@@ -54,6 +54,20 @@ def token_command(email, label):
     click.echo(token)
 
 
+@users_cli.command("revoke-tokens")
+@click.argument("email")
+def revoke_tokens_command(email):
+    """Revoke every API token of EMAIL (for a lost laptop or a kiosk taken out of service)."""
+    from app.accounts.services import get_user_by_email, revoke_user_tokens
+
+    try:
+        with transaction():
+            revoked = revoke_user_tokens(get_user_by_email(email), now=utcnow())
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Revoked {revoked} token(s) of {email}.")
+
+
 @compliance_cli.command("verify")
 @click.option("--meeting", "meeting_id", type=int, default=None, help="Verify one meeting only.")
 def verify_command(meeting_id):

@@ -99,6 +99,16 @@ def revoke_token(token, *, now):
     return api_token
 
 
+def revoke_user_tokens(user, *, now):
+    """Revoke every live token of the user; returns how many were revoked."""
+    live = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
+                                                       ApiToken.revoked_at.is_(None))).all()
+    for api_token in live:
+        api_token.revoked_at = now
+    db.session.flush()
+    return len(live)
+
+
 def roles_by_body(user):
     """{body_id: sorted role names} for the user's memberships."""
     roles = {}

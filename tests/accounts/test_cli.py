@@ -75,3 +75,13 @@ def test_token_for_an_unknown_user_fails(runner):
     assert result.exit_code != 0
     assert "No user with e-mail nobody@example.gov" in result.output
     assert count(ApiToken) == 0
+
+
+def test_revoke_tokens_stops_every_token_of_the_user(runner):
+    user = make_user("clerk")
+    db.session.commit()
+    tokens = [runner.invoke(args=["users", "token", user.email]).output.strip() for _ in range(2)]
+    result = runner.invoke(args=["users", "revoke-tokens", user.email])
+    assert result.exit_code == 0, result.output
+    assert "Revoked 2 token(s)" in result.output
+    assert all(user_for_token(token) is None for token in tokens)
