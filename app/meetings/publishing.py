@@ -5,9 +5,9 @@ change to a published or running meeting's agenda is published as version n+1
 ("agenda:amended"). Every publish records, in the same transaction, the deadline
 check, any override, the content checks and the version's content hash.
 """
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import gettext
 
@@ -18,7 +18,7 @@ from app.compliance.deadlines import posting_deadline
 from app.compliance.tags import Tag
 from app.core.errors import DeadlinePassed, InvalidState, ValidationFailed
 from app.extensions import db
-from app.meetings.models import AgendaVersion, MeetingStatus
+from app.meetings.models import AgendaVersion, Meeting, MeetingStatus
 from app.meetings.numbering import item_numbers
 
 MAX_OVERRIDE_REASON = 2000
@@ -89,13 +89,16 @@ def agenda_snapshot(meeting):
 
 def publish_agenda(meeting, *, actor, now, override_reason=None):
     """Publish the meeting's agenda as a new immutable version; returns the AgendaVersion."""
-    status = MeetingStatus(meeting.status)
-    if status not in PUBLISHABLE:
-        raise InvalidState(_("A %(status)s meeting's agenda cannot be published.", status=_status_word(status)))
     # Read sections and items back as stored, in their saved order, not as the
     # in-memory collections happened to be built during this request.
     db.session.flush()
     db.session.expire_all()
+    # Serialise publishes of one meeting (PostgreSQL row lock) so two clerks clicking
+    # at once cannot both claim the same version number.
+    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    status = MeetingStatus(meeting.status)
+    if status not in PUBLISHABLE:
+        raise InvalidState(_("A %(status)s meeting's agenda cannot be published.", status=_status_word(status)))
     content = agenda_snapshot(meeting)
     digest = chain.content_hash(content)
     current = meeting.current_version
