@@ -153,6 +153,19 @@ def _item_form(meeting, formdata=None, item=None, prefix="item"):
     return form
 
 
+def posting_deadline_of(meeting):
+    """The deadline the next publish will be checked against, shown before the clerk publishes."""
+    from app.compliance.deadlines import posting_deadline
+
+    body = meeting.body
+    try:
+        return posting_deadline(body.rule_pack, meeting.kind, meeting.start_at, body.timezone,
+                                generic_hours=body.generic_notice_hours, scheduled_at=meeting.created_at)
+    except Exception:  # noqa: BLE001 - a hint only; publishing itself reports any real problem
+        current_app.logger.exception("posting deadline for meeting %s", meeting.id)
+        return None
+
+
 def render_editor(meeting, status=200, *, deadline_error=None, **forms):
     """The editor page; `forms` replaces a default form with one carrying the user's input and errors."""
     forms.setdefault("details_form", _details_form(meeting))
@@ -163,7 +176,8 @@ def render_editor(meeting, status=200, *, deadline_error=None, **forms):
     return render_template(
         "staff/edit_agenda.html", meeting=meeting, numbers=item_numbers(meeting.sections),
         section_numbers=section_numbers(meeting.sections), move_form=MoveItemForm(formdata=None),
-        deadline_error=deadline_error, is_editable=meeting.status in services.AGENDA_EDITABLE_STATUSES,
+        deadline_error=deadline_error, deadline=posting_deadline_of(meeting), now=utcnow(),
+        is_editable=meeting.status in services.AGENDA_EDITABLE_STATUSES,
         may_publish=can(current_user, "meeting.publish", meeting.body_id),
         may_cancel=can(current_user, "meeting.cancel", meeting.body_id)
         and meeting.status in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED),

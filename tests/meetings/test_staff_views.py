@@ -102,6 +102,9 @@ def test_the_whole_clerk_flow(client, clerk, body):
     assert editor.status_code == 200
     assert '<meta name="csrf-token"' in editor.text
     assert "agenda-editor.js" in editor.text
+    # The Brown Act deadline for a regular meeting, 72 hours ahead, is shown before publishing.
+    assert "Posting deadline:" in editor.text
+    assert "Friday, March 6, 2026 at 5:00 PM PST" in editor.text  # 72 real hours across the DST change
 
     # Add items (rich text is sanitised on the way in).
     consent = section_id(meeting, "Consent Calendar")
@@ -180,6 +183,7 @@ def test_late_publish_is_refused_then_overridden_with_a_logged_reason(client, cl
     meeting = meeting_from(create_meeting(client, body, start_at="2026-03-03T18:00"))
     add_item(client, meeting, section_id(meeting, "New Business"), "Urgent contract")
 
+    assert "The posting deadline has passed:" in client.get(f"/staff/meetings/{meeting.id}/agenda").text
     response = publish(client, meeting)
     assert response.status_code == 409
     assert "posting deadline has passed" in response.text
