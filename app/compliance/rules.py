@@ -85,10 +85,12 @@ def _content_rules(prefix, effective_from, *, title_citation, accommodation_cita
     ]
 
 
-CA_SOURCE = "https://leginfo.legislature.ca.gov/faces/codes_displayText.xhtml?lawCode=GOV&division=2.&title=5.&part=1.&chapter=9.&article="
+CA_SECTION = "https://leginfo.legislature.ca.gov/faces/codes_displaySection.xhtml?lawCode=GOV&sectionNum={}"
+CA_SOURCE = CA_SECTION.format("54950")
 TX_SOURCE = "https://statutes.capitol.texas.gov/Docs/GV/htm/GV.551.htm"
 TX_HB1522 = "https://capitol.texas.gov/BillLookup/History.aspx?LegSess=89R&Bill=HB1522"
-NY_SOURCE = "https://www.nysenate.gov/legislation/laws/PBO/A7"
+NY_SECTION = "https://www.nysenate.gov/legislation/laws/PBO/{}"
+NY_SOURCE = NY_SECTION.format("A7")
 IL_SOURCE = "https://www.ilga.gov/legislation/ilcs/ilcs3.asp?ActID=84&ChapterID=2"
 
 # Texas counts business days with the national and state holidays of Gov't Code
@@ -103,25 +105,30 @@ PACKS = {
         citation="Cal. Gov. Code §54950 et seq.", source=CA_SOURCE,
         rules=tuple([
             _rule(id="ca.posting.regular", version=1, effective_from="1994-04-01",
-                  citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SOURCE, severity=BLOCK,
+                  citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SECTION.format("54954.2"),
+                  severity=BLOCK,
                   kinds=["regular"], params={"hours": 72},
                   summary="Agenda of a regular meeting posted at least 72 hours before it starts."),
             _rule(id="ca.posting.special", version=1, effective_from="1994-04-01",
-                  citation="Cal. Gov. Code §54956(a)", source=CA_SOURCE, severity=BLOCK,
+                  citation="Cal. Gov. Code §54956(a)", source=CA_SECTION.format("54956"),
+                  severity=BLOCK,
                   kinds=["special"], params={"hours": 24},
                   summary="Notice of a special meeting posted at least 24 hours before it starts."),
             # §54956.5 asks for telephone notice to the media one hour before an
             # emergency meeting rather than a posted agenda; treat it as advice.
             _rule(id="ca.posting.emergency", version=1, effective_from="1994-04-01",
-                  citation="Cal. Gov. Code §54956.5(b)", source=CA_SOURCE, severity=WARN, verify=True,
+                  citation="Cal. Gov. Code §54956.5(b)", source=CA_SECTION.format("54956.5"),
+                  severity=WARN, verify=True,
                   kinds=["emergency"], params={"hours": 1},
                   summary="Emergency meeting: media notified at least one hour before it starts."),
             _rule(id="ca.agenda.description_words", version=1, effective_from="1994-04-01",
-                  citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SOURCE, severity=WARN,
+                  citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SECTION.format("54954.2"),
+                  severity=WARN,
                   check=CONTENT, params={"check": "description_words", "max_words": 20},
                   summary="Each item's brief general description is about 20 words or fewer."),
             *_content_rules("ca", "1994-04-01", title_citation="Cal. Gov. Code §54954.2(a)(1)",
-                            accommodation_citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SOURCE),
+                            accommodation_citation="Cal. Gov. Code §54954.2(a)(1)",
+                            source=CA_SECTION.format("54954.2")),
         ]),
     ),
     "us-tx-oma": RulePack(
@@ -152,11 +159,13 @@ PACKS = {
         citation="N.Y. Pub. Off. Law art. 7", source=NY_SOURCE,
         rules=tuple([
             _rule(id="ny.posting.scheduled", version=1, effective_from="1977-01-01",
-                  citation="N.Y. Pub. Off. Law §104(1)", source=NY_SOURCE, severity=BLOCK,
+                  citation="N.Y. Pub. Off. Law §104(1)", source=NY_SECTION.format("104"),
+                  severity=BLOCK,
                   kinds=["regular", "special"], params={"hours": 72, "scheduled_at_least_days": 7},
                   summary="Meeting scheduled a week or more ahead: notice at least 72 hours before."),
             _rule(id="ny.posting.practicable", version=1, effective_from="1977-01-01",
-                  citation="N.Y. Pub. Off. Law §104(2)", source=NY_SOURCE, severity=WARN,
+                  citation="N.Y. Pub. Off. Law §104(2)", source=NY_SECTION.format("104"),
+                  severity=WARN,
                   params={"practicable": True, "scheduled_less_than_days": 7},
                   summary="Meeting scheduled less than a week ahead: notice to the extent practicable, "
                           "at a reasonable time before the meeting."),

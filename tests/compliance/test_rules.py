@@ -265,3 +265,18 @@ def test_meeting_before_a_rule_existed_gets_its_first_version():
     deadline, rule = deadline_local("us-tx-oma", "regular", local(CHICAGO, 1980, 6, 2, 18, 0), CHICAGO)
     assert (rule.id, rule.version) == ("tx.posting.notice", 1)
     assert hours_between(deadline, local(CHICAGO, 1980, 6, 2, 18, 0)) == 72
+
+
+def test_texas_business_days_across_daylight_saving_changes():
+    # Spring forward (Sun 2026-03-08): Wed 03-11 meeting -> Tue, Mon, Fri: post by Fri 00:00 CST.
+    deadline, _ = deadline_local("us-tx-oma", "regular", local(CHICAGO, 2026, 3, 11, 18, 0), CHICAGO)
+    assert deadline == local(CHICAGO, 2026, 3, 6, 0, 0) and deadline.utcoffset() == timedelta(hours=-6)
+    # Fall back (Sun 2026-11-01): Tue 11-03 meeting -> Mon, Fri, Thu: post by Thu 10-29 00:00 CDT.
+    deadline, _ = deadline_local("us-tx-oma", "regular", local(CHICAGO, 2026, 11, 3, 18, 0), CHICAGO)
+    assert deadline == local(CHICAGO, 2026, 10, 29, 0, 0) and deadline.utcoffset() == timedelta(hours=-5)
+
+
+def test_every_posting_rule_links_its_source_text_except_the_body_defined_one():
+    for pack in rules.PACKS.values():
+        for rule in pack.rules_for(rules.POSTING):
+            assert rule.source.startswith("https://") or pack.id == "generic", rule.id
