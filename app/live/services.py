@@ -105,8 +105,8 @@ def public_state(meeting, *, now):
     seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
     is_open = bool(state and state.is_comment_open)
     comment_item_id = state.comment_item_id if is_open else None
-    ordered = _ordered(meeting, [e for e in _entries(meeting.id) if e.status == EntryStatus.WAITING
-                                 or e.called_seq is not None])
+    entries = _entries(meeting.id)
+    ordered = _ordered(meeting, [e for e in entries if e.status == EntryStatus.WAITING or e.called_seq is not None])
     first = (comment_item_id or 0) if is_open else None
     queue = []
     for item_key in sorted(ordered, key=lambda key: (key != first, key)):
@@ -125,7 +125,13 @@ def public_state(meeting, *, now):
                "period_seconds": state.comment_period_seconds if is_open else None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
-            "queue": queue}
+            "queue": queue, "skipped": _skipped(entries, comment_item_id) if is_open else []}
+
+
+def _skipped(entries, comment_item_id):
+    """Skipped speakers of the open item, so the chair can recall them."""
+    return [{"entry_id": e.id, "display_name": e.display_name, "channel": e.channel.value, "item_id": e.item_id}
+            for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
 def _speaker(state, now):

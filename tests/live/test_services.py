@@ -42,7 +42,7 @@ def test_state_of_an_untouched_meeting(meeting, now):
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
                                  "opened_at": None, "period_seconds": None},
-                     "speaker": None, "queue": []}
+                     "speaker": None, "queue": [], "skipped": []}
 
 
 def test_a_full_comment_period(meeting, item, chair, now):

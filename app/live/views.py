@@ -1,0 +1,62 @@
+"""Live pages: the resident's comment page, the public display and the chair's console.
+
+Each page renders the current state server-side (readable without JavaScript);
+static/js/live-*.js then keeps it live over the /live namespace.
+"""
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.policy import can, require
+from app.core.errors import Forbidden, NotFound
+from app.core.time import utcnow
+from app.extensions import db
+from app.live import services
+from app.meetings.models import Meeting, MeetingStatus
+
+bp = Blueprint("live", __name__)
+
+
+def _public_meeting(meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or (meeting.status == MeetingStatus.DRAFT
+                           and not can(current_user, "meeting.view_staff", meeting.body_id)):
+        raise NotFound(_("There is no public meeting with this number."))
+    return meeting
+
+
+def _items_taking_comment(meeting):
+    return [item for item in meeting.items if item.accepts_public_comment]
+
+
+def _render(template, meeting, **context):
+    state = services.public_state(meeting, now=utcnow())
+    titles = {item.id: item.title for item in meeting.items}
+    return render_template(template, meeting=meeting, state=state, item_titles=titles,
+                           is_live=meeting.status in services.LIVE_STATUSES, **context)
+
+
+@bp.get("/meetings/<int:meeting_id>/comment")
+def comment(meeting_id):
+    meeting = _public_meeting(meeting_id)
+    return _render("live/comment.html", meeting, items=_items_taking_comment(meeting))
+
+
+@bp.get("/meetings/<int:meeting_id>/display")
+def display(meeting_id):
+    return _render("live/display.html", _public_meeting(meeting_id))
+
+
+@bp.get("/staff/meetings/<int:meeting_id>/live")
+@login_required
+def console(meeting_id):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("There is no meeting with this number."))
+    may_moderate = can(current_user, "live.moderate", meeting.body_id)
+    may_add = can(current_user, "live.add_in_person", meeting.body_id)
+    if not (may_moderate or may_add):
+        require(current_user, "live.moderate", meeting.body_id)
+        raise Forbidden(_("Your role does not allow this."))
+    return _render("live/console.html", meeting, items=meeting.items,
+                   commentable=_items_taking_comment(meeting), may_moderate=may_moderate, may_add=may_add)

@@ -1,0 +1,103 @@
+/* Shared client for the /live namespace: connects, keeps the newest state, and
+   asks for `sync` whenever a version is missing (gap) or after reconnecting.
+   The server is the only clock: countdowns start from `remaining_seconds` as
+   received and run locally only while the server says the timer is running. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("live");
+  var stringsEl = document.getElementById("live-strings");
+  var strings = stringsEl ? stringsEl.dataset : {};
+
+  function text(key, values) {
+    var value = strings[key] || "";
+    Object.keys(values || {}).forEach(function (name) {
+      value = value.split("{" + name + "}").join(String(values[name]));
+    });
+    return value;
+  }
+
+  function speakerName(entry) {
+    if (entry.display_name) {
+      return entry.display_name + " (" + text("nameUnverified") + ")";
+    }
+    return text("speaker", { n: entry.entry_id });
+  }
+
+  function channelLabel(channel) {
+    return channel === "in_person" ? text("inPerson") : text("remote");
+  }
+
+  function stanceLabel(stance) {
+    return stance ? text(stance) : "";
+  }
+
+  function clock(seconds) {
+    seconds = Math.max(0, Math.ceil(seconds));
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return minutes + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function setText(id, value) {
+    var el = document.getElementById(id);
+    if (el && el.textContent !== value) { el.textContent = value; }
+  }
+
+  function connect(options) {
+    var meetingId = parseInt(root.dataset.meeting, 10);
+    var current = null;
+    var receivedAt = 0;
+    var auth = { meeting: meetingId };
+    if (options.token) { auth.token = options.token; }
+    var socket = io("/live", { auth: auth, transports: ["websocket", "polling"] });
+
+    function apply(state) {
+      if (current && state.version <= current.version) { return; }
+      var gap = current && state.version > current.version + 1;
+      current = state;
+      receivedAt = performance.now();
+      options.onState(state);
+      if (gap) { sync(); }
+    }
+
+    function sync() {
+      socket.emit("sync", {}, function (reply) {
+        if (reply && reply.ok) { current = null; apply(reply.state); }
+      });
+    }
+
+    socket.on("state", apply);
+    socket.on("connect", function () {
+      setText("connection", text("connected"));
+      if (options.onConnect) { options.onConnect(socket); }
+    });
+    socket.on("disconnect", function () { setText("connection", text("disconnected")); });
+    socket.io.on("reconnect", sync);
+
+    function remaining() {
+      var speaker = current && current.speaker;
+      if (!speaker) { return null; }
+      if (!speaker.running) { return speaker.remaining_seconds; }
+      return Math.max(0, speaker.remaining_seconds - (performance.now() - receivedAt) / 1000);
+    }
+
+    function call(event, payload) {
+      return new Promise(function (resolve) {
+        socket.emit(event, payload || {}, function (reply) { resolve(reply || { ok: false }); });
+      });
+    }
+
+    return { socket: socket, call: call, remaining: remaining, state: function () { return current; } };
+  }
+
+  function tick(live, render) {
+    render(live.remaining());
+    window.setInterval(function () { render(live.remaining()); }, 250);
+  }
+
+  window.DaisLive = {
+    root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
+    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick
+  };
+})();

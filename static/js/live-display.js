@@ -1,0 +1,34 @@
+/* The public display: current item, current speaker with a large countdown, who is next. */
+(function () {
+  "use strict";
+  var L = window.DaisLive;
+  if (!L.root) { return; }
+
+  function render(state) {
+    L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
+    L.setText("comment-status", state.comment.open ? L.text("commentOpen") : L.text("commentClosed"));
+    L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
+    var list = document.getElementById("queue");
+    list.textContent = "";
+    var next = state.queue.filter(function (e) { return e.item_id === state.comment.item_id; }).slice(0, 5);
+    if (!next.length) { next = state.queue.slice(0, 5); }
+    next.forEach(function (entry) {
+      var li = document.createElement("li");
+      li.textContent = L.speakerName(entry) + " · " + L.channelLabel(entry.channel);
+      list.appendChild(li);
+    });
+    if (!next.length) {
+      var empty = document.createElement("li");
+      empty.textContent = L.text("empty");
+      list.appendChild(empty);
+    }
+  }
+
+  var live = L.connect({ onState: render });
+  L.tick(live, function (remaining) {
+    var state = live.state();
+    var label = remaining === null ? "" : L.clock(remaining);
+    if (state && state.speaker && state.speaker.paused) { label += " (" + L.text("paused") + ")"; }
+    L.setText("countdown", label);
+  });
+})();

@@ -1,0 +1,55 @@
+"""The live pages render the current state without JavaScript and respect roles."""
+import pytest
+
+from app.extensions import db
+from app.live import services as live
+from app.meetings.models import MeetingStatus
+from tests.factories import make_item, make_meeting, make_user
+
+
+@pytest.fixture
+def meeting(app, now):
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting, title="Zoning of Elm Street")
+    chair = make_user(role="chair", body=meeting.body)
+    live.set_item(meeting, item_id=item.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.join_queue(meeting, item_id=item.id, display_name="Ana <b>Ruiz</b>", now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.join_queue(meeting, item_id=item.id, display_name="Ben", now=now)
+    db.session.commit()
+    return meeting
+
+
+def test_comment_page_shows_the_queue_and_the_join_form(client, meeting):
+    page = client.get(f"/meetings/{meeting.id}/comment")
+    assert page.status_code == 200
+    assert "Ana &lt;b&gt;Ruiz&lt;/b&gt;" in page.text and "Ben" in page.text
+    assert 'id="join-form"' in page.text and "name not verified" in page.text
+    assert 'aria-live="assertive"' in page.text and "<script>" not in page.text
+
+
+def test_display_shows_item_speaker_and_countdown(client, meeting):
+    page = client.get(f"/meetings/{meeting.id}/display")
+    assert page.status_code == 200
+    assert "Zoning of Elm Street" in page.text and "3:00" in page.text
+
+
+def test_draft_meetings_have_no_public_live_pages(client, app):
+    draft = make_meeting(status=MeetingStatus.DRAFT)
+    db.session.commit()
+    assert client.get(f"/meetings/{draft.id}/comment").status_code == 404
+    assert client.get(f"/meetings/{draft.id}/display").status_code == 404
+
+
+def test_console_needs_a_sign_in(client, meeting):
+    assert client.get(f"/staff/meetings/{meeting.id}/live").status_code == 302
+
+
+@pytest.mark.parametrize("role, status", [("member", 403), ("clerk", 200), ("chair", 200)])
+def test_console_is_for_the_body_chair_and_clerk(client, staff, meeting, role, status):
+    staff.login(staff.user(role, meeting.body))
+    page = client.get(f"/staff/meetings/{meeting.id}/live")
+    assert page.status_code == status
+    if status == 200:
+        assert 'id="call-next"' in page.text and 'id="card-form"' in page.text
