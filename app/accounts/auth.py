@@ -32,10 +32,11 @@ def init_app(app):
 
     @app.before_request
     def forget_the_previous_caller():
-        # Flask reuses an app context that is already pushed (as in tests and CLI
-        # helpers), and with it `g`, where Flask-Login caches the user: start clean.
-        g.pop("_login_user", None)
-        g.pop("authenticated_by_token", None)
+        # Flask reuses an app context that is already pushed (as tests do), and with
+        # it `g`, where Flask-Login caches the user and Flask-WTF the CSRF token of
+        # the previous request's session: start every request clean.
+        for name in ("_login_user", "authenticated_by_token", app.config["WTF_CSRF_FIELD_NAME"]):
+            g.pop(name, None)
 
     @login_manager.user_loader
     def load_user(user_id):
