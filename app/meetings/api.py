@@ -129,6 +129,7 @@ def create_meeting():
     body = services.get_body(payload["body"])
     policy.require(user, "meeting.create", body.id)
     changes = schemas.meeting_changes(payload, body.timezone)
+    changes.setdefault("kind", "regular")
     now = utcnow()
     with transaction():
         meeting = services.create_meeting(body, **changes, actor=user, now=now)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
+from app.compliance.rules import PACK_IDS
 from app.compliance.services import record
 from app.compliance.tags import Tag
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
@@ -24,7 +25,7 @@ from app.meetings.sanitize import clean_html
 # the database about them would be an error instead of a clean "not found".
 MAX_ID = 2**31 - 1
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RULE_PACKS = ("us-ca-brown-act", "us-tx-oma", "us-ny-oml", "us-il-oma", "generic")
+RULE_PACKS = PACK_IDS
 
 DEFAULT_AGENDA_TEMPLATE = [
     {"title": "Call to Order", "kind": "ceremonial"},
