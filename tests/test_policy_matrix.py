@@ -89,6 +89,8 @@ ACCESS = {
     "POST staff.delete_attachment": allow(*CLERKS),
     "POST staff.publish": allow(*CLERKS),
     "POST staff.cancel": allow(*CLERKS, form={"reason": "Lack of quorum"}),
+    # the chair's and clerk's console for the live meeting
+    "GET live.console": allow(CHAIR, CLERK, ADMIN),
     # bodies and meetings API
     "GET meetings_api.list_bodies": PUBLIC,
     "GET meetings_api.get_body": PUBLIC,
