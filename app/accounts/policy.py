@@ -2,6 +2,8 @@
 
 Roles are held per body (clerk, chair, member); admins may do everything.
 """
+from flask_babel import gettext as _
+
 from app.accounts.models import Role
 from app.core.errors import Forbidden, Unauthorized
 
@@ -36,9 +38,9 @@ def can(user, action, body_id=None):
 def require(user, action, body_id=None):
     """Raise Unauthorized for anonymous callers and Forbidden for the wrong role."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise Unauthorized("Sign in to do this.")
+        raise Unauthorized(_("Sign in to do this."))
     if not can(user, action, body_id):
-        raise Forbidden("Your role does not allow this.")
+        raise Forbidden(_("Your role does not allow this."))
 
 
 def is_staff(user):
