@@ -31,7 +31,7 @@ install-test: install $(VENV)/.installed-test
 	fi
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d app/translations || true
+	$(VENV)/bin/pybabel compile -d app/translations >/dev/null
 
 run: install
 	$(FLASK) db upgrade
