@@ -1,4 +1,6 @@
 """Cookies, security headers and CSRF: the baseline every page gets."""
+import pytest
+
 from app import create_app
 from app.extensions import db
 from config import TestConfig
@@ -37,18 +39,31 @@ def test_session_cookie_is_secure_when_served_over_https(database_url, tmp_path,
         db.session.remove()
 
 
-def test_html_pages_carry_the_security_headers(client):
-    response = client.get("/login")
+@pytest.mark.parametrize("path", ["/", "/meetings", "/login", "/no-such-page"])
+def test_html_pages_carry_the_security_headers(client, path):
+    response = client.get(path)
+    assert response.mimetype == "text/html"
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "style-src 'self'" in csp
     assert "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
     assert "base-uri 'none'" in csp and "form-action 'self'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert response.headers["Cache-Control"] == "no-store"
     assert "Strict-Transport-Security" not in response.headers  # plain http in tests
+
+
+def test_sign_in_and_staff_pages_are_not_cached(client, staff):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    staff.login(staff.user("clerk"))
+    assert client.get("/staff").headers["Cache-Control"] == "no-store"
+
+
+def test_api_responses_are_not_sniffed(client):
+    response = client.get("/api/v1/me")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_templates_carry_no_inline_script_or_style(client):
