@@ -17,6 +17,7 @@ next caller sees.
 """
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import count
 
 import pytest
@@ -156,14 +157,12 @@ def test_the_table_names_only_endpoints_that_exist():
 # ---------------------------------------------------------------- seeded data per caller
 
 _emails = count(1)
-_PASSWORD_HASH = None  # one argon2 hash for the whole module: hashing is slow on purpose
 
 
+@cache
 def _password_hash():
-    global _PASSWORD_HASH
-    if _PASSWORD_HASH is None:
-        _PASSWORD_HASH = hash_password("policy-matrix-password")
-    return _PASSWORD_HASH
+    # One argon2 hash for the whole module: hashing is slow on purpose.
+    return hash_password("policy-matrix-password")
 
 
 def _user(role, body):

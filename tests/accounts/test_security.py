@@ -4,6 +4,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from config import TestConfig
+from tests.accounts.login import post_login
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_body
 
@@ -14,14 +15,9 @@ def _session_cookie_header(response):
     return cookies[-1]
 
 
-def _login_response(client, user):
-    page = client.get("/login")
-    return client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                       "csrf_token": csrf_from(page.text)})
-
-
 def test_session_cookie_is_httponly_and_samesite_lax_but_not_secure_over_http(client, staff):
-    cookie = _session_cookie_header(_login_response(client, staff.user("clerk")))
+    user = staff.user("clerk")
+    cookie = _session_cookie_header(post_login(client, user.email, PASSWORD))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie
@@ -73,6 +69,7 @@ def test_templates_carry_no_inline_script_or_style(client):
 
 def test_login_post_without_csrf_token_is_refused(client, staff):
     user = staff.user("clerk")
+    client.get("/login")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "csrf_failed" in response.text

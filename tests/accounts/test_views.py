@@ -4,17 +4,11 @@ import pytest
 from app import create_app
 from app.extensions import db, limiter
 from config import TestConfig
+from tests.accounts.login import post_login
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 
 FAILED = "That e-mail and password do not match an account."
-
-
-def post_login(client, email, password, next_url=None):
-    page = client.get("/login")
-    url = "/login" if next_url is None else f"/login?next={next_url}"
-    return client.post(url, data={"email": email, "password": password,
-                                  "csrf_token": csrf_from(page.text)})
 
 
 def test_login_page_has_labelled_fields_and_csrf_token(client):
