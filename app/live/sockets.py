@@ -70,6 +70,11 @@ class Connection:
         return True
 
 
+def refuse(code, message):
+    """Socket.IO clients see `message` in connect_error and the code in its `data`."""
+    return ConnectionRefusedError(message, {"code": code, "message": message})
+
+
 def ok(**payload):
     return {"ok": True, **payload}
 
@@ -173,21 +178,21 @@ class LiveNamespace(Namespace):
         auth = auth if isinstance(auth, dict) else {}
         meeting_id = auth.get("meeting")
         if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or meeting_id < 1:
-            raise ConnectionRefusedError({"code": "invalid", "message": "auth.meeting must be a meeting id."})
+            raise refuse("invalid", "auth.meeting must be a meeting id.")
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None:
-            raise ConnectionRefusedError({"code": "not_found", "message": "No such meeting."})
+            raise refuse("not_found", "No such meeting.")
         user = None
         api_token = auth.get("api_token")
         if api_token is not None:
             user = user_for_token(api_token) if isinstance(api_token, str) else None
             if user is None:
-                raise ConnectionRefusedError({"code": "unauthorized", "message": "The API token is not valid."})
+                raise refuse("unauthorized", "The API token is not valid.")
         elif current_user.is_authenticated:
             user = current_user._get_current_object()
         token = auth.get("token")
         if token is not None and (not isinstance(token, str) or not 0 < len(token) <= schemas.MAX_TOKEN):
-            raise ConnectionRefusedError({"code": "invalid", "message": "auth.token is not a token."})
+            raise refuse("invalid", "auth.token is not a token.")
         self.connections[request.sid] = Connection(meeting_id=meeting.id, body_id=meeting.body_id,
                                                    user_id=user.id if user else None, token=token)
         join_room(meeting_room(meeting.id))

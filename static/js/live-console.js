@@ -37,7 +37,15 @@
     return td;
   }
 
+  var cardItem = document.getElementById("card-item");
+  var cardItemChosen = false;
+  if (cardItem) { cardItem.addEventListener("change", function () { cardItemChosen = true; }); }
+
   function render(state) {
+    // Cards are usually for the item under comment, unless the clerk picked another.
+    if (cardItem && !cardItemChosen && state.comment.open) {
+      cardItem.value = state.comment.item_id === null ? "" : String(state.comment.item_id);
+    }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     var status = state.comment.open ? L.text("commentOpen") + ": " +
       (state.comment.item_id ? titles[state.comment.item_id] : L.text("general")) : L.text("commentClosed");
