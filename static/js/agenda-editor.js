@@ -66,6 +66,8 @@
         var select = li.querySelector("select[name='to_section_id']");
         if (select) { select.value = list.getAttribute("data-section-id"); }
       });
+      // An empty section stays a visible drop target.
+      list.classList.toggle("is-empty", items.length === 0);
       var empty = list.parentNode.querySelector(".empty-section");
       if (empty) { empty.hidden = items.length > 0; }
     });
@@ -157,4 +159,5 @@
       event.preventDefault();
     });
   });
+  refresh();
 }());
