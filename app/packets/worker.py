@@ -1,0 +1,27 @@
+"""The packet worker: `python -m app.packets.worker` (started by `make run` beside the web server).
+
+One worker thread is enough: builds of different meetings queue behind each
+other, and the web process never waits for any of them.
+"""
+import argparse
+import logging
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run the Dais packet worker (Huey consumer).")
+    parser.add_argument("--workers", type=int, default=1)
+    # How quickly an idle worker notices a new job (seconds); polling the SQLite queue is cheap.
+    parser.add_argument("--max-delay", type=float, default=1.0)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from app.packets.tasks import huey, worker_app
+
+    worker_app()  # load the app and WeasyPrint now, so the first job is not slower than the rest
+    consumer = huey.create_consumer(workers=args.workers, worker_type="thread", periodic=False,
+                                    initial_delay=0.05, backoff=1.5, max_delay=args.max_delay)
+    consumer.run()
+
+
+if __name__ == "__main__":
+    main()
