@@ -21,7 +21,7 @@ from app.core.errors import DomainError, Forbidden, NotFound, PayloadTooLarge, R
 from app.core.time import utcnow
 from app.extensions import db
 from app.live import schemas, services
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, MeetingStatus
 
 NAMESPACE = "/live"
 log = logging.getLogger(__name__)
@@ -190,6 +190,9 @@ class LiveNamespace(Namespace):
                 raise refuse("unauthorized", "The API token is not valid.")
         elif current_user.is_authenticated:
             user = current_user._get_current_object()
+        if meeting.status == MeetingStatus.DRAFT and not policy.can(user, "meeting.view_staff", meeting.body_id):
+            # Drafts are invisible to the public, here as on the meeting page.
+            raise refuse("not_found", "No such meeting.")
         token = auth.get("token")
         if token is not None and (not isinstance(token, str) or not 0 < len(token) <= schemas.MAX_TOKEN):
             raise refuse("invalid", "auth.token is not a token.")

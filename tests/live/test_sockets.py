@@ -240,8 +240,14 @@ def test_a_full_queue_refuses_new_speakers(app, connect, meeting):
     assert emit(connect(), "join_queue", {"item_id": None})["error"]["code"] == "queue_full"
 
 
-def test_a_meeting_that_is_not_live_has_no_queue(app, connect):
+def test_drafts_are_hidden_and_only_live_meetings_have_a_queue(app, connect, staff):
     draft = make_meeting(status=MeetingStatus.DRAFT)
+    closed = make_meeting(status=MeetingStatus.ADJOURNED)
+    clerk = make_user(role="clerk", body=draft.body)
     db.session.commit()
-    reply = emit(connect(meeting=draft.id), "join_queue", {"item_id": None})
+    assert not connect(meeting=draft.id).is_connected(NS)
+    staff.login(clerk)
+    reply = emit(connect(flask_client=staff.client, meeting=draft.id), "join_queue", {"item_id": None})
+    assert reply["error"]["code"] == "invalid_state"
+    reply = emit(connect(meeting=closed.id), "join_queue", {"item_id": None})
     assert reply["error"]["code"] == "invalid_state"
