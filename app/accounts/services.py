@@ -74,29 +74,15 @@ def issue_token(user, *, now, label=""):
     return token
 
 
-def _find_token(token):
+def user_for_token(token):
+    """The active user a live (unrevoked) token belongs to, or None."""
     if not token or len(token) > 200:
         return None
     # Looked up by hash: the database never holds a usable token.
-    return db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash_token(token)))
-
-
-def user_for_token(token):
-    """The active user a live (unrevoked) token belongs to, or None."""
-    api_token = _find_token(token)
+    api_token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash_token(token)))
     if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
     return api_token.user
-
-
-def revoke_token(token, *, now):
-    api_token = _find_token(token)
-    if api_token is None:
-        raise NotFound("No such API token.")
-    if api_token.revoked_at is None:
-        api_token.revoked_at = now
-        db.session.flush()
-    return api_token
 
 
 def revoke_user_tokens(user, *, now):

@@ -46,7 +46,7 @@ def test_unknown_malformed_and_revoked_tokens_get_401_json(client, staff):
         response = client.get("/api/v1/me", headers=bad)
         assert response.status_code == 401 and response.json["error"]["code"] == "unauthorized"
 
-    services.revoke_token(headers["Authorization"].split()[1], now=NOW)
+    services.revoke_user_tokens(user, now=NOW)
     db.session.commit()
     response = client.get("/api/v1/me", headers=headers)
     assert response.status_code == 401

@@ -100,6 +100,7 @@ def test_login_is_throttled_per_client(database_url, tmp_path):
     ("/staff?tab=drafts", "/staff?tab=drafts"),
     ("https://evil.example/", "/staff"),
     ("//evil.example/", "/staff"),
+    ("///evil.example/", "/staff"),
     ("/\\evil.example", "/staff"),
     ("\\\\evil.example", "/staff"),
     ("javascript:alert(1)", "/staff"),
