@@ -11,8 +11,11 @@ from config import Config
 
 
 def select_locale():
-    from flask import session
+    from flask import has_request_context, session
 
+    # Commands, workers and services outside a request speak the default language.
+    if not has_request_context():
+        return "en"
     languages = ("en", "es")
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:
