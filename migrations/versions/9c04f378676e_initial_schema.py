@@ -6,7 +6,7 @@ hash chain alone detects tampering).
 
 Revision ID: 9c04f378676e
 Revises:
-Create Date: 2026-11-22 02:02:26.157366
+Create Date: 2026-11-22 02:22:23.995197
 
 """
 import sqlalchemy as sa
@@ -223,6 +223,55 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attachments_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_sha256'), ['sha256'], unique=False)
 
+    op.create_table('live_queue_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('item_key', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.Enum('remote', 'in_person', name='channel', native_enum=False, length=13), nullable=False),
+    sa.Column('display_name', sa.String(length=60), nullable=True),
+    sa.Column('stance', sa.Enum('support', 'oppose', 'neutral', name='stance', native_enum=False, length=11), nullable=True),
+    sa.Column('needs_interpreter', sa.Boolean(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.Enum('waiting', 'speaking', 'done', 'skipped', 'removed', 'left', name='entrystatus', native_enum=False, length=12), nullable=False),
+    sa.Column('signed_up_at', UTCDateTime(), nullable=False),
+    sa.Column('called_at', UTCDateTime(), nullable=True),
+    sa.Column('called_seq', sa.Integer(), nullable=True),
+    sa.Column('finished_at', UTCDateTime(), nullable=True),
+    sa.Column('allotted_seconds', sa.Integer(), nullable=True),
+    sa.Column('used_seconds', sa.Integer(), nullable=True),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('removal_reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['users.id'], name=op.f('fk_live_queue_entries_added_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_live_queue_entries_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_live_queue_entries_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_live_queue_entries'))
+    )
+    with op.batch_alter_table('live_queue_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_live_queue_entries_meeting_status', ['meeting_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_live_queue_entries_token_hash'), ['token_hash'], unique=False)
+        batch_op.create_index('uq_live_queue_entries_participant_item', ['meeting_id', 'item_key', 'token_hash'], unique=True, sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"), postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'"))
+
+    op.create_table('live_states',
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('current_item_id', sa.Integer(), nullable=True),
+    sa.Column('is_comment_open', sa.Boolean(), nullable=False),
+    sa.Column('comment_item_id', sa.Integer(), nullable=True),
+    sa.Column('seconds_per_speaker', sa.Integer(), nullable=False),
+    sa.Column('comment_opened_at', UTCDateTime(), nullable=True),
+    sa.Column('comment_period_seconds', sa.Integer(), nullable=True),
+    sa.Column('speaker_entry_id', sa.Integer(), nullable=True),
+    sa.Column('timer_allotted_seconds', sa.Integer(), nullable=False),
+    sa.Column('timer_started_at', UTCDateTime(), nullable=True),
+    sa.Column('timer_paused_at', UTCDateTime(), nullable=True),
+    sa.Column('timer_paused_seconds', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_item_id'], ['agenda_items.id'], name=op.f('fk_live_states_comment_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['current_item_id'], ['agenda_items.id'], name=op.f('fk_live_states_current_item_id_agenda_items'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_live_states_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['speaker_entry_id'], ['live_queue_entries.id'], name=op.f('fk_live_states_speaker_entry_id_live_queue_entries'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('meeting_id', name=op.f('pk_live_states'))
+    )
+
     if is_postgresql():
         op.execute(INSERT_ONLY_FUNCTION)
         op.execute(INSERT_ONLY_TRIGGER)
@@ -232,6 +281,13 @@ def downgrade():
     if is_postgresql():
         op.execute(DROP_TRIGGER)
         op.execute(DROP_FUNCTION)
+    op.drop_table('live_states')
+    with op.batch_alter_table('live_queue_entries', schema=None) as batch_op:
+        batch_op.drop_index('uq_live_queue_entries_participant_item', sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"), postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'"))
+        batch_op.drop_index(batch_op.f('ix_live_queue_entries_token_hash'))
+        batch_op.drop_index('ix_live_queue_entries_meeting_status')
+
+    op.drop_table('live_queue_entries')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_sha256'))
         batch_op.drop_index(batch_op.f('ix_attachments_item_id'))
