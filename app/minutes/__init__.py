@@ -1,0 +1,1 @@
+"""Proceedings (attendance, motions, votes) and minutes."""
