@@ -12,13 +12,23 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.meetings.models import MeetingKind, SectionKind
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms < 3.3 only knows (value, label) tuples
+    SelectChoice = None
+
 LOCAL_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def choice(value, label):
+    """One <option>; WTForms 3.3 deprecates plain tuples."""
+    return SelectChoice(value, label) if SelectChoice is not None else (value, label)
 
 
 def kind_choices():
     labels = {MeetingKind.REGULAR: _l("Regular"), MeetingKind.SPECIAL: _l("Special"),
               MeetingKind.EMERGENCY: _l("Emergency")}
-    return [(kind.value, labels[kind]) for kind in MeetingKind]
+    return [choice(kind.value, labels[kind]) for kind in MeetingKind]
 
 
 def section_kind_choices():
@@ -31,7 +41,7 @@ def section_kind_choices():
         SectionKind.CLOSED_SESSION: _l("Closed session"),
         SectionKind.REPORTS: _l("Reports"),
     }
-    return [(kind.value, labels[kind]) for kind in SectionKind]
+    return [choice(kind.value, labels[kind]) for kind in SectionKind]
 
 
 class MeetingFilterForm(FlaskForm):
@@ -125,8 +135,8 @@ class PublishForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    action = SelectField(_l("Action"), choices=[("cancel", _l("Cancel the meeting")),
-                                                ("postpone", _l("Postpone the meeting"))])
+    action = SelectField(_l("Action"), choices=lambda: [choice("cancel", _l("Cancel the meeting")),
+                                                        choice("postpone", _l("Postpone the meeting"))])
     reason = TextAreaField(_l("Reason (shown to the public)"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Confirm"))
 

@@ -19,7 +19,7 @@ from app.core.time import to_local, utcnow
 from app.extensions import db, login_manager
 from app.meetings import services
 from app.meetings.forms import (AttachmentForm, CancelForm, ConfirmForm, ItemForm, MeetingDetailsForm,
-                                MoveItemForm, NewMeetingForm, PublishForm, SectionForm)
+                                MoveItemForm, NewMeetingForm, PublishForm, SectionForm, choice)
 from app.meetings.models import Body, Meeting, MeetingStatus
 from app.meetings.numbering import item_numbers, section_numbers
 
@@ -101,7 +101,7 @@ def new_meeting():
     if not bodies:
         require(current_user, "meeting.create", -1)  # refuses with the usual 403
     form = NewMeetingForm()
-    form.body.choices = [(body.slug, body.name) for body in bodies]
+    form.body.choices = [choice(body.slug, body.name) for body in bodies]
     if request.method == "GET" and len(bodies) == 1:
         form.body.data = bodies[0].slug
     if not form.validate_on_submit():
@@ -146,7 +146,7 @@ def _item_form(meeting, formdata=None, item=None, prefix="item"):
         form = ItemForm(formdata=None, prefix=prefix, obj=item)
     else:
         form = ItemForm(formdata=formdata, prefix=prefix)
-    form.section_id.choices = [(section.id, f"{number}. {section.title}") for section, number
+    form.section_id.choices = [choice(section.id, f"{number}. {section.title}") for section, number
                                in zip(meeting.sections, section_numbers(meeting.sections).values())]
     if item is not None:
         form.submit.label.text = _("Save item")
@@ -305,7 +305,7 @@ def move_item(item_id):
     item = _item(item_id)
     meeting_id = item.meeting_id
     form = MoveItemForm()
-    form.to_section_id.choices = [(section.id, section.title) for section in item.meeting.sections]
+    form.to_section_id.choices = [choice(section.id, section.title) for section in item.meeting.sections]
     if not form.validate() or (form.direction.data or None) not in (None, "up", "down"):
         flash(_("That move could not be made. Reload the page and try again."), "error")
         return render_editor(item.meeting, 422)
@@ -335,7 +335,9 @@ def upload_attachment(item_id):
     try:
         with transaction():
             attachment = add_attachment(
-                item, filename=upload.filename or "attachment.pdf", data=upload.read(),
+                # One byte past the cap is enough to refuse; never read all of a huge upload.
+                item, filename=upload.filename or "attachment.pdf",
+                data=upload.stream.read(current_app.config["MAX_ATTACHMENT_BYTES"] + 1),
                 upload_dir=current_app.config["UPLOAD_DIR"],
                 max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"], actor=_user(), now=utcnow())
             name = attachment.filename

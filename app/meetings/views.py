@@ -17,7 +17,7 @@ from app.core.errors import NotFound
 from app.core.pagination import page_args, page_meta, paginate
 from app.core.time import UTC, utcnow
 from app.extensions import db
-from app.meetings.forms import MeetingFilterForm
+from app.meetings.forms import MeetingFilterForm, choice
 from app.meetings.models import AgendaVersion, Body, Meeting, MeetingStatus
 
 bp = Blueprint("meetings", __name__)
@@ -102,7 +102,7 @@ def _local_day_start(day, tz_name):
 def list_meetings():
     bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
     form = MeetingFilterForm(request.args)
-    form.body.choices = [("", _("All bodies"))] + [(b.slug, b.name) for b in bodies]
+    form.body.choices = [choice("", _("All bodies"))] + [choice(b.slug, b.name) for b in bodies]
     status = 200
     query = public_meetings()
     body = None

@@ -57,10 +57,15 @@
   }
 
   function refresh() {
-    lists.forEach(function (list) {
+    lists.forEach(function (list, listIndex) {
       var sectionNumber = list.getAttribute("data-section-number");
       var items = itemsOf(list);
       items.forEach(function (li, index) {
+        // Only the very first and very last items have nowhere to go (moves cross sections).
+        var up = li.querySelector("button[value='up']");
+        if (up) { up.disabled = listIndex === 0 && index === 0; }
+        var down = li.querySelector("button[value='down']");
+        if (down) { down.disabled = listIndex === lists.length - 1 && index === items.length - 1; }
         var number = li.querySelector('[data-role="number"]');
         if (number) { number.textContent = sectionNumber + "." + letters(index); }
         var select = li.querySelector("select[name='to_section_id']");

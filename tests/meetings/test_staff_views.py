@@ -328,3 +328,18 @@ def test_dashboard_lists_only_the_users_bodies(client, staff, body):
     assert mine.title in html and "Their planning meeting" not in html
     assert f'href="/staff/meetings/{mine.id}/agenda"' in html
     assert '<th scope="col">' in html
+
+
+def test_a_pdf_over_the_size_cap_is_refused(client, clerk, body, app):
+    app.config["MAX_ATTACHMENT_BYTES"] = 500
+    meeting = make_meeting(body)
+    item = make_item(meeting)
+    db.session.commit()
+    response = client.post(f"/staff/items/{item.id}/attachments", data={
+        "upload-csrf_token": token(client, f"/staff/items/{item.id}/edit"),
+        "upload-file": (io.BytesIO(pdf_bytes(40)), "big.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert 'id="upload-file-error"' in response.text
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).attachments == []
