@@ -132,6 +132,7 @@ def seed_hostile_data(server):
             cancelled = first_accepted(lambda url: new_meeting(url, 20), JS_URL, "https://example.org/")
             services.cancel_meeting(cancelled, reason=text, actor=clerk, now=now)
             visit["cancelled"].append(cancelled.id)
+        visit["live"] = start_live_meeting(visit["meetings"][0], clerk, now + timedelta(minutes=2))
         draft = services.create_meeting(body, kind="special", title=TEXTS[0], start_at=now + timedelta(days=30),
                                         location=TEXTS[0], actor=clerk, now=now)
         visit["drafts"] = [draft.id]
@@ -140,6 +141,32 @@ def seed_hostile_data(server):
 
         db.engine.dispose()
     return visit
+
+
+def start_live_meeting(meeting_id, clerk, now):
+    """Put the corpus on the live pages too: current item, speaker and queue names."""
+    from app.core.errors import DomainError
+    from app.live import services as live
+    from app.meetings import services
+
+    meeting = services.get_meeting(meeting_id)
+    item = next(item for item in meeting.items if item.accepts_public_comment)
+    services.change_status(meeting, "in_progress", actor=clerk, now=now)
+    live.set_item(meeting, item_id=item.id, actor=clerk, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=clerk, now=now)
+    for index, text in enumerate(SHORT_TEXTS):
+        for candidate in (text, text[:40]):
+            try:
+                if index % 2:
+                    live.join_queue(meeting, item_id=item.id, display_name=candidate, stance="oppose", now=now)
+                else:
+                    live.add_in_person(meeting, item_id=item.id, display_name=candidate, stance="support",
+                                       actor=clerk, now=now)
+                break
+            except DomainError:
+                continue
+    live.call_next(meeting, actor=clerk, now=now)
+    return [meeting_id]
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +190,8 @@ def public_paths(visit):
                   f"/meetings/{meeting_id}/versions/2", f"/meetings/{meeting_id}/compliance"]
     for meeting_id in visit["cancelled"]:
         paths += [f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/compliance"]
+    for meeting_id in visit["live"]:
+        paths += [f"/meetings/{meeting_id}/comment", f"/meetings/{meeting_id}/display"]
     return paths
 
 
@@ -172,6 +201,7 @@ def staff_paths(visit):
               for meeting_id in visit["meetings"] + visit["cancelled"][:1] + visit["drafts"]]
     paths += [f"/staff/items/{item_id}/edit" for item_id in visit["items"]]
     paths += [f"/staff/items/{item_id}/delete" for item_id in visit["items"][:1]]
+    paths += [f"/staff/meetings/{meeting_id}/live" for meeting_id in visit["live"]]
     return paths
 
 
@@ -219,7 +249,8 @@ def inspect_pages(browser, server, *, bypass_csp):
             if response.status != 200:
                 problems.append(f"{path}: HTTP {response.status}")
             page.wait_for_load_state("load")
-            page.wait_for_timeout(50)  # let any onload/onerror/ontoggle handler have its chance
+            # Let any onload/onerror/ontoggle handler have its chance; live pages render over the socket.
+            page.wait_for_timeout(1500 if path.endswith(("/comment", "/display", "/live")) else 50)
             result = page.evaluate(INSPECT_DOM)
             html = page.content()
             for issue in result["found"]:
@@ -270,6 +301,10 @@ def test_corpus_reaches_the_pages(browser, hostile_server):
         page.goto(f"{hostile_server.url}/meetings/{hostile_server.visit['meetings'][0]}")
         text = page.inner_text("main")
         assert "<script>window.__xss=1</script>" in text
+        # The live display draws the speaker's typed name from the socket state, as text.
+        page.goto(f"{hostile_server.url}/meetings/{hostile_server.visit['live'][0]}/display")
+        page.wait_for_function("() => document.querySelector('main').innerText.includes('window.__xss')",
+                               timeout=10_000)
     finally:
         context.close()
 
