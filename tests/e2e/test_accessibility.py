@@ -21,7 +21,8 @@ def public_paths(server):
                                  "ORDER BY start_at DESC LIMIT 1")
     amended = query(server, "SELECT meeting_id FROM agenda_versions WHERE number = 2 LIMIT 1")
     paths = ["/", "/meetings", f"/meetings/{published.id}", f"/meetings/{published.id}/versions",
-             f"/meetings/{published.id}/compliance", f"/meetings/{adjourned.id}", "/login"]
+             f"/meetings/{published.id}/compliance", f"/meetings/{published.id}/comment",
+             f"/meetings/{published.id}/display", f"/meetings/{adjourned.id}", "/login"]
     if amended:
         paths.append(f"/meetings/{amended[0].meeting_id}/versions/2")
     return paths
@@ -34,7 +35,8 @@ def staff_paths(server):
     (item,) = query(server, "SELECT i.id FROM agenda_items i JOIN attachments a ON a.item_id = i.id "
                             "JOIN meetings m ON m.id = i.meeting_id WHERE m.status = 'published' LIMIT 1")
     return ["/staff", "/staff/meetings/new", f"/staff/meetings/{draft.id}/agenda",
-            f"/staff/meetings/{published.id}/agenda", f"/staff/items/{item.id}/edit"]
+            f"/staff/meetings/{published.id}/agenda", f"/staff/items/{item.id}/edit",
+            f"/staff/meetings/{published.id}/live"]
 
 
 def axe_violations(page):
@@ -57,6 +59,8 @@ def audit(page, server, paths):
     for path in paths:
         response = page.goto(server.url + path)
         assert response.status == 200, f"{path}: HTTP {response.status}"
+        if path.endswith(("/comment", "/display", "/live")):
+            page.wait_for_timeout(1000)  # audit what the socket state has drawn, not an empty shell
         violations = axe_violations(page)
         if violations:
             problems.append(describe(path, violations))
