@@ -24,4 +24,8 @@ def test_real_server_serves_health_and_pages(tmp_path, async_mode):
 
         status, _, body = fetch(server.url + "/login")
         assert status == 200, body[-2000:] + server.log()
+
+        # The Socket.IO endpoint answers an Engine.IO handshake in this async mode.
+        status, _, body = fetch(server.url + "/socket.io/?EIO=4&transport=polling")
+        assert status == 200 and '"sid"' in body, body[-2000:] + server.log()
         assert f"async mode: {async_mode}" in server.log()
