@@ -17,11 +17,11 @@ TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or
 
 class Field:
     def __init__(self, name, kind, *, required=False, nullable=False, max_length=None, min_length=None,
-                 enum=None, minimum=None, maximum=None, items=None, description="", fmt=None):
+                 enum=None, minimum=None, maximum=None, items=None, description="", fmt=None, examples=None):
         self.name, self.kind, self.required, self.nullable = name, kind, required, nullable
         self.max_length, self.min_length, self.enum = max_length, min_length, enum
         self.minimum, self.maximum, self.items = minimum, maximum, items
-        self.description, self.fmt = description, fmt
+        self.description, self.fmt, self.examples = description, fmt, examples
 
     def check(self, value):
         name = self.name
@@ -61,7 +61,8 @@ class Field:
         if self.nullable:
             schema["type"] = [self.kind, "null"]
         for key, attr in (("maxLength", "max_length"), ("minLength", "min_length"), ("minimum", "minimum"),
-                          ("maximum", "maximum"), ("description", "description"), ("format", "fmt")):
+                          ("maximum", "maximum"), ("description", "description"), ("format", "fmt"),
+                          ("examples", "examples")):
             if getattr(self, attr) not in (None, ""):
                 schema[key] = getattr(self, attr)
         if self.enum is not None:
@@ -140,8 +141,9 @@ START_HELP = "ISO-8601 date and time; without an offset it is the body's local t
 MEETING_DETAILS = [
     Field("kind", "string", enum=[k.value for k in MeetingKind]),
     Field("title", "string", min_length=1, max_length=300),
-    Field("start", "string", max_length=64, description=START_HELP),
-    Field("end", "string", max_length=64, nullable=True, description=START_HELP),
+    Field("start", "string", max_length=64, description=START_HELP,
+          examples=["2026-12-01T18:00", "2026-12-02T02:00:00Z"]),
+    Field("end", "string", max_length=64, nullable=True, description=START_HELP, examples=["2026-12-01T21:00"]),
     Field("location", "string", max_length=500),
     Field("remote_url", "string", max_length=500),
     Field("dial_in", "string", max_length=200),
@@ -149,9 +151,11 @@ MEETING_DETAILS = [
     Field("accommodation_notice", "string", max_length=TEXT),
 ]
 MEETING_CREATE = Schema("MeetingCreate", [
-    Field("body", "string", required=True, max_length=80, description="The body's slug."),
+    Field("body", "string", required=True, max_length=80, description="The body's slug.",
+          examples=["city-council"]),
     *[Field(f.name, f.kind, required=f.name in ("title", "start"), nullable=f.nullable,
-            max_length=f.max_length, min_length=f.min_length, enum=f.enum, description=f.description)
+            max_length=f.max_length, min_length=f.min_length, enum=f.enum, description=f.description,
+            examples=f.examples)
       for f in MEETING_DETAILS],
 ])
 MEETING_UPDATE = Schema("MeetingUpdate", MEETING_DETAILS)

@@ -74,7 +74,9 @@ def _get(model, object_id, label):
 
 
 def get_body(slug):
-    body = db.session.scalar(sa.select(Body).where(Body.slug == slug)) if isinstance(slug, str) else None
+    # A slug that could never be stored (NUL, too long) is simply not found; PostgreSQL would refuse the query.
+    is_possible = isinstance(slug, str) and "\x00" not in slug and len(slug) <= 80
+    body = db.session.scalar(sa.select(Body).where(Body.slug == slug)) if is_possible else None
     if body is None:
         raise NotFound(f"No body with slug '{slug}'.")
     return body
