@@ -31,7 +31,7 @@ install-test: install $(VENV)/.installed-test
 	fi
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -d app/translations >/dev/null
+	$(VENV)/bin/pybabel -q compile -d app/translations
 
 run: install
 	$(FLASK) db upgrade
