@@ -154,6 +154,7 @@ def seed_demo(*, now, upload_dir, max_bytes):
     story.planning_meeting(planning, past_planning, held=True)
     story.planning_meeting(planning, next_planning, held=False, now=now)
     story.draft_meeting(council, next_council + timedelta(days=14), now=now)
+    story.cancelled_special_meeting(council, next_council + timedelta(days=2), now=now)
     return {"bodies": 2, "meetings": story.meetings, "attachments": story.attachments}
 
 
@@ -243,6 +244,20 @@ class Story:
         self._publish(meeting, start - timedelta(days=5) if held else now - timedelta(hours=20))
         if held:
             self._hold(meeting, start, 110)
+        return meeting
+
+    def cancelled_special_meeting(self, body, day, *, now):
+        start = local(day, 17)
+        meeting = self._meeting(body, kind="special", title="Special Meeting of the City Council: Closed Session",
+                                start=start, end=local(day, 18), created=now - timedelta(days=3))
+        self._items(meeting, "business", [{
+            "title": "Conference with Labor Negotiators (Gov. Code §54957.6): Los Robles Police Officers' Association",
+            "recommended_action": "No action expected; any reportable action will be announced.",
+            "department": "Human Resources", "accepts_public_comment": True, "estimated_minutes": 45,
+        }], now - timedelta(days=3) + timedelta(hours=1))
+        self._publish(meeting, now - timedelta(days=2, hours=20))
+        self.services.cancel_meeting(meeting, reason="Negotiations are postponed at the association's request.",
+                                     actor=self.clerk, now=now - timedelta(hours=20))
         return meeting
 
     def draft_meeting(self, body, day, *, now):
