@@ -138,7 +138,7 @@ def show_meeting(meeting_id):
     version = meeting.current_version
     return render_template("meetings/show_meeting.html", meeting=meeting, version=version,
                            content=version.content if version else None,
-                           is_current=True, is_staff=can(current_user, "meeting.view_staff", meeting.body_id))
+                           is_current=True, may_edit=can(current_user, "agenda.edit", meeting.body_id))
 
 
 def _version(meeting, number):
@@ -170,5 +170,5 @@ def show_version(meeting_id, number):
     version = _version(meeting, number)
     return render_template("meetings/show_meeting.html", meeting=meeting, version=version,
                            content=version.content, is_current=version is meeting.current_version,
-                           is_staff=can(current_user, "meeting.view_staff", meeting.body_id))
+                           may_edit=can(current_user, "agenda.edit", meeting.body_id))
 

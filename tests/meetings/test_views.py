@@ -144,6 +144,17 @@ def test_draft_meeting_is_visible_to_staff_of_its_body_only(client, staff):
     response = client.get(f"/meetings/{meeting.id}")
     assert response.status_code == 200
     assert "Draft for staff" in response.text and "visible only to staff" in response.text
+    assert f'href="/staff/meetings/{meeting.id}/agenda"' in response.text
+
+
+def test_only_those_who_may_edit_get_the_editor_link(client, staff):
+    meeting = make_meeting(status=MeetingStatus.PUBLISHED)
+    member = staff.user("member", meeting.body)
+    db.session.commit()
+    assert "/staff/meetings/" not in client.get(f"/meetings/{meeting.id}").text
+    staff.login(member)
+    html = client.get(f"/meetings/{meeting.id}").text
+    assert f'href="/staff/meetings/{meeting.id}/agenda"' not in html
 
 
 def _csrf(client):
