@@ -20,9 +20,10 @@ bp = Blueprint("packets", __name__)
 MAX_AGE = 60
 
 
-@bp.app_context_processor
-def packet_helpers():
-    return {"packet_status": lambda meeting: services.status_for(meeting, now=utcnow())}
+@bp.app_template_global("packet_status")
+def packet_status(meeting):
+    """For templates/packets/_status.html, included on the meeting page."""
+    return services.status_for(meeting, now=utcnow())
 
 
 def _public_meeting(meeting_id):

@@ -1,0 +1,172 @@
+"""Downloads (Content-Disposition, ETag/304, Range/206), drafts, status while building or failed."""
+from datetime import timedelta
+
+import pytest
+from flask import render_template_string
+
+from app.core.db import transaction
+from app.extensions import db
+from app.meetings.attachments import attachment_path
+from app.meetings.publishing import publish_agenda
+from app.meetings.services import update_item
+from app.packets.models import BuildStatus, PacketBuild
+from app.packets.tasks import build_packet, enqueue_packet_build, huey
+from tests.factories import NOW, make_meeting
+
+
+def test_a_draft_meeting_has_no_pdfs(packet_app, client):
+    meeting = make_meeting()
+    db.session.commit()
+    for path in ("agenda.pdf", "packet.pdf", "packet.json"):
+        assert client.get(f"/meetings/{meeting.id}/{path}").status_code == 404
+    assert client.get("/meetings/99999/packet.pdf").status_code == 404
+
+
+def test_before_the_first_build_the_pdf_is_being_prepared(agenda, client):
+    response = client.get(f"/meetings/{agenda.meeting.id}/packet.pdf")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "being prepared" in response.text
+    assert client.get(f"/meetings/{agenda.meeting.id}/packet.json").json == {
+        "state": "building", "version": 1, "reason": "", "download": None}
+
+
+def test_packet_download_headers_etag_and_ranges(agenda, client):
+    build_packet(agenda.meeting.id)
+    url = f"/meetings/{agenda.meeting.id}/packet.pdf"
+    response = client.get(url)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert response.headers["Content-Disposition"] == "inline; filename=city-council-2026-03-09-packet.pdf"
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    etag = response.headers["ETag"]
+    assert etag.endswith('-packet"')
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    partial = client.get(url, headers={"Range": "bytes=0-99"})
+    assert partial.status_code == 206 and partial.data == response.data[:100]
+    assert partial.headers["Content-Range"] == f"bytes 0-99/{len(response.data)}"
+    tail = client.get(url, headers={"Range": "bytes=-50"})
+    assert tail.status_code == 206 and tail.data == response.data[-50:]
+    assert client.get(url, headers={"Range": f"bytes={len(response.data) + 10}-"}).status_code == 416
+
+    agenda_pdf = client.get(f"/meetings/{agenda.meeting.id}/agenda.pdf")
+    assert agenda_pdf.status_code == 200
+    assert agenda_pdf.headers["Content-Disposition"] == "inline; filename=city-council-2026-03-09-agenda.pdf"
+    assert agenda_pdf.headers["ETag"] != etag
+
+
+def test_the_last_good_packet_stays_downloadable_while_an_amendment_builds(agenda, client):
+    first = build_packet(agenda.meeting.id)
+    old = client.get(f"/meetings/{agenda.meeting.id}/packet.pdf")
+    update_item(agenda.parks, {"title": "Parks and trails master plan"}, actor=agenda.clerk,
+                now=NOW + timedelta(hours=2))
+    publish_agenda(agenda.meeting, actor=agenda.clerk, now=NOW + timedelta(hours=2))
+    db.session.commit()
+
+    during = client.get(f"/meetings/{agenda.meeting.id}/packet.pdf")
+    assert during.status_code == 200 and during.data == old.data
+    status = client.get(f"/meetings/{agenda.meeting.id}/packet.json").json
+    assert status["state"] == "building" and status["version"] == 2
+    assert status["download"]["version"] == 1 and status["download"]["is_current"] is False
+    assert status["download"]["packet_url"] == f"/meetings/{agenda.meeting.id}/packet.pdf"
+
+    second = build_packet(agenda.meeting.id)
+    assert second.build_key != first.build_key
+    after = client.get(f"/meetings/{agenda.meeting.id}/packet.pdf")
+    assert after.data != old.data and after.headers["ETag"] != old.headers["ETag"]
+    assert client.get(f"/meetings/{agenda.meeting.id}/packet.json").json["download"]["is_current"] is True
+
+
+def test_a_failed_build_shows_its_reason_and_keeps_the_previous_packet(agenda, client):
+    build_packet(agenda.meeting.id)
+    attachment_path(agenda.app.config["UPLOAD_DIR"], agenda.parks.attachments[0].sha256).unlink()
+    update_item(agenda.parks, {"title": "Parks plan, revised"}, actor=agenda.clerk, now=NOW + timedelta(hours=3))
+    publish_agenda(agenda.meeting, actor=agenda.clerk, now=NOW + timedelta(hours=3))
+    db.session.commit()
+    failed = build_packet(agenda.meeting.id)
+    assert failed.status == BuildStatus.FAILED
+
+    status = client.get(f"/meetings/{agenda.meeting.id}/packet.json").json
+    assert status["state"] == "failed" and "is missing from file storage" in status["reason"]
+    assert status["download"]["version"] == 1
+    assert client.get(f"/meetings/{agenda.meeting.id}/packet.pdf").status_code == 200
+
+
+def test_a_failed_first_build_answers_503_with_the_reason(agenda, client):
+    attachment_path(agenda.app.config["UPLOAD_DIR"], agenda.parks.attachments[0].sha256).unlink()
+    build_packet(agenda.meeting.id)
+    response = client.get(f"/meetings/{agenda.meeting.id}/packet.pdf")
+    assert response.status_code == 503
+    assert "could not be built" in response.text and "is missing from file storage" in response.text
+
+
+def _status_snippet(app, meeting):
+    with app.test_request_context("/"):
+        return render_template_string('{% include "packets/_status.html" %}', meeting=meeting)
+
+
+def test_the_status_snippet_for_the_meeting_page(agenda):
+    html = _status_snippet(agenda.app, agenda.meeting)
+    assert 'role="status"' in html and "being prepared" in html and "packet-building" in html
+    build_packet(agenda.meeting.id)
+    html = _status_snippet(agenda.app, agenda.meeting)
+    assert "packet-ready" in html
+    assert f'href="/meetings/{agenda.meeting.id}/packet.pdf"' in html and "11 pages" in html
+    assert f'href="/meetings/{agenda.meeting.id}/agenda.pdf"' in html
+
+
+def test_the_status_snippet_shows_nothing_for_a_draft(packet_app):
+    meeting = make_meeting()
+    assert _status_snippet(packet_app, meeting).strip() == ""
+
+
+# ------------------------------------------------------------------ enqueue and CLI
+
+def test_enqueue_is_off_in_tests_unless_asked(agenda):
+    assert enqueue_packet_build(agenda.meeting.id) is None
+    assert db.session.query(PacketBuild).count() == 0
+
+
+def test_enqueue_runs_the_huey_task(agenda, monkeypatch):
+    monkeypatch.setitem(agenda.app.config, "PACKET_QUEUE", "huey")
+    monkeypatch.setattr(huey, "immediate", True)
+    enqueue_packet_build(agenda.meeting.id)
+    assert client_status(agenda) == "ready"
+
+
+def test_enqueue_after_commit_from_a_transaction(agenda, monkeypatch):
+    monkeypatch.setitem(agenda.app.config, "PACKET_QUEUE", "inline")
+    from app.core.db import after_commit
+
+    with transaction():
+        after_commit(lambda: enqueue_packet_build(agenda.meeting.id))
+    assert client_status(agenda) == "ready"
+
+
+def client_status(agenda):
+    from app.packets.services import status_for
+
+    db.session.expire_all()
+    return status_for(agenda.meeting, now=NOW)["state"]
+
+
+def test_cli_builds_synchronously(agenda, runner):
+    result = runner.invoke(args=["packets", "build", str(agenda.meeting.id)])
+    assert result.exit_code == 0, result.output
+    assert "packet 11 pages" in result.output
+    again = runner.invoke(args=["packets", "build", str(agenda.meeting.id)])
+    assert again.exit_code == 0 and "already built" in again.output
+
+
+def test_cli_exits_non_zero_when_the_build_fails(agenda, runner):
+    attachment_path(agenda.app.config["UPLOAD_DIR"], agenda.parks.attachments[0].sha256).unlink()
+    result = runner.invoke(args=["packets", "build", str(agenda.meeting.id)])
+    assert result.exit_code == 1 and "is missing from file storage" in result.output
+
+
+@pytest.mark.parametrize("meeting_id", ["99999"])
+def test_cli_on_an_unknown_meeting(packet_app, runner, meeting_id):
+    result = runner.invoke(args=["packets", "build", meeting_id])
+    assert result.exit_code == 0 and "Nothing to build" in result.output
