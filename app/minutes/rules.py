@@ -132,6 +132,8 @@ class ProceedingsRules:
 
     pack_id: str
     roll_call_when_remote: bool = False
+    # Remote attendance needs a stated legal ground (just cause, illness, ...).
+    remote_basis_required: bool = False
     # Guards a clerk may override with a logged reason; the others always refuse.
     overridable: frozenset = frozenset()
     citations: dict = field(default_factory=dict)
@@ -145,7 +147,7 @@ _ALWAYS = {
 
 PROCEEDINGS_RULES = {
     "us-ca-brown-act": ProceedingsRules(
-        pack_id="us-ca-brown-act", roll_call_when_remote=True,
+        pack_id="us-ca-brown-act", roll_call_when_remote=True, remote_basis_required=True,
         # §54954.3(a) excuses comment on an item the public already addressed before a
         # committee of the body; the clerk states that ground as the override reason.
         overridable=frozenset({COMMENT_NOT_CLOSED, SECOND_MISSING}),
@@ -153,6 +155,7 @@ PROCEEDINGS_RULES = {
                    COMMENT_NOT_CLOSED: "Cal. Gov. Code §54954.3(a)",
                    REMOTE_ACCESS_DOWN: "Cal. Gov. Code §54953.8",
                    ROLL_CALL_REQUIRED: "Cal. Gov. Code §54953(b)(2)",
+                   "remote_basis": "Cal. Gov. Code §54953(b)(3), (f)",
                    SECOND_MISSING: "Body's rules of procedure"}),
     "us-tx-oma": ProceedingsRules(
         pack_id="us-tx-oma",
@@ -161,15 +164,17 @@ PROCEEDINGS_RULES = {
                    REMOTE_ACCESS_DOWN: "Tex. Gov't Code §551.127 (verify)",
                    SECOND_MISSING: "Body's rules of procedure"}),
     "us-ny-oml": ProceedingsRules(
-        pack_id="us-ny-oml",
+        pack_id="us-ny-oml", remote_basis_required=True,
         overridable=frozenset({COMMENT_NOT_CLOSED, REMOTE_ACCESS_DOWN, SECOND_MISSING}),
         citations={**_ALWAYS, COMMENT_NOT_CLOSED: "N.Y. Pub. Off. Law §103-a; body's rules",
+                   "remote_basis": "N.Y. Pub. Off. Law §103-a(2)(a) (extraordinary circumstances)",
                    REMOTE_ACCESS_DOWN: "N.Y. Pub. Off. Law §103-a (verify)",
                    SECOND_MISSING: "Body's rules of procedure"}),
     "us-il-oma": ProceedingsRules(
-        pack_id="us-il-oma",
+        pack_id="us-il-oma", remote_basis_required=True,
         overridable=frozenset({COMMENT_NOT_CLOSED, REMOTE_ACCESS_DOWN, SECOND_MISSING}),
         citations={**_ALWAYS, COMMENT_NOT_CLOSED: "5 ILCS 120/2.06(g)",
+                   "remote_basis": "5 ILCS 120/7(a)",
                    REMOTE_ACCESS_DOWN: "5 ILCS 120/7 (verify)",
                    SECOND_MISSING: "Body's rules of procedure"}),
     "generic": ProceedingsRules(

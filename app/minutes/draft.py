@@ -1,0 +1,125 @@
+"""The minutes draft, written from the meeting's record (pure: plain data in, HTML out).
+
+The HTML uses only tags the sanitizer keeps, one block per line, so the clerk's
+edits diff cleanly line by line. `_` translates the fixed wording.
+"""
+from html import escape
+
+EVENT_WORDS = {
+    "call_to_order": "The meeting was called to order at {time}.",
+    "recess": "The meeting recessed at {time}.",
+    "reconvene": "The meeting reconvened at {time}.",
+    "adjourn": "The meeting was adjourned at {time}.",
+    "remote_access_down": "Remote public access was reported down at {time}.",
+    "remote_access_restored": "Remote public access was restored at {time}.",
+}
+VOTE_WORDS = {"aye": "Aye", "no": "No", "abstain": "Abstain", "absent": "Absent", "recused": "Recused"}
+RESULT_WORDS = {"adopted": "Adopted", "failed": "Failed", None: "Not voted"}
+THRESHOLD_WORDS = {"majority_of_votes_cast": "majority of votes cast",
+                   "majority_of_full_body": "majority of the full body", "two_thirds": "two-thirds"}
+KIND_WORDS = {"main": "Motion", "amendment": "Amendment", "substitute": "Substitute motion",
+              "table": "Motion to table", "reconsider": "Motion to reconsider"}
+STANCES = ("support", "oppose", "neutral", "unstated")
+
+
+def _identity(text):
+    return text
+
+
+def render(record, _=_identity):
+    """HTML minutes from `record` (see services.minutes_record for its shape)."""
+    e = escape
+    lines = [f"<h3>{e(record['body'])}: {e(record['title'])}</h3>",
+             f"<p>{e(record['date'])}{(' — ' + e(record['location'])) if record.get('location') else ''}</p>"]
+    lines += _events(record["events"], ("call_to_order",), _)
+    lines += _attendance(record, _)
+    lines += _events(record["events"], ("recess", "reconvene", "remote_access_down", "remote_access_restored"), _)
+    if record.get("general_comment"):
+        lines.append(f"<h4>{e(_('Public comment on non-agenda items'))}</h4>")
+        lines += _speakers(record["general_comment"], _)
+    for item in record["items"]:
+        lines += _item(item, _)
+    lines += _events(record["events"], ("adjourn",), _)
+    return "\n".join(lines) + "\n"
+
+
+def _events(events, kinds, _):
+    return [f"<p>{escape(_(EVENT_WORDS[ev['kind']]).format(time=ev['time']))}"
+            f"{(' ' + escape(ev['note'])) if ev.get('note') else ''}</p>"
+            for ev in events if ev["kind"] in kinds]
+
+
+def _attendance(record, _):
+    lines = [f"<h4>{escape(_('Roll call'))}</h4>", "<ul>"]
+    for person in record["attendance"]:
+        if person["status"] == "present":
+            how = _("present remotely") if person["mode"] == "remote" else _("present in person")
+            if person["mode"] == "remote" and person.get("remote_basis"):
+                how += f" ({person['remote_basis']})"
+        else:
+            how = _("absent")
+        extra = []
+        if person.get("late") and person.get("arrived"):
+            extra.append(_("arrived at {time}").format(time=person["arrived"]))
+        if person.get("left"):
+            extra.append(_("left at {time}").format(time=person["left"]))
+        suffix = f"; {', '.join(extra)}" if extra else ""
+        lines.append(f"<li>{escape(person['title'])} {escape(person['name'])}: {escape(how)}{escape(suffix)}</li>")
+    lines.append("</ul>")
+    q = record["quorum"]
+    word = _("A quorum was present") if q["has_quorum"] else _("No quorum was present")
+    lines.append(f"<p>{escape(word)} ({q['present']} {escape(_('of'))} {q['seats']}; "
+                 f"{escape(_('{needed} needed').format(needed=q['needed']))}).</p>")
+    return lines
+
+
+def _speakers(speakers, _):
+    if not speakers["total"]:
+        return [f"<p>{escape(_('No public speakers.'))}</p>"]
+    stance = ", ".join(f"{speakers[s]} {_(s)}" for s in STANCES if speakers.get(s))
+    text = _("{total} public speakers ({in_person} in person, {remote} remote): {stances}.").format(
+        total=speakers["total"], in_person=speakers["in_person"], remote=speakers["remote"], stances=stance)
+    lines = [f"<p>{escape(text)}</p>"]
+    if speakers.get("names"):
+        lines.append(f"<p>{escape(_('Speakers who gave a name:'))} {escape(', '.join(speakers['names']))}</p>")
+    return lines
+
+
+def _item(item, _):
+    lines = [f"<h4>{escape(item['number'])}. {escape(item['title'])}</h4>"]
+    for recusal in item.get("recusals", []):
+        text = _("{name} recused: {reason}").format(name=recusal["name"], reason=recusal["reason"])
+        lines.append(f"<p>{escape(text)}</p>")
+    if item.get("speakers") is not None:
+        lines += _speakers(item["speakers"], _)
+    for motion in item.get("motions", []):
+        lines += _motion(motion, _)
+    return lines
+
+
+def _motion(motion, _):
+    second = (_("seconded by {name}").format(name=motion["seconder"]) if motion.get("seconder")
+              else _("without a second"))
+    head = _("{kind} by {mover}, {second}: {text}").format(
+        kind=_(KIND_WORDS[motion["kind"]]), mover=motion["mover"], second=second, text=motion["text"])
+    lines = [f"<p>{escape(head)}</p>"]
+    if motion.get("result") is None:
+        lines.append(f"<p>{escape(_('No vote was taken.'))}</p>")
+        return lines
+    lines.append("<ul>")
+    for vote in motion["votes"]:
+        lines.append(f"<li>{escape(vote['name'])}: {escape(_(VOTE_WORDS[vote['vote']]))}</li>")
+    lines.append("</ul>")
+    t = motion["tally"]
+    method = _("roll call") if motion.get("method") == "roll_call" else _("voice vote")
+    summary = _("{result} by {method}, {aye}-{no} ({abstain} abstaining, {absent} absent, {recused} recused; "
+                "needed: {threshold}).").format(
+        result=_(RESULT_WORDS[motion["result"]]), method=method, aye=t["aye"], no=t["no"],
+        abstain=t["abstain"], absent=t["absent"], recused=t["recused"],
+        threshold=_(THRESHOLD_WORDS[motion["threshold"]]))
+    lines.append(f"<p>{escape(summary)}</p>")
+    if motion.get("override_reason"):
+        text = _("Guards overridden ({guards}): {reason}").format(
+            guards=", ".join(motion.get("overridden", [])), reason=motion["override_reason"])
+        lines.append(f"<p>{escape(text)}</p>")
+    return lines

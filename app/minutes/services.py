@@ -1,0 +1,616 @@
+"""Proceedings and minutes use cases. Each takes `actor=` and `now=`, flushes but never
+commits, locks the meeting row first (so one meeting's record is written in order),
+bumps `Meeting.state_version` once per change and writes the compliance log.
+"""
+import difflib
+import hashlib
+
+import sqlalchemy as sa
+
+from app.compliance.models import ComplianceEntry
+from app.compliance.services import record
+from app.compliance.tags import Tag
+from app.core.errors import InvalidState, NotFound, ValidationFailed
+from app.extensions import db
+from app.meetings import services as meetings
+from app.meetings.models import AgendaItem, Meeting, MeetingStatus, Member, SectionKind
+from app.meetings.sanitize import clean_html
+from app.minutes import rules
+from app.minutes.models import (Attendance, AttendanceMode, AttendanceStatus, BodySeats, EventKind,
+                                MinutesApproval, MinutesRevision, Motion, MotionKind, MotionResult,
+                                ProceedingsEvent, Recusal, Threshold, Vote, VoteChoice)
+
+MAX_TEXT = 20000
+MAX_REASON = 2000
+MAX_MINUTES_HTML = 500000
+SITTING = {MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
+STARTED = SITTING | {MeetingStatus.ADJOURNED}
+
+
+class VoteRefused(InvalidState):
+    """A vote guard refused the vote; `code` is the first guard that stands."""
+
+    def __init__(self, refusals):
+        first = refusals[0]
+        super().__init__(first.message, details={"refusals": [r.as_dict() for r in refusals]})
+        self.code = first.code
+
+
+class MinutesApproved(InvalidState):
+    code = "minutes_approved"
+
+
+# -- shared steps ------------------------------------------------------------------
+
+def _lock(meeting):
+    db.session.flush()
+    db.session.refresh(meeting, with_for_update=True)
+
+
+def _changed(meeting):
+    meeting.state_version = (meeting.state_version or 0) + 1
+    db.session.flush()
+
+
+def _require_status(meeting, allowed, doing):
+    if meeting.status not in allowed:
+        raise InvalidState(f"The meeting is {meeting.status.value}; cannot {doing}.")
+
+
+def _actor_id(actor):
+    return getattr(actor, "id", None)
+
+
+def _text(name, value, max_length, *, required=True):
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed(f"'{name}' must be text.")
+    value = value.strip()
+    if required and not value:
+        raise ValidationFailed(f"'{name}' is required and must not be blank.")
+    if len(value) > max_length:
+        raise ValidationFailed(f"'{name}' is longer than {max_length} characters.")
+    return value
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def get_motion(motion_id):
+    return meetings._get(Motion, motion_id, "motion")
+
+
+def member_of(meeting, member_id, field="member_id"):
+    member = meetings._get(Member, member_id, "member") if member_id is not None else None
+    if member is None or member.body_id != meeting.body_id:
+        raise NotFound(f"'{field}': no member {member_id} on this body.")
+    return member
+
+
+def item_of(meeting, item_id):
+    item = meetings._get(AgendaItem, item_id, "agenda item")
+    if item.meeting_id != meeting.id:
+        raise NotFound(f"Item {item_id} is not on this meeting's agenda.")
+    return item
+
+
+# -- reading the record --------------------------------------------------------------
+
+def seated_members(meeting):
+    return [m for m in meeting.body.members if m.is_active]
+
+
+def seats(body):
+    row = db.session.get(BodySeats, body.id)
+    if row is not None:
+        return row.seats
+    return max(1, sum(1 for m in body.members if m.is_active))
+
+
+def attendance_rows(meeting):
+    return {row.member_id: row for row in db.session.scalars(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id))}
+
+
+def attendance_map(meeting):
+    """{member_id: (status, mode)} for every seated member; nobody recorded yet is absent."""
+    rows = attendance_rows(meeting)
+    result = {}
+    for member in seated_members(meeting):
+        row = rows.get(member.id)
+        result[member.id] = ((row.status.value, row.mode.value) if row
+                             else (rules.ABSENT, rules.IN_PERSON))
+    return result
+
+
+def quorum(meeting):
+    return rules.quorum_summary(seats(meeting.body), attendance_map(meeting))
+
+
+def events(meeting):
+    return db.session.scalars(sa.select(ProceedingsEvent).where(ProceedingsEvent.meeting_id == meeting.id)
+                              .order_by(ProceedingsEvent.occurred_at, ProceedingsEvent.id)).all()
+
+
+def is_remote_access_down(meeting):
+    last = db.session.scalars(
+        sa.select(ProceedingsEvent).where(
+            ProceedingsEvent.meeting_id == meeting.id,
+            ProceedingsEvent.kind.in_([EventKind.REMOTE_ACCESS_DOWN, EventKind.REMOTE_ACCESS_RESTORED]))
+        .order_by(ProceedingsEvent.id.desc()).limit(1)).first()
+    return bool(last and last.kind == EventKind.REMOTE_ACCESS_DOWN)
+
+
+def comment_periods(meeting):
+    """The meeting's comment periods, read from the comment opened/closed log entries.
+
+    The compliance log is the durable record of each period (the live state keeps only
+    the current one), so the guard trusts exactly what an auditor can verify.
+    """
+    entries = db.session.scalars(
+        sa.select(ComplianceEntry).where(
+            ComplianceEntry.meeting_id == meeting.id,
+            ComplianceEntry.tag.in_([Tag.COMMENT_OPENED.value, Tag.COMMENT_CLOSED.value]))
+        .order_by(ComplianceEntry.seq)).all()
+    periods = []
+    for entry in entries:
+        item_id = (entry.data or {}).get("item_id")
+        if entry.tag == Tag.COMMENT_OPENED.value:
+            periods.append({"item_id": item_id, "opened_at": entry.recorded_at, "closed_at": None})
+        else:
+            for period in reversed(periods):
+                if period["item_id"] == item_id and period["closed_at"] is None:
+                    period["closed_at"] = entry.recorded_at
+                    break
+    return tuple(rules.CommentPeriod(**p) for p in periods)
+
+
+def recusals(meeting):
+    return db.session.scalars(sa.select(Recusal).where(Recusal.meeting_id == meeting.id)
+                              .order_by(Recusal.id)).all()
+
+
+def motions(meeting):
+    return db.session.scalars(sa.select(Motion).where(Motion.meeting_id == meeting.id)
+                              .order_by(Motion.made_at, Motion.id)).all()
+
+
+# -- lifecycle -------------------------------------------------------------------------
+
+ACTIONS = {
+    # action: (statuses it may start from, status it leads to)
+    "call_to_order": ({MeetingStatus.PUBLISHED}, MeetingStatus.IN_PROGRESS),
+    "recess": ({MeetingStatus.IN_PROGRESS}, MeetingStatus.RECESSED),
+    "reconvene": ({MeetingStatus.RECESSED}, MeetingStatus.IN_PROGRESS),
+    "adjourn": (SITTING, MeetingStatus.ADJOURNED),
+    "remote_access_down": (SITTING, None),
+    "remote_access_restored": (SITTING, None),
+}
+
+
+def proceedings_action(meeting, *, action, note="", actor, now):
+    """Call to order, recess, reconvene, adjourn, or a remote-access report."""
+    if action not in ACTIONS:
+        raise ValidationFailed(f"'action' must be one of: {', '.join(ACTIONS)}.")
+    note = _text("note", note, MAX_REASON, required=False)
+    _lock(meeting)
+    allowed, target = ACTIONS[action]
+    if meeting.status not in allowed:
+        raise InvalidState(f"A {meeting.status.value} meeting cannot {action.replace('_', ' ')}.")
+    is_down = is_remote_access_down(meeting)
+    if action == "remote_access_down" and is_down:
+        raise InvalidState("Remote public access is already reported down.")
+    if action == "remote_access_restored" and not is_down:
+        raise InvalidState("Remote public access is not reported down.")
+    event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind(action), occurred_at=now,
+                             actor_id=_actor_id(actor), note=note)
+    db.session.add(event)
+    if target is not None:
+        previous = meeting.status
+        meetings.change_status(meeting, target, actor=actor, now=now)
+        record(meeting, Tag.PROCEEDINGS_CHANGED,
+               {"action": action, "from": previous.value, "to": target.value, "at": now.isoformat(),
+                "note": note, "quorum": quorum(meeting)}, actor=actor, now=now)
+    else:
+        tag = Tag.REMOTE_ACCESS_DOWN if action == "remote_access_down" else Tag.REMOTE_ACCESS_RESTORED
+        record(meeting, tag, {"at": now.isoformat(), "note": note}, actor=actor, now=now)
+    _changed(meeting)
+    return event
+
+
+# -- attendance ---------------------------------------------------------------------------
+
+def record_attendance(meeting, member, *, status, mode=AttendanceMode.IN_PERSON.value, remote_basis="",
+                      actor, now):
+    """Roll call for one member. Returns (row, changed): resending the same answer changes nothing."""
+    try:
+        status = AttendanceStatus(status)
+        mode = AttendanceMode(mode or AttendanceMode.IN_PERSON.value)
+    except ValueError:
+        raise ValidationFailed("'status' must be present or absent; 'mode' in_person or remote.") from None
+    remote_basis = _text("remote_basis", remote_basis, 500, required=False)
+    _lock(meeting)
+    _require_status(meeting, SITTING, "take attendance before the meeting is called to order")
+    if member.body_id != meeting.body_id or not member.is_active:
+        raise NotFound(f"No seated member {member.id} on this body.")
+    pack = rules.rules_for(meeting.body.rule_pack)
+    if status == AttendanceStatus.PRESENT and mode == AttendanceMode.REMOTE and pack.remote_basis_required \
+            and not remote_basis:
+        raise ValidationFailed("'remote_basis' is required: the rules ask for the legal ground for "
+                               f"remote attendance ({pack.citations.get('remote_basis', '')}).")
+    if status == AttendanceStatus.ABSENT:
+        mode, remote_basis = AttendanceMode.IN_PERSON, ""
+    if mode == AttendanceMode.IN_PERSON:
+        remote_basis = ""
+    row = attendance_rows(meeting).get(member.id)
+    if row is not None and (row.status, row.mode, row.remote_basis) == (status, mode, remote_basis):
+        return row, False
+    before = quorum(meeting)["has_quorum"]
+    if row is None:
+        row = Attendance(meeting_id=meeting.id, member_id=member.id, status=status, mode=mode,
+                         remote_basis=remote_basis, recorded_at=now)
+        db.session.add(row)
+    previous = row.status if row.id else None
+    row.status, row.mode, row.remote_basis, row.recorded_at = status, mode, remote_basis, now
+    if status == AttendanceStatus.PRESENT and previous != AttendanceStatus.PRESENT:
+        row.arrived_at = row.arrived_at or now
+        row.left_at = None
+    elif status == AttendanceStatus.ABSENT and previous == AttendanceStatus.PRESENT:
+        row.left_at = now
+    db.session.flush()
+    summary = quorum(meeting)
+    record(meeting, Tag.ATTENDANCE_RECORDED,
+           {"member_id": member.id, "name": member.name, "status": status.value, "mode": mode.value,
+            "remote_basis": remote_basis, "arrived_at": _iso(row.arrived_at), "left_at": _iso(row.left_at),
+            "quorum": summary, "quorum_changed": before != summary["has_quorum"]}, actor=actor, now=now)
+    _changed(meeting)
+    return row, True
+
+
+def declare_recusal(meeting, *, item, member, reason, actor, now):
+    reason = _text("reason", reason, MAX_REASON)
+    _lock(meeting)
+    _require_status(meeting, SITTING, "declare a recusal")
+    existing = db.session.scalar(sa.select(Recusal).where(Recusal.item_id == item.id,
+                                                          Recusal.member_id == member.id))
+    if existing is not None:
+        raise InvalidState(f"{member.name} is already recused from this item.")
+    recusal = Recusal(meeting_id=meeting.id, item_id=item.id, member_id=member.id, reason=reason,
+                      declared_at=now)
+    db.session.add(recusal)
+    db.session.flush()
+    # No dedicated tag yet: a recusal is logged as a change in the proceedings.
+    record(meeting, Tag.PROCEEDINGS_CHANGED,
+           {"action": "recusal", "item_id": item.id, "member_id": member.id, "name": member.name,
+            "reason": reason, "at": now.isoformat()}, actor=actor, now=now)
+    _changed(meeting)
+    return recusal
+
+
+# -- motions and votes ------------------------------------------------------------------------
+
+def covered_items(item):
+    """A motion on a consent item decides the whole consent calendar it belongs to."""
+    if item.section.kind == SectionKind.CONSENT:
+        return list(item.section.items)
+    return [item]
+
+
+def make_motion(meeting, *, item_id, text, mover_id, seconder_id=None, threshold=None,
+                kind=MotionKind.MAIN.value, actor, now):
+    text = _text("text", text, MAX_TEXT)
+    try:
+        kind = MotionKind(kind or MotionKind.MAIN.value)
+        threshold = Threshold(threshold or rules.DEFAULT_THRESHOLDS[kind.value])
+    except ValueError:
+        raise ValidationFailed(f"'kind' must be one of {', '.join(rules.MOTION_KINDS)}; 'threshold' one of "
+                               f"{', '.join(rules.THRESHOLDS)}.") from None
+    _lock(meeting)
+    item = item_of(meeting, item_id)
+    mover = member_of(meeting, mover_id, "mover_id")
+    seconder = member_of(meeting, seconder_id, "seconder_id") if seconder_id is not None else None
+    _require_status(meeting, {MeetingStatus.IN_PROGRESS}, "take a motion unless the meeting is in session")
+    if seconder is not None and seconder.id == mover.id:
+        raise ValidationFailed("A member cannot second their own motion.")
+    attendance = attendance_map(meeting)
+    items = covered_items(item)
+    recused = {r.member_id for r in recusals(meeting) if r.item_id in {i.id for i in items}}
+    for role, member in (("mover", mover), ("seconder", seconder)):
+        if member is None:
+            continue
+        if attendance.get(member.id, (rules.ABSENT,))[0] != rules.PRESENT:
+            raise InvalidState(f"The {role}, {member.name}, is not recorded present.")
+        if member.id in recused:
+            error = InvalidState(f"The {role}, {member.name}, is recused from this item.")
+            error.code = rules.RECUSED_MEMBER_VOTING
+            raise error
+    motion = Motion(meeting_id=meeting.id, item_id=item.id, covered_item_ids=[i.id for i in items], text=text,
+                    kind=kind, threshold=threshold, mover_id=mover.id,
+                    seconder_id=seconder.id if seconder else None, made_at=now, made_by_id=_actor_id(actor),
+                    override_reason="", overridden_guards=[])
+    db.session.add(motion)
+    db.session.flush()
+    record(meeting, Tag.MOTION_MADE,
+           {"motion_id": motion.id, "item_id": item.id, "item_ids": motion.covered_item_ids,
+            "kind": kind.value, "text": text, "threshold": threshold.value,
+            "mover": {"member_id": mover.id, "name": mover.name},
+            "seconder": {"member_id": seconder.id, "name": seconder.name} if seconder else None},
+           actor=actor, now=now)
+    _changed(meeting)
+    return motion
+
+
+def vote_context(motion, votes, method):
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    covered = set(motion.covered_item_ids)
+    items = [db.session.get(AgendaItem, i) for i in motion.covered_item_ids]
+    return rules.VoteContext(
+        seats=seats(meeting.body), attendance=attendance_map(meeting), votes=votes,
+        recused=frozenset(r.member_id for r in recusals(meeting) if r.item_id in covered),
+        items_needing_comment=tuple(i.id for i in items if i is not None and i.accepts_public_comment),
+        comment_periods=comment_periods(meeting), remote_access_down=is_remote_access_down(meeting),
+        has_second=motion.seconder_id is not None,
+        second_required=motion.kind.value in rules.SECOND_REQUIRED, method=method)
+
+
+def record_vote(motion, *, votes=None, method=rules.ROLL_CALL, override_reason=None, actor, now):
+    """Record every member's vote; the tally and result follow from the motion's threshold."""
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    if method not in rules.VOTE_METHODS:
+        raise ValidationFailed(f"'method' must be one of {', '.join(rules.VOTE_METHODS)}.")
+    override_reason = _text("override_reason", override_reason, MAX_REASON, required=False)
+    _lock(meeting)
+    _require_status(meeting, {MeetingStatus.IN_PROGRESS}, "vote unless the meeting is in session")
+    if motion.result is not None:
+        raise InvalidState(f"Motion {motion.id} was already voted on ({motion.result.value}).")
+    members = {m.id: m for m in seated_members(meeting)}
+    attendance = attendance_map(meeting)
+    context = vote_context(motion, {}, method)
+    if method == rules.VOICE:
+        if votes:
+            raise ValidationFailed("A voice vote takes no individual votes; use a roll call.")
+        votes = rules.voice_votes(attendance, context.recused)
+    for member_id in votes:
+        if member_id not in members:
+            raise NotFound(f"'votes': no seated member {member_id} on this body.")
+    votes, missing = rules.complete_votes(list(members), attendance, votes, context.recused)
+    if missing:
+        names = ", ".join(members[m].name for m in missing)
+        raise ValidationFailed(f"Every member present needs a vote; missing: {names}.",
+                               details={"member_ids": missing})
+    context = vote_context(motion, votes, method)
+    pack = rules.rules_for(meeting.body.rule_pack)
+    refusals = rules.vote_refusals(context, pack)
+    standing = rules.blocking(refusals, override_reason)
+    if standing:
+        raise VoteRefused(standing)
+    counts = rules.tally(votes)
+    outcome = rules.result(motion.threshold.value, counts, context.seats)
+    for member_id, choice in votes.items():
+        db.session.add(Vote(motion_id=motion.id, member_id=member_id, choice=VoteChoice(choice)))
+    motion.result = MotionResult(outcome)
+    motion.vote_method = method
+    motion.voted_at = now
+    if refusals:
+        motion.override_reason = override_reason
+        motion.overridden_guards = [r.code for r in refusals]
+        record(meeting, Tag.VOTE_OVERRIDDEN,
+               {"motion_id": motion.id, "reason": override_reason, "rule_pack": pack.pack_id,
+                "guards": [r.as_dict() for r in refusals]}, actor=actor, now=now)
+    db.session.flush()
+    record(meeting, Tag.VOTE_RECORDED,
+           {"motion_id": motion.id, "item_ids": motion.covered_item_ids, "method": method,
+            "threshold": motion.threshold.value, "seats": context.seats,
+            "votes": {str(m): {"name": members[m].name, "vote": votes[m]} for m in sorted(votes)},
+            "tally": counts.as_dict(), "result": outcome, "quorum": quorum(meeting),
+            "recused_member_ids": sorted(context.recused), "overridden": [r.code for r in refusals]},
+           actor=actor, now=now)
+    _changed(meeting)
+    db.session.refresh(motion)
+    return motion
+
+
+def motion_tally(motion):
+    return rules.tally({v.member_id: v.choice.value for v in motion.votes})
+
+
+# -- minutes ---------------------------------------------------------------------------------
+
+def content_hash(html):
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def revisions(meeting):
+    return db.session.scalars(sa.select(MinutesRevision).where(MinutesRevision.meeting_id == meeting.id)
+                              .order_by(MinutesRevision.number)).all()
+
+
+def approvals(meeting):
+    return {a.revision_id: a for a in db.session.scalars(
+        sa.select(MinutesApproval).where(MinutesApproval.meeting_id == meeting.id))}
+
+
+def minutes_status(meeting):
+    history = revisions(meeting)
+    approved = approvals(meeting)
+    if not history:
+        return "none"
+    if history[-1].id in approved:
+        return "approved"
+    return "correction_pending" if approved else "draft"
+
+
+def save_revision(meeting, *, html, correction=False, actor, now):
+    """A new revision when the text changed; returns (revision, created)."""
+    if not isinstance(html, str):
+        raise ValidationFailed("'html' must be text.")
+    if len(html) > MAX_MINUTES_HTML:
+        raise ValidationFailed(f"'html' is longer than {MAX_MINUTES_HTML} characters.")
+    html = clean_html(html)
+    if not html:
+        raise ValidationFailed("'html' is required and must not be blank.")
+    _lock(meeting)
+    _require_status(meeting, STARTED, "write minutes before the meeting is called to order")
+    history = revisions(meeting)
+    approved = approvals(meeting)
+    latest = history[-1] if history else None
+    is_approved = latest is not None and latest.id in approved
+    if is_approved and not correction:
+        raise MinutesApproved("These minutes are approved and cannot change; send a correction "
+                              "(\"correction\": true), which needs its own approval.")
+    if correction and not is_approved:
+        raise InvalidState("Only approved minutes take a correction; edit the draft instead.")
+    if latest is not None and latest.html == html:
+        return latest, False
+    corrects = latest.id if correction else (latest.corrects_id if latest else None)
+    revision = MinutesRevision(meeting_id=meeting.id, number=(latest.number + 1) if latest else 1, html=html,
+                               content_hash=content_hash(html), author_id=_actor_id(actor), created_at=now,
+                               corrects_id=corrects)
+    db.session.add(revision)
+    _changed(meeting)
+    return revision, True
+
+
+def approve_minutes(meeting, *, approving_motion_id, actor, now):
+    _lock(meeting)
+    motion = get_motion(approving_motion_id)
+    _require_status(meeting, {MeetingStatus.ADJOURNED}, "approve minutes before the meeting is adjourned")
+    history = revisions(meeting)
+    if not history:
+        raise InvalidState("There are no minutes to approve yet.")
+    latest = history[-1]
+    if latest.id in approvals(meeting):
+        raise MinutesApproved("This revision of the minutes is already approved.")
+    later = db.session.get(Meeting, motion.meeting_id)
+    if later.body_id != meeting.body_id or later.id == meeting.id or later.start_at <= meeting.start_at:
+        raise InvalidState("Minutes are approved by a motion of the same body at a later meeting.")
+    if motion.result != MotionResult.ADOPTED:
+        raise InvalidState(f"Motion {motion.id} was not adopted.")
+    approval = MinutesApproval(meeting_id=meeting.id, revision_id=latest.id, motion_id=motion.id,
+                               approved_at=now, approved_by_id=_actor_id(actor))
+    db.session.add(approval)
+    db.session.flush()
+    record(meeting, Tag.MINUTES_APPROVED,
+           {"revision": latest.number, "content_hash": latest.content_hash, "motion_id": motion.id,
+            "approving_meeting_id": later.id, "tally": motion_tally(motion).as_dict(),
+            "corrects_revision": _number_of(latest.corrects_id)}, actor=actor, now=now)
+    _changed(meeting)
+    return approval
+
+
+def _number_of(revision_id):
+    if revision_id is None:
+        return None
+    return db.session.get(MinutesRevision, revision_id).number
+
+
+def revision_diff(old_html, new_html):
+    """Line diff between two revisions (unified format, without the file headers)."""
+    lines = difflib.unified_diff((old_html or "").splitlines(), new_html.splitlines(), lineterm="", n=1)
+    return [line for line in lines if not line.startswith(("---", "+++"))]
+
+
+# -- the record, as plain data for the draft and the API ------------------------------------
+
+def _speaker_counts(entries):
+    counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
+              "unstated": 0, "names": []}
+    for entry in entries:
+        counts["total"] += 1
+        counts[entry.channel.value] += 1
+        counts[entry.stance.value if entry.stance else "unstated"] += 1
+        # Only names the speakers chose to give; anonymous speakers stay anonymous.
+        if entry.display_name:
+            counts["names"].append(entry.display_name)
+    return counts
+
+
+def _speakers_by_item(meeting):
+    try:
+        from app.live.models import EntryStatus, QueueEntry
+    except ModuleNotFoundError:  # the live queue is optional
+        return {}
+    spoke = db.session.scalars(
+        sa.select(QueueEntry).where(QueueEntry.meeting_id == meeting.id, QueueEntry.called_at.is_not(None),
+                                    QueueEntry.status != EntryStatus.SKIPPED)
+        .order_by(QueueEntry.called_at, QueueEntry.id)).all()
+    grouped = {}
+    for entry in spoke:
+        grouped.setdefault(entry.item_id, []).append(entry)
+    return {item_id: _speaker_counts(entries) for item_id, entries in grouped.items()}
+
+
+def motion_json(motion, *, with_votes=True):
+    data = {"id": motion.id, "meeting_id": motion.meeting_id, "item_id": motion.item_id,
+            "item_ids": list(motion.covered_item_ids), "kind": motion.kind.value, "text": motion.text,
+            "threshold": motion.threshold.value,
+            "mover": {"member_id": motion.mover_id, "name": motion.mover.name},
+            "seconder": ({"member_id": motion.seconder_id, "name": motion.seconder.name}
+                         if motion.seconder_id else None),
+            "made_at": _iso(motion.made_at), "result": motion.result.value if motion.result else None,
+            "method": motion.vote_method, "voted_at": _iso(motion.voted_at),
+            "override_reason": motion.override_reason or None, "overridden": list(motion.overridden_guards or [])}
+    if with_votes:
+        data["votes"] = {str(v.member_id): v.choice.value for v in motion.votes}
+        data["tally"] = motion_tally(motion).as_dict() if motion.result else None
+    return data
+
+
+def minutes_record(meeting, *, fmt=None):
+    """The record as plain data, with times already written in the body's timezone."""
+    from app.core.display import local_time
+    from app.meetings.numbering import item_numbers
+
+    tz = meeting.body.timezone
+
+    def when(value, pattern="time"):
+        return (fmt or local_time)(value, tz, pattern) if value is not None else None
+
+    start_event = next((ev for ev in events(meeting) if ev.kind == EventKind.CALL_TO_ORDER), None)
+    rows = attendance_rows(meeting)
+    people = []
+    for member in seated_members(meeting):
+        row = rows.get(member.id)
+        late = bool(row and row.arrived_at and start_event and row.arrived_at > start_event.occurred_at)
+        people.append({"member_id": member.id, "name": member.name, "title": member.title,
+                       "status": row.status.value if row else "absent",
+                       "mode": row.mode.value if row else "in_person",
+                       "remote_basis": row.remote_basis if row else "",
+                       "arrived": when(row.arrived_at) if row else None, "late": late,
+                       "left": when(row.left_at) if row else None})
+    numbers = item_numbers(meeting.sections)
+    speakers = _speakers_by_item(meeting)
+    by_item = {}
+    for motion in motions(meeting):
+        by_item.setdefault(motion.item_id, []).append(motion)
+    recusal_rows = recusals(meeting)
+    items = []
+    for item in meeting.items:
+        item_motions = []
+        for motion in by_item.get(item.id, []):
+            data = motion_json(motion)
+            names = {v.member_id: v.member.name for v in motion.votes}
+            data.update(mover=motion.mover.name, seconder=motion.seconder.name if motion.seconder_id else None,
+                        votes=[{"name": names[v.member_id], "vote": v.choice.value} for v in motion.votes])
+            item_motions.append(data)
+        items.append({"item_id": item.id, "number": numbers.get(item.id, ""), "title": item.title,
+                      "recusals": [{"name": r.member.name, "reason": r.reason}
+                                   for r in recusal_rows if r.item_id == item.id],
+                      "speakers": speakers.get(item.id) if item.accepts_public_comment else None,
+                      "motions": item_motions})
+    return {"meeting_id": meeting.id, "body": meeting.body.name, "title": meeting.title,
+            "date": when(meeting.start_at, "date"), "location": meeting.location,
+            "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note}
+                       for ev in events(meeting)],
+            "attendance": people, "quorum": quorum(meeting), "general_comment": speakers.get(None),
+            "items": items}
+
+
+def draft_minutes(meeting, *, fmt=None):
+    from flask_babel import gettext
+
+    from app.minutes import draft
+
+    return clean_html(draft.render(minutes_record(meeting, fmt=fmt), _=gettext))
