@@ -6,6 +6,8 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                               status_code_conformance)
 from hypothesis import HealthCheck, Phase, given, settings
 from openapi_spec_validator import validate
 
@@ -51,6 +53,7 @@ def test_security_and_error_shape_are_declared(document):
 
 
 MAX_EXAMPLES = 20
+CONFORMANCE = [status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 def seed(clerk, upload_dir):
@@ -87,6 +90,27 @@ def aim(case, slug, ids):
             case.body["section_id"] = ids["section_id"][case.body["section_id"] % 2]
 
 
+EDGE_IDS = (0, 2**31, 2**63, 10**30)
+
+
+def edges(operation, headers, failures):
+    """Ids beyond any database integer and impossible slugs: random generation may not hit them."""
+    names = [p.name for p in operation.path_parameters]
+    if not names:
+        return
+    for edge in EDGE_IDS:
+        values = {name: (edge if name.endswith("_id") else "x\x00" + str(edge)) for name in names}
+        case = operation.Case(path_parameters=values)
+        try:
+            response = case.call(headers=headers)
+        except Exception as exc:  # noqa: BLE001
+            db.session.rollback()
+            failures.append(f"{case.method} {case.formatted_path} -> {exc.__class__.__name__}: {exc!s:.200}")
+            continue
+        if response.status_code >= 500:
+            failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}")
+
+
 def test_no_server_errors_on_generated_input(app, staff):
     """Schemathesis drives every operation with a clerk's token against seeded data."""
     body = make_body(slug="city-council")
@@ -95,7 +119,7 @@ def test_no_server_errors_on_generated_input(app, staff):
     admin = staff.token_headers(staff.user("admin"))
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    failures, statuses = [], {}
+    failures, mismatches, statuses = [], [], {}
     started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -115,14 +139,22 @@ def test_no_server_errors_on_generated_input(app, staff):
                                 f" body={case.body!r:.200}")
                 return
             statuses.setdefault(operation.label, set()).add(response.status_code)
+            if response.status_code < 500:
+                try:
+                    case.validate_response(response, checks=CONFORMANCE)
+                except Exception as exc:  # noqa: BLE001 - schemathesis raises a group of check failures
+                    mismatches.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                                      f"{exc!s:.400}")
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} -> {response.status_code}: "
                                 f"{case.body!r:.300}")
 
         exercise()
         db.session.rollback()
-    print(statuses)
+        edges(operation, headers, failures)
     assert failures == [], "\n".join(failures[:20])
+    # Every answer has a documented status and matches its documented schema.
+    assert mismatches == [], "\n".join(mismatches[:10])
     # The generated input reached real handlers, not only the 404 of an unknown id.
     reached = {label for label, codes in statuses.items() if codes & {200, 201, 204, 409, 422}}
     assert len(reached) >= len(statuses) - 2, statuses
