@@ -1,0 +1,103 @@
+"""Headless Chromium: a resident page, the chair's console and the public display in
+one meeting. The resident joins, the chair calls them, the resident sees "you're
+live" and their countdown; axe-core finds no serious or critical violation."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.live_server import ROOT, LiveServer, require_database
+from tests.factories import PASSWORD
+from tests.live.test_js_client import _need
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = os.environ.get("DAIS_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+SETUP = """
+import json
+from app import create_app
+from app.extensions import db
+from app.meetings.models import MeetingStatus
+from tests.factories import make_item, make_meeting, make_user
+app = create_app(SOCKETIO_ASYNC_MODE="threading")
+with app.app_context():
+    db.create_all()
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting, title="Elm Street rezoning")
+    chair = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    print(json.dumps({"meeting": meeting.id, "item": item.id, "email": chair.email}))
+"""
+
+
+def serious_violations(page):
+    page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP allows it
+    return page.evaluate("""axe.run().then(r => r.violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""")
+
+
+def test_resident_chair_and_display_in_one_meeting(tmp_path):
+    require_database()
+    _need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}")
+    _need(AXE.exists(), "axe-core is not installed (make install-test)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with LiveServer(tmp_path) as server:
+        setup = subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=server.env,
+                               capture_output=True, text=True, timeout=120)
+        assert setup.returncode == 0, setup.stderr
+        ids = json.loads(setup.stdout.strip().splitlines()[-1])
+        server.start()
+        base = f"{server.url}/meetings/{ids['meeting']}"
+        errors = []
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            try:
+                chair = browser.new_page()
+                resident = browser.new_page(viewport={"width": 375, "height": 740})
+                display = browser.new_page()
+                for name, page in (("chair", chair), ("resident", resident), ("display", display)):
+                    page.on("pageerror", lambda error, name=name: errors.append((name, str(error))))
+
+                chair.goto(server.url + "/login")
+                chair.fill("#email", ids["email"])
+                chair.fill("#password", PASSWORD)
+                with chair.expect_navigation():
+                    chair.click("#submit")
+                chair.goto(f"{server.url}/staff/meetings/{ids['meeting']}/live")
+                resident.goto(base + "/comment")
+                display.goto(base + "/display")
+                for page in (chair, resident, display):
+                    page.wait_for_selector("#connection:has-text('Connected')")
+
+                chair.select_option("#item-select", str(ids["item"]))
+                chair.click("#item-form button[type=submit]")
+                chair.select_option("#open-item", str(ids["item"]))
+                chair.click("#open-form button[type=submit]")
+                display.wait_for_selector("#comment-status:has-text('open')")
+
+                resident.select_option("#join-item", str(ids["item"]))
+                resident.check("input[name=stance][value=support]")
+                resident.click("#join-form button[type=submit]")
+                resident.wait_for_selector("#my-position:has-text('number 1')")
+                resident.wait_for_selector("#my-alert:has-text('You are next')")
+
+                chair.wait_for_selector("#queue-rows tr")
+                chair.click("#call-next")
+                chair.click("[data-timer=start]")
+                resident.wait_for_selector("#my-alert:has-text('You are live')")
+                resident.wait_for_selector("#my-clock:has-text('2:5')")
+                display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
+                display.wait_for_selector("#countdown:has-text('2:5')")
+
+                found = {name: serious_violations(page)
+                         for name, page in (("resident", resident), ("chair", chair), ("display", display))}
+            finally:
+                browser.close()
+    assert errors == []
+    assert found == {"resident": [], "chair": [], "display": []}
