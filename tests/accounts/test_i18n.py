@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PO_FILE = ROOT / "app" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|\{\w+\}")  # gettext and str.format placeholders
 
 
 @pytest.fixture(scope="module")
