@@ -193,13 +193,28 @@ def _attachment(item, upload_dir):
     return attachment
 
 
+def _motion(meeting, item, mover):
+    """A motion on the item, when the minutes feature is present (motion URLs need one)."""
+    try:
+        from app.minutes.models import Motion, Threshold
+    except ModuleNotFoundError:
+        return None
+    motion = Motion(meeting_id=meeting.id, item_id=item.id, covered_item_ids=[item.id],
+                    text="Move to approve.", threshold=Threshold.MAJORITY_OF_VOTES_CAST,
+                    mover_id=mover.id, made_at=NOW)
+    db.session.add(motion)
+    db.session.flush()
+    return motion
+
+
 def seed_world(app, caller):
-    """A body with a draft meeting, an item with an attachment, and the caller's account."""
+    """A body with a draft meeting, an item with an attachment and a motion, and the caller's account."""
     with app.app_context():
         body = make_body()
         meeting = make_meeting(body)
         item = make_item(meeting)
         attachment = _attachment(item, app.config["UPLOAD_DIR"])
+        motion = _motion(meeting, item, body.members[0])
         user = token = None
         if caller == "other_clerk":
             user = _user(CLERK, make_body())
@@ -210,7 +225,7 @@ def seed_world(app, caller):
         world = {
             "slug": body.slug, "body_id": body.id, "meeting_id": meeting.id, "item_id": item.id,
             "section_id": item.section_id, "attachment_id": attachment.id, "member_id": body.members[0].id,
-            "filename": attachment.filename, "number": 1,
+            "filename": attachment.filename, "number": 1, "motion_id": motion.id if motion else None,
             "user_id": user.id if user else None, "token": token,
         }
         db.session.commit()
@@ -221,7 +236,8 @@ def seed_world(app, caller):
 # URL arguments by name: teach `url_values` a new name here when a rule needs one.
 URL_ARGUMENTS = {"slug": "slug", "body_slug": "slug", "body_id": "body_id", "meeting_id": "meeting_id",
                  "item_id": "item_id", "section_id": "section_id", "attachment_id": "attachment_id",
-                 "member_id": "member_id", "filename": "filename", "number": "number"}
+                 "member_id": "member_id", "filename": "filename", "number": "number",
+                 "motion_id": "motion_id"}
 
 
 def url_values(rule, world):
