@@ -9,6 +9,23 @@ from app.meetings.models import MeetingStatus, SectionKind
 from tests.factories import make_body, make_item, make_meeting
 
 
+_HASHES = {}
+
+
+@pytest.fixture(autouse=True)
+def one_password_hash(monkeypatch):
+    # These tests sign in with tokens; hashing each user's password would be most of their time.
+    from app.accounts import services as accounts
+    from app.accounts.passwords import hash_password
+
+    def cached(password):
+        if password not in _HASHES:
+            _HASHES[password] = hash_password(password)
+        return _HASHES[password]
+
+    monkeypatch.setattr(accounts, "hash_password", cached)
+
+
 @pytest.fixture(autouse=True)
 def minutes_api(app):
     # Registered by create_app once app/__init__.py lists it; until then, here.
