@@ -139,7 +139,10 @@ def create_meeting():
 
 @bp.get("/meetings/<int:meeting_id>")
 def get_meeting(meeting_id):
-    return schemas.meeting_json(_visible_meeting(meeting_id), with_agenda=True)
+    meeting = _visible_meeting(meeting_id)
+    # The public reads what was posted; the body's staff read the agenda they are editing.
+    is_staff = policy.can(_viewer(), "meeting.view_staff", meeting.body_id)
+    return schemas.meeting_json(meeting, with_agenda=True, as_posted=not is_staff)
 
 
 def _staff_meeting(meeting_id, action):

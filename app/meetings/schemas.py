@@ -280,7 +280,35 @@ def agenda_json(meeting):
             for section in meeting.sections]
 
 
-def meeting_json(meeting, *, with_agenda=False):
+def posted_agenda_json(meeting, content):
+    """The agenda exactly as last posted (the public's view while amendments are pending)."""
+    from flask import url_for
+
+    sections = []
+    for position, section in enumerate(content.get("sections", [])):
+        items = []
+        for index, item in enumerate(section.get("items", [])):
+            fields = ("title", "body_html", "recommended_action", "department", "fiscal_impact")
+            items.append({
+                "id": item["id"], "number": item["number"], "section_id": section["id"], "position": index,
+                **{name: item.get(name) or "" for name in fields},
+                "accepts_public_comment": bool(item.get("accepts_public_comment", True)),
+                "estimated_minutes": item.get("estimated_minutes"),
+                "attachments": [{
+                    "id": a["id"], "item_id": item["id"], "filename": a["filename"], "title": a.get("title", ""),
+                    "sha256": a["sha256"], "size_bytes": a["size_bytes"], "page_count": a["page_count"],
+                    "uploaded_at": None,
+                    "url": url_for("meeting_files.download_attachment", meeting_id=meeting.id,
+                                   attachment_id=a["id"], filename=a["filename"]),
+                } for a in item.get("attachments", [])],
+            })
+        sections.append({"id": section["id"], "number": section["number"], "title": section["title"],
+                         "kind": section["kind"], "position": position, "items": items})
+    return sections
+
+
+def meeting_json(meeting, *, with_agenda=False, as_posted=False):
+    """`as_posted`: show the last posted version's agenda, not unpublished edits (for the public)."""
     tz_name = meeting.body.timezone
     data = {"id": meeting.id, "body": meeting.body.slug, "body_name": meeting.body.name,
             "kind": meeting.kind.value, "title": meeting.title, "status": meeting.status.value,
@@ -293,7 +321,13 @@ def meeting_json(meeting, *, with_agenda=False):
             "has_unpublished_changes": meeting.has_unpublished_changes,
             "current_version": version_json(meeting.current_version)}
     if with_agenda:
-        data["sections"] = agenda_json(meeting)
+        version = meeting.current_version
+        if as_posted and version is not None:
+            data["agenda_source"] = "posted"
+            data["sections"] = posted_agenda_json(meeting, version.content)
+        else:
+            data["agenda_source"] = "working"
+            data["sections"] = agenda_json(meeting)
     return data
 
 
@@ -315,7 +349,7 @@ RESPONSE_SCHEMAS = {
     "Version": _obj({"number": INT, "content_hash": STR, "posted_at": DATETIME,
                      "deadline_at": NULLABLE_DATETIME, "is_amendment": BOOL, "override_reason": STR}),
     "Attachment": _obj({"id": INT, "item_id": INT, "filename": STR, "title": STR, "sha256": STR,
-                        "size_bytes": INT, "page_count": INT, "uploaded_at": DATETIME,
+                        "size_bytes": INT, "page_count": INT, "uploaded_at": NULLABLE_DATETIME,
                         "url": {"type": "string", "description": "Public download URL."}}),
     "Item": _obj({"id": INT, "number": {"type": "string", "examples": ["5.a"]}, "section_id": INT,
                   "position": INT, "title": STR, "body_html": STR, "recommended_action": STR,
@@ -341,5 +375,8 @@ RESPONSE_SCHEMAS["BodyWithMembers"] = {"allOf": [
 ]}
 RESPONSE_SCHEMAS["MeetingWithAgenda"] = {"allOf": [
     {"$ref": "#/components/schemas/Meeting"},
-    _obj({"sections": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}}}),
+    _obj({"sections": {"type": "array", "items": {"$ref": "#/components/schemas/Section"}},
+          "agenda_source": {"enum": ["posted", "working"],
+                            "description": "`posted`: the current published version (what the public "
+                                           "sees); `working`: the editable agenda (staff, drafts)."}}),
 ]}

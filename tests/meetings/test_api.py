@@ -395,3 +395,19 @@ def test_users_are_untouched_by_api_errors(client, auth):
     before = db.session.scalar(sa.select(sa.func.count(User.id)))
     client.post("/api/v1/meetings", headers=auth, data="{", content_type="application/json")
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
+
+
+def test_public_reads_the_posted_agenda_until_the_amendment_is_published(client, auth, meeting):
+    item = make_item(meeting, title=WORDY)
+    db.session.commit()
+    assert client.post(f"/api/v1/meetings/{meeting.id}/publish", headers=auth).status_code == 201
+    client.patch(f"/api/v1/items/{item.id}", headers=auth, json={"title": WORDY + " (revised)"})
+    public = app_client(client).get(f"/api/v1/meetings/{meeting.id}").json
+    staff_view = app_client(client).get(f"/api/v1/meetings/{meeting.id}", headers=auth).json
+    assert public["agenda_source"] == "posted" and staff_view["agenda_source"] == "working"
+    assert public["sections"][5]["items"][0]["title"] == WORDY
+    assert staff_view["sections"][5]["items"][0]["title"] == WORDY + " (revised)"
+    assert public["sections"][5]["items"][0]["number"] == "6.a"
+    client.post(f"/api/v1/meetings/{meeting.id}/publish", headers=auth, json={})
+    public = app_client(client).get(f"/api/v1/meetings/{meeting.id}").json
+    assert public["sections"][5]["items"][0]["title"] == WORDY + " (revised)"
