@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.compliance.services import record
 from app.compliance.tags import Tag
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from app.core.time import to_local
 from app.extensions import db
 from app.live import queue as q
 from app.live import timer as timers
@@ -265,7 +266,8 @@ def close_comment(meeting, *, actor, now):
     if not state.is_comment_open:
         raise InvalidState("Public comment is not open.")
     may_close_at = timers.earliest_close(meeting.body.rule_pack, opened_at=state.comment_opened_at,
-                                         period_seconds=state.comment_period_seconds, now=now)
+                                         period_seconds=state.comment_period_seconds, now=now,
+                                         local_date=to_local(now, meeting.body.timezone).date())
     if may_close_at is not None:
         raise CommentPeriodRunning(
             f"This timed comment period cannot close before {may_close_at.isoformat()} under the "

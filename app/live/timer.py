@@ -112,9 +112,13 @@ def early_close_forbidden(rule_pack, on_date):
     return since is not None and on_date >= since
 
 
-def earliest_close(rule_pack, *, opened_at, period_seconds, now):
-    """When a comment period may be closed: None if now, else the datetime it may close."""
-    if not period_seconds or not early_close_forbidden(rule_pack, now.date()):
+def earliest_close(rule_pack, *, opened_at, period_seconds, now, local_date=None):
+    """When a comment period may be closed: None if now, else the datetime it may close.
+
+    `local_date` is today's date where the body sits (statutes take effect on local
+    dates); it defaults to the UTC date.
+    """
+    if not period_seconds or not early_close_forbidden(rule_pack, local_date or now.date()):
         return None
     ends_at = opened_at + timedelta(seconds=period_seconds)
     return ends_at if now < ends_at else None

@@ -94,5 +94,9 @@ def test_a_timed_california_period_cannot_close_early_from_2026():
     assert t.earliest_close("us-ca-brown-act", now=opened, opened_at=opened, period_seconds=None) is None
     before = datetime(2025, 12, 31, 18, 0, tzinfo=UTC)
     assert t.earliest_close("us-ca-brown-act", now=before, opened_at=before, period_seconds=1800) is None
+    # 2026-01-01 04:00 UTC is still New Year's Eve in California: the rule is not yet in force.
+    new_year_utc = datetime(2026, 1, 1, 4, 0, tzinfo=UTC)
+    assert t.earliest_close("us-ca-brown-act", now=new_year_utc, opened_at=new_year_utc, period_seconds=1800,
+                            local_date=date(2025, 12, 31)) is None
     assert t.early_close_forbidden("us-ca-brown-act", date(2026, 1, 1))
     assert not t.early_close_forbidden("us-ca-brown-act", date(2025, 12, 31))
