@@ -199,3 +199,44 @@ def approve_minutes(meeting_id):
         services.approve_minutes(meeting, approving_motion_id=payload["approving_motion_id"],
                                  actor=user, now=utcnow())
     return minutes_json(meeting, staff=True)
+
+
+def _openapi_operations():
+    from app.core.openapi import ANY_OBJECT, op
+
+    def write(summary, schema, *, tag="proceedings", ok="200", errors=("404", "409")):
+        return op(summary, tag=tag, ok=ok, response=ANY_OBJECT, errors=set(errors), request=schema.json_schema())
+
+    return {
+        ("GET", "/api/v1/meetings/{}/proceedings"): op(
+            "The meeting's proceedings: status, quorum, attendance, events and motions", tag="proceedings",
+            response=ANY_OBJECT, errors={"404"}),
+        ("POST", "/api/v1/meetings/{}/proceedings"): write(
+            "Call to order, recess, reconvene, adjourn, or report remote public access down/restored",
+            schemas.PROCEEDINGS),
+        ("PUT", "/api/v1/meetings/{}/attendance/{}"): write("Record a member's attendance (roll call)",
+                                                            schemas.ATTENDANCE),
+        ("POST", "/api/v1/meetings/{}/recusals"): write("Declare a member's recusal from an item",
+                                                        schemas.RECUSAL, ok="201"),
+        ("POST", "/api/v1/meetings/{}/motions"): write("Make a motion on an item", schemas.MOTION_CREATE,
+                                                       ok="201"),
+        ("GET", "/api/v1/motions/{}"): op("A motion with its votes, tally and result", tag="proceedings",
+                                          public=True, response=ANY_OBJECT, errors={"404"}),
+        ("POST", "/api/v1/motions/{}/vote"): op(
+            "Record the votes on a motion; the tally and result follow from its threshold", tag="proceedings",
+            response=ANY_OBJECT, errors={"404", "409"}, request=schemas.VOTE.json_schema(),
+            description="A guard that refuses the vote answers 409 with its code (no_quorum, "
+                        "comment_not_closed, remote_access_down, recused_member_voting, second_required, "
+                        "roll_call_required, member_not_present) and every refusal in error.details."),
+        ("GET", "/api/v1/meetings/{}/minutes"): op(
+            "The meeting's minutes: the approved revision for everyone; drafts, history and diffs for staff",
+            tag="minutes", public=True, response=ANY_OBJECT, errors={"404"}),
+        ("POST", "/api/v1/meetings/{}/minutes/revisions"): write(
+            "Save a minutes revision (a new one only when the text changed)", schemas.REVISION, tag="minutes",
+            ok="201"),
+        ("POST", "/api/v1/meetings/{}/minutes/approve"): write(
+            "Approve the minutes by an adopted motion of a later meeting", schemas.APPROVE, tag="minutes"),
+    }
+
+
+OPENAPI_OPERATIONS = _openapi_operations()
