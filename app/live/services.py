@@ -115,7 +115,12 @@ def public_state(meeting, *, now):
             queue.append({"entry_id": entry.id, "position": position, "display_name": entry.display_name,
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
-                          "interpreter": entry.needs_interpreter, "name_verified": False})
+                          "interpreter": entry.needs_interpreter, "name_verified": False,
+                          # What this speaker will be given if called now; residents sum the
+                          # entries ahead of them to estimate their wait.
+                          "expected_seconds": timers.allotted_for(
+                              seconds, needs_interpreter=entry.needs_interpreter,
+                              rule_pack=meeting.body.rule_pack)})
     current_item = None
     if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)

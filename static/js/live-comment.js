@@ -72,7 +72,10 @@
     myEntry.status = "waiting";
     var ahead = mine.position - 1;
     L.setText("my-position", L.text("position", { position: mine.position, ahead: ahead }));
-    var seconds = ahead * state.comment.seconds_per_speaker;
+    var seconds = 0;
+    state.queue.forEach(function (entry) {
+      if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
+    });
     if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
     L.setText("my-wait", L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }));
     var isNext = ahead === 0 && state.comment.open && state.comment.item_id === mine.item_id;

@@ -56,6 +56,7 @@ def test_a_full_comment_period(meeting, item, chair, now):
     assert state["current_item"] == {"item_id": item.id, "title": item.title}
     assert [(e["entry_id"], e["position"]) for e in state["queue"]] == [(first.id, 1), (card.id, 2), (second.id, 3)]
     assert state["queue"][0]["display_name"] == "Ana" and state["queue"][0]["channel"] == "remote"
+    assert [e["expected_seconds"] for e in state["queue"]] == [120, 120, 240]
 
     assert live.call_next(meeting, actor=chair, now=now) == first
     assert live.resume(meeting, token=token) == first
