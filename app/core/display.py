@@ -1,5 +1,6 @@
 """Template helpers: local-time display and the current language."""
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
 
 from app.core.time import to_local
 
@@ -11,13 +12,20 @@ def local_time(value, tz_name, fmt="full"):
     local = to_local(value, tz_name)
     if fmt == "iso":
         return local.isoformat()
-    patterns = {
-        "full": "EEEE, MMMM d, y 'at' h:mm a zzz",
-        "date": "EEEE, MMMM d, y",
-        "short": "MMM d, y h:mm a zzz",
-        "time": "h:mm a zzz",
-    }
-    return format_datetime(local, patterns.get(fmt, fmt), rebase=False)
+    # Locale-aware date and time patterns; the zone abbreviation (PST/PDT) is added
+    # explicitly because residents compare it with the clock on the wall.
+    zone = local.tzname()
+    if fmt == "full":
+        return _("%(date)s at %(time)s", date=format_date(local, "full", rebase=False),
+                 time=f"{format_time(local, 'short', rebase=False)} {zone}")
+    if fmt == "date":
+        return format_date(local, "full", rebase=False)
+    if fmt == "short":
+        return (f"{format_date(local, 'medium', rebase=False)} "
+                f"{format_time(local, 'short', rebase=False)} {zone}")
+    if fmt == "time":
+        return f"{format_time(local, 'short', rebase=False)} {zone}"
+    return format_datetime(local, fmt, rebase=False)
 
 
 def init_app(app):
