@@ -1,0 +1,77 @@
+"""The minutes draft from plain record data (pure, no database)."""
+from app.minutes import draft
+
+RECORD = {
+    "meeting_id": 1, "body": "City Council", "title": "Regular Meeting", "date": "Tuesday, March 10, 2026",
+    "location": "Council Chambers",
+    "events": [{"kind": "call_to_order", "time": "6:02 PM PDT", "note": ""},
+               {"kind": "recess", "time": "7:00 PM PDT", "note": ""},
+               {"kind": "reconvene", "time": "7:10 PM PDT", "note": ""},
+               {"kind": "adjourn", "time": "8:15 PM PDT", "note": ""}],
+    "attendance": [
+        {"name": "Ana Ruiz", "title": "Mayor", "status": "present", "mode": "in_person", "remote_basis": "",
+         "arrived": "6:02 PM PDT", "late": False, "left": None},
+        {"name": "Ben Okafor", "title": "Councilmember", "status": "present", "mode": "remote",
+         "remote_basis": "Just cause: childcare", "arrived": "6:02 PM PDT", "late": False, "left": None},
+        {"name": "Chen Wei", "title": "Councilmember", "status": "present", "mode": "in_person",
+         "remote_basis": "", "arrived": "6:40 PM PDT", "late": True, "left": "7:30 PM PDT"},
+        {"name": "Dana <b>Fox</b>", "title": "Councilmember", "status": "absent", "mode": "in_person",
+         "remote_basis": "", "arrived": None, "late": False, "left": None},
+    ],
+    "quorum": {"seats": 5, "needed": 3, "present": 3, "present_remote": 1, "has_quorum": True},
+    "general_comment": {"total": 1, "in_person": 1, "remote": 0, "support": 0, "oppose": 0, "neutral": 1,
+                        "unstated": 0, "names": []},
+    "items": [
+        {"item_id": 7, "number": "6.a", "title": "Street resurfacing contract",
+         "recusals": [{"name": "Chen Wei", "reason": "Owns property on the street"}],
+         "speakers": {"total": 3, "in_person": 1, "remote": 2, "support": 2, "oppose": 1, "neutral": 0,
+                      "unstated": 0, "names": ["Maria"]},
+         "motions": [{"kind": "main", "text": "Award the contract.", "mover": "Ana Ruiz", "seconder": "Ben Okafor",
+                      "threshold": "majority_of_votes_cast", "result": "adopted", "method": "roll_call",
+                      "votes": [{"name": "Ana Ruiz", "vote": "aye"}, {"name": "Ben Okafor", "vote": "aye"},
+                                {"name": "Chen Wei", "vote": "recused"}, {"name": "Dana <b>Fox</b>", "vote": "absent"}],
+                      "tally": {"aye": 2, "no": 0, "abstain": 0, "absent": 1, "recused": 1, "votes_cast": 2},
+                      "override_reason": None, "overridden": []},
+                     {"kind": "table", "text": "Table it.", "mover": "Ben Okafor", "seconder": None,
+                      "threshold": "majority_of_votes_cast", "result": None, "method": None, "votes": [],
+                      "tally": None}]},
+        {"item_id": 8, "number": "4.a", "title": "Consent item", "recusals": [], "speakers": None, "motions": []},
+    ],
+}
+
+
+def test_draft_has_times_attendance_votes_and_result():
+    html = draft.render(RECORD)
+    assert "The meeting was called to order at 6:02 PM PDT." in html
+    assert "The meeting was adjourned at 8:15 PM PDT." in html
+    assert "Ben Okafor: present remotely (Just cause: childcare)" in html
+    assert "Chen Wei: present in person; arrived at 6:40 PM PDT, left at 7:30 PM PDT" in html
+    assert "A quorum was present (3 of 5; 3 needed)." in html
+    assert "<li>Chen Wei: Recused</li>" in html
+    assert "Adopted by roll call, 2-0 (0 abstaining, 1 absent, 1 recused; needed: majority of votes cast)." in html
+    assert "Chen Wei recused: Owns property on the street" in html
+    assert "Motion to table by Ben Okafor, without a second: Table it." in html
+    assert "No vote was taken." in html
+
+
+def test_speakers_are_counted_by_stance_and_channel_and_named_only_if_they_gave_a_name():
+    html = draft.render(RECORD)
+    assert "3 public speakers (1 in person, 2 remote): 2 support, 1 oppose." in html
+    assert "Speakers who gave a name: Maria" in html
+    assert "1 public speakers (1 in person, 0 remote): 1 neutral." in html
+
+
+def test_order_follows_the_meeting_and_text_is_escaped():
+    html = draft.render(RECORD)
+    assert html.index("called to order") < html.index("Roll call") < html.index("6.a") < html.index("adjourned")
+    assert "<b>Fox</b>" not in html and "Dana &lt;b&gt;Fox&lt;/b&gt;" in html
+
+
+def test_one_block_per_line_for_clean_diffs():
+    lines = draft.render(RECORD).splitlines()
+    assert all(line.startswith("<") and line.endswith(">") for line in lines)
+
+
+def test_the_wording_goes_through_the_translator():
+    html = draft.render(RECORD, _=lambda text: text.upper() if text == "Roll call" else text)
+    assert "ROLL CALL" in html
