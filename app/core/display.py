@@ -15,6 +15,16 @@ def local_time(value, tz_name, fmt="full"):
     # Locale-aware date and time patterns; the zone abbreviation (PST/PDT) is added
     # explicitly because residents compare it with the clock on the wall.
     zone = local.tzname()
+    return _plain_spaces(_format(local, fmt, zone))
+
+
+def _plain_spaces(text):
+    # CLDR puts a narrow no-break space before AM/PM; some screen readers and
+    # older phone fonts stumble on it, so show an ordinary space.
+    return text.replace("\u202f", " ")
+
+
+def _format(local, fmt, zone):
     if fmt == "full":
         return _("%(date)s at %(time)s", date=format_date(local, "full", rebase=False),
                  time=f"{format_time(local, 'short', rebase=False)} {zone}")
