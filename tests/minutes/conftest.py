@@ -33,6 +33,10 @@ def minutes_api(app):
         from app.minutes.api import bp
 
         app.register_blueprint(bp)
+    if "minutes" not in app.blueprints:
+        from app.minutes.views import bp as pages
+
+        app.register_blueprint(pages)
 
 
 @pytest.fixture

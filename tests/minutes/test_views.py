@@ -1,0 +1,110 @@
+"""Minutes pages, vote exports, a member's voting history, and the clerk's console forms."""
+import csv
+import io
+
+from app.extensions import db
+from app.minutes.models import Motion
+from tests.conftest import csrf_from
+from tests.minutes.helpers import act, attend, comment_period, fingerprint, move, vote
+from tests.minutes.test_api import held_meeting, later_approval
+
+
+def test_public_minutes_page_votes_and_exports(client, auth, body, meeting, members, item):
+    motion = held_meeting(client, auth, meeting, members, item)
+    page = client.get(f"/meetings/{meeting.id}/minutes")
+    assert page.status_code == 200
+    assert "have not been approved yet" in page.text
+    assert members[2].name in page.text and "Adopted" in page.text
+
+    url = f"/api/v1/meetings/{meeting.id}/minutes"
+    client.post(f"{url}/revisions", json={"html": "<p>The council met.</p>"}, headers=auth)
+    approving = later_approval(client, auth, body, members)
+    client.post(f"{url}/approve", json={"approving_motion_id": approving["id"]}, headers=auth)
+    page = client.get(f"/meetings/{meeting.id}/minutes")
+    assert "<p>The council met.</p>" in page.text and f"motion {approving['id']}" in page.text
+
+    exported = client.get(f"/meetings/{meeting.id}/votes.csv")
+    assert exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert len(rows) == 5 and {r["motion_id"] for r in rows} == {str(motion["id"])}
+    assert {r["member_name"]: r["vote"] for r in rows}[members[2].name] == "no"
+    data = client.get(f"/meetings/{meeting.id}/votes.json").json
+    assert data["motions"][0]["tally"]["aye"] == 3 and len(data["votes"]) == 5
+
+    history = client.get(f"/members/{members[2].id}/votes")
+    assert history.status_code == 200 and item.title in history.text and "No" in history.text
+
+
+def test_csv_cells_cannot_run_as_formulas(client, auth, meeting, members, item):
+    in_session = act(client, auth, meeting, "call_to_order")
+    assert in_session.status_code == 200
+    for member in members:
+        attend(client, auth, meeting, member)
+    comment_period(meeting, item)
+    motion = move(client, auth, meeting, item, members, text="=HYPERLINK(\"http://x\")")
+    vote(client, auth, motion["id"], {m.id: "aye" for m in members})
+    text = client.get(f"/meetings/{meeting.id}/votes.csv").text
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_drafts_and_unknown_ids_are_404(client, body):
+    from tests.factories import make_meeting
+
+    draft = make_meeting(body)
+    db.session.commit()
+    for url in (f"/meetings/{draft.id}/minutes", f"/meetings/{draft.id}/votes.csv", "/meetings/999999/minutes",
+                "/members/999999/votes"):
+        assert client.get(url).status_code == 404
+
+
+def test_console_is_for_the_bodys_clerk(client, staff, body, meeting, clerk):
+    assert client.get(f"/staff/meetings/{meeting.id}/proceedings").status_code == 302
+    staff.login(staff.user("chair", body=body))
+    assert client.get(f"/staff/meetings/{meeting.id}/proceedings").status_code == 403
+
+
+def test_console_forms_record_the_meeting(client, staff, clerk, meeting, members, item):
+    staff.login(clerk)
+    page = client.get(f"/staff/meetings/{meeting.id}/proceedings")
+    assert page.status_code == 200 and "Call to order" in page.text
+    token = csrf_from(page.text)
+    base = f"/staff/meetings/{meeting.id}"
+    assert client.post(f"{base}/proceedings", data={"action": "call_to_order", "csrf_token": token}).status_code == 303
+    for member in members:
+        client.post(f"{base}/attendance", data={"member_id": member.id, "attendance": "present:in_person",
+                                                "csrf_token": token})
+    comment_period(meeting, item)
+    client.post(f"{base}/motions", data={"item_id": item.id, "text": "Approve.", "mover_id": members[0].id,
+                                         "seconder_id": members[1].id, "csrf_token": token})
+    motion = db.session.query(Motion).one()
+    form = {f"vote-{m.id}": "aye" for m in members}
+    response = client.post(f"/staff/motions/{motion.id}/vote", data={**form, "csrf_token": token},
+                           follow_redirects=True)
+    assert "Vote recorded." in response.text
+    db.session.expire_all()
+    assert db.session.get(Motion, motion.id).result.value == "adopted"
+
+
+def test_console_errors_are_shown_and_change_nothing(client, staff, clerk, meeting):
+    staff.login(clerk)
+    token = csrf_from(client.get(f"/staff/meetings/{meeting.id}/proceedings").text)
+    before = fingerprint(meeting.id)
+    response = client.post(f"/staff/meetings/{meeting.id}/proceedings", data={"action": "adjourn",
+                                                                              "csrf_token": token},
+                           follow_redirects=True)
+    assert "cannot adjourn" in response.text
+    assert fingerprint(meeting.id) == before
+
+
+def test_minutes_editor_saves_revisions_and_shows_the_history(client, staff, clerk, auth, meeting, members, item):
+    held_meeting(client, auth, meeting, members, item)
+    staff.login(clerk)
+    page = client.get(f"/staff/meetings/{meeting.id}/minutes")
+    assert page.status_code == 200 and "called to order" in page.text
+    token = csrf_from(page.text)
+    saved = client.post(f"/staff/meetings/{meeting.id}/minutes", data={"html": "<p>One</p>", "csrf_token": token},
+                        follow_redirects=True)
+    assert "Saved as a new revision." in saved.text
+    client.post(f"/staff/meetings/{meeting.id}/minutes", data={"html": "<p>Two</p>", "csrf_token": token})
+    history = client.get(f"/staff/meetings/{meeting.id}/minutes").text
+    assert "Revision 2" in history and "+&lt;p&gt;Two&lt;/p&gt;" in history
