@@ -100,8 +100,9 @@ def _item(item, _):
 def _motion(motion, _):
     second = (_("seconded by {name}").format(name=motion["seconder"]) if motion.get("seconder")
               else _("without a second"))
+    kind_words = KIND_WORDS[motion["kind"]]
     head = _("{kind} by {mover}, {second}: {text}").format(
-        kind=_(KIND_WORDS[motion["kind"]]), mover=motion["mover"], second=second, text=motion["text"])
+        kind=_(kind_words), mover=motion["mover"], second=second, text=motion["text"])
     lines = [f"<p>{escape(head)}</p>"]
     if motion.get("result") is None:
         lines.append(f"<p>{escape(_('No vote was taken.'))}</p>")
@@ -111,12 +112,13 @@ def _motion(motion, _):
         lines.append(f"<li>{escape(vote['name'])}: {escape(_(VOTE_WORDS[vote['vote']]))}</li>")
     lines.append("</ul>")
     t = motion["tally"]
+    result_words, threshold_words = RESULT_WORDS[motion["result"]], THRESHOLD_WORDS[motion["threshold"]]
     method = _("roll call") if motion.get("method") == "roll_call" else _("voice vote")
     summary = _("{result} by {method}, {aye}-{no} ({abstain} abstaining, {absent} absent, {recused} recused; "
                 "needed: {threshold}).").format(
-        result=_(RESULT_WORDS[motion["result"]]), method=method, aye=t["aye"], no=t["no"],
+        result=_(result_words), method=method, aye=t["aye"], no=t["no"],
         abstain=t["abstain"], absent=t["absent"], recused=t["recused"],
-        threshold=_(THRESHOLD_WORDS[motion["threshold"]]))
+        threshold=_(threshold_words))
     lines.append(f"<p>{escape(summary)}</p>")
     if motion.get("override_reason"):
         text = _("Guards overridden ({guards}): {reason}").format(
