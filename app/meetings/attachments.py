@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.extensions import db
 from app.meetings.models import Attachment
-from app.meetings.services import _touch_agenda
+from app.meetings.services import get_by_id, note_agenda_change
 
 PDF_MAGIC = b"%PDF-"
 # The PDF spec lets a header sit a little after the start of the file; readers accept 1 KiB.
@@ -94,7 +94,7 @@ def store_bytes(upload_dir, sha256, data):
 
 def add_attachment(item, *, filename, data, upload_dir, max_bytes, actor, now, title=""):
     page_count = validate_pdf(data, max_bytes)
-    _touch_agenda(item.meeting, now)
+    note_agenda_change(item.meeting, now)
     name = safe_filename(filename)
     title = (title or "").strip() or name[:-4]
     if "\x00" in title or len(title) > 300:
@@ -111,13 +111,11 @@ def add_attachment(item, *, filename, data, upload_dir, max_bytes, actor, now, t
 
 def delete_attachment(attachment, *, actor, now):
     """Detach the file from its item; the bytes stay, as published versions may still link them."""
-    _touch_agenda(attachment.item.meeting, now)
+    note_agenda_change(attachment.item.meeting, now)
     attachment.item.attachments.remove(attachment)
     db.session.delete(attachment)
     db.session.flush()
 
 
 def get_attachment(attachment_id):
-    from app.meetings.services import _get
-
-    return _get(Attachment, attachment_id, "attachment")
+    return get_by_id(Attachment, attachment_id, "attachment")

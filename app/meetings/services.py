@@ -64,13 +64,18 @@ MAX_ESTIMATED_MINUTES = 24 * 60
 
 # ---------------------------------------------------------------- look-ups
 
-def _get(model, object_id, label):
+def get_by_id(model, object_id, label):
+    """The row with this id, or NotFound (also for ids no database integer can hold)."""
     if not isinstance(object_id, int) or isinstance(object_id, bool) or not 1 <= object_id <= MAX_ID:
         raise NotFound(f"No {label} with id {object_id}.")
     found = db.session.get(model, object_id)
     if found is None:
         raise NotFound(f"No {label} with id {object_id}.")
     return found
+
+
+# Other features (minutes) look their rows up through the same guard.
+_get = get_by_id
 
 
 def get_body(slug):
@@ -83,19 +88,19 @@ def get_body(slug):
 
 
 def get_meeting(meeting_id):
-    return _get(Meeting, meeting_id, "meeting")
+    return get_by_id(Meeting, meeting_id, "meeting")
 
 
 def get_item(item_id):
-    return _get(AgendaItem, item_id, "agenda item")
+    return get_by_id(AgendaItem, item_id, "agenda item")
 
 
 def get_section(section_id):
-    return _get(AgendaSection, section_id, "agenda section")
+    return get_by_id(AgendaSection, section_id, "agenda section")
 
 
 def get_member(member_id):
-    return _get(Member, member_id, "member")
+    return get_by_id(Member, member_id, "member")
 
 
 # ---------------------------------------------------------------- field checks
@@ -357,7 +362,8 @@ def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, bod
 
 # ---------------------------------------------------------------- agenda
 
-def _touch_agenda(meeting, now):
+def note_agenda_change(meeting, now):
+    """Refuse edits to a frozen agenda; after publishing, flag that an amendment is due."""
     if meeting.status not in AGENDA_EDITABLE_STATUSES:
         raise InvalidState(f"The agenda of a {meeting.status.value} meeting can no longer be changed.")
     if meeting.status != MeetingStatus.DRAFT:
@@ -382,7 +388,7 @@ def _renumber(items):
 def add_section(meeting, *, title, kind, actor, now):
     title = _text("title", title, 200, required=True)
     kind = _enum("kind", SectionKind, kind)
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     section = AgendaSection(title=title, kind=kind, position=len(meeting.sections))
     meeting.sections.append(section)
     db.session.flush()
@@ -416,7 +422,7 @@ def add_item(meeting, *, section_id, title, body_html="", recommended_action="",
                            "department": department, "fiscal_impact": fiscal_impact,
                            "accepts_public_comment": accepts_public_comment,
                            "estimated_minutes": estimated_minutes})
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     item = AgendaItem(meeting_id=meeting.id, position=len(section.items), **values)
     section.items.append(item)
     db.session.flush()
@@ -433,7 +439,7 @@ def update_item(item, changes, *, actor, now):
     changed = {k: v for k, v in values.items() if getattr(item, k) != v}
     if not changed and target is item.section:
         return item
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     for field, value in changed.items():
         setattr(item, field, value)
     if target is not item.section:
@@ -464,7 +470,7 @@ def _place(section, ordered):
 
 def delete_item(item, *, actor, now):
     meeting = item.meeting
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     section = item.section
     # The section's delete-orphan cascade removes the row at flush.
     section.items.remove(item)
@@ -504,7 +510,7 @@ def reorder_items(meeting, order, *, actor, now):
     The whole order is checked before anything moves, so a bad request changes nothing.
     """
     _check_order(meeting, order)
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     items = {item.id: item for item in meeting.items}
     sections = {section.id: section for section in meeting.sections}
     for entry in order:
@@ -528,14 +534,14 @@ def move_item(item, *, direction=None, to_section_id=None, actor, now):
         raise ValidationFailed("Give either 'direction' or 'to_section_id'.")
     if to_section_id is not None:
         target = _section_of(meeting, to_section_id, "to_section_id")
-        _touch_agenda(meeting, now)
+        note_agenda_change(meeting, now)
         if target is not item.section:
             _move_to_section(item, target)
         db.session.flush()
         return item
     if direction not in ("up", "down"):
         raise ValidationFailed("'direction' must be 'up' or 'down'.")
-    _touch_agenda(meeting, now)
+    note_agenda_change(meeting, now)
     section = item.section
     siblings = section.items
     index = siblings.index(item)
