@@ -168,6 +168,7 @@ def minutes_json(meeting, *, staff):
         data["revisions"] = [revision_json(r, approvals.get(r.id), history[i - 1] if i else None,
                                            with_html=False, with_diff=True) for i, r in enumerate(history)]
         data["draft"] = services.draft_minutes(meeting) if meeting.status in services.STARTED else None
+        data["deadlines"] = services.minutes_deadlines(meeting, now=utcnow())
     return data
 
 

@@ -108,8 +108,9 @@ def ayes_needed(threshold, counts, seats):
 
 
 def result(threshold, counts, seats):
-    """ADOPTED or FAILED. A tie fails: a motion needs more ayes than noes to carry."""
-    return ADOPTED if counts.aye >= ayes_needed(threshold, counts, seats) else FAILED
+    """ADOPTED or FAILED. A tie fails: whatever the threshold, a motion needs more ayes than noes."""
+    carries = counts.aye >= ayes_needed(threshold, counts, seats) and counts.aye > counts.no
+    return ADOPTED if carries else FAILED
 
 
 # -- vote guards ---------------------------------------------------------------------
@@ -303,3 +304,38 @@ def complete_votes(member_ids, attendance, votes, recused=frozenset()):
         else:
             missing.append(member_id)
     return full, missing
+
+
+# -- minutes deadlines -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MinutesDeadline:
+    rule_id: str
+    duty: str            # "available" (open to the public) or "approve"
+    due_at: object       # aware datetime, or None while it cannot be known yet
+    citation: str
+
+    def state(self, now, done_at=None):
+        """met | missed | overdue | pending | unknown."""
+        if self.due_at is None:
+            return "unknown"
+        if done_at is not None:
+            return "met" if done_at <= self.due_at else "missed"
+        return "overdue" if now > self.due_at else "pending"
+
+
+def minutes_deadlines(pack_id, *, meeting_at, approved_at=None, second_regular_meeting_at=None):
+    """When minutes are due under the pack, from the meeting's date (and approval, once given)."""
+    from datetime import timedelta
+
+    if pack_id == "us-ny-oml":
+        return [MinutesDeadline("ny.minutes.available", "available", meeting_at + timedelta(weeks=2),
+                                "N.Y. Pub. Off. Law §106(3)")]
+    if pack_id == "us-il-oma":
+        thirty_days = meeting_at + timedelta(days=30)
+        # Whichever is later: 30 days, or the second subsequent regular meeting (when scheduled).
+        approve_by = max(thirty_days, second_regular_meeting_at) if second_regular_meeting_at else thirty_days
+        return [MinutesDeadline("il.minutes.approve", "approve", approve_by, "5 ILCS 120/2.06(b)"),
+                MinutesDeadline("il.minutes.available", "available",
+                                approved_at + timedelta(days=10) if approved_at else None, "5 ILCS 120/2.06(b)")]
+    return []

@@ -614,3 +614,20 @@ def draft_minutes(meeting, *, fmt=None):
     from app.minutes import draft
 
     return clean_html(draft.render(minutes_record(meeting, fmt=fmt), _=gettext))
+
+
+def minutes_deadlines(meeting, *, now):
+    """The rule pack's minutes deadlines for this meeting, each with its state at `now`."""
+    later_regulars = db.session.scalars(
+        sa.select(Meeting.start_at).where(
+            Meeting.body_id == meeting.body_id, Meeting.start_at > meeting.start_at,
+            Meeting.kind == "regular",
+            Meeting.status.not_in([MeetingStatus.DRAFT, MeetingStatus.CANCELLED, MeetingStatus.POSTPONED]))
+        .order_by(Meeting.start_at).limit(2)).all()
+    first_approval = min((a.approved_at for a in approvals(meeting).values()), default=None)
+    deadlines = rules.minutes_deadlines(
+        meeting.body.rule_pack, meeting_at=meeting.start_at, approved_at=first_approval,
+        second_regular_meeting_at=later_regulars[1] if len(later_regulars) > 1 else None)
+    # Dais publishes minutes when they are approved, so approval is when they become available.
+    return [{"rule_id": d.rule_id, "duty": d.duty, "due_at": _iso(d.due_at), "citation": d.citation,
+             "state": d.state(now, first_approval)} for d in deadlines]

@@ -257,3 +257,25 @@ def test_complete_votes_fills_absent_and_recused_and_lists_missing():
     votes, missing = r.complete_votes([1, 2, 3, 4, 5], attendance, {1: r.AYE}, recused=frozenset({2}))
     assert votes == {1: r.AYE, 2: r.RECUSED, 4: r.VOTE_ABSENT, 5: r.VOTE_ABSENT}
     assert missing == [3]
+
+
+# -- minutes deadlines -----------------------------------------------------------------
+
+def test_minutes_deadlines_by_pack():
+    from datetime import datetime, timedelta, timezone
+
+    met = datetime(2026, 3, 2, 18, tzinfo=timezone.utc)
+    assert r.minutes_deadlines("us-ca-brown-act", meeting_at=met) == []
+    (ny,) = r.minutes_deadlines("us-ny-oml", meeting_at=met)
+    assert ny.due_at == met + timedelta(days=14) and ny.citation == "N.Y. Pub. Off. Law §106(3)"
+    assert ny.state(met + timedelta(days=15)) == "overdue"
+    assert ny.state(met + timedelta(days=1)) == "pending"
+    assert ny.state(met, done_at=met + timedelta(days=3)) == "met"
+
+    approve, available = r.minutes_deadlines("us-il-oma", meeting_at=met)
+    assert approve.due_at == met + timedelta(days=30) and available.state(met) == "unknown"
+    later = met + timedelta(days=35)
+    approve, available = r.minutes_deadlines("us-il-oma", meeting_at=met, second_regular_meeting_at=later,
+                                             approved_at=later)
+    assert approve.due_at == later and available.due_at == later + timedelta(days=10)
+    assert approve.state(later, done_at=later) == "met"

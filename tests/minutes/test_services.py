@@ -85,3 +85,19 @@ def test_seats_include_vacancies(app, meeting, members, clerk, now):
             services.record_attendance(meeting, member, status="present", actor=clerk, now=now)
     assert services.quorum(meeting) == {"seats": 7, "needed": 4, "present": 3, "present_remote": 0,
                                         "has_quorum": False}
+
+
+def test_minutes_deadlines_for_an_illinois_meeting(app, clerk, now):
+    from tests.factories import make_body, make_meeting
+    from app.meetings.models import MeetingStatus
+
+    body = make_body(rule_pack="us-il-oma")
+    held = make_meeting(body, start_at=now - timedelta(days=40), status=MeetingStatus.ADJOURNED)
+    make_meeting(body, start_at=now - timedelta(days=26), status=MeetingStatus.ADJOURNED)
+    make_meeting(body, start_at=now - timedelta(days=5), status=MeetingStatus.PUBLISHED)
+    db.session.commit()
+    approve, available = services.minutes_deadlines(held, now=now)
+    assert approve["rule_id"] == "il.minutes.approve" and approve["state"] == "overdue"
+    # The second regular meeting after it (5 days ago) is later than 30 days (10 days ago).
+    assert approve["due_at"] == (now - timedelta(days=5)).isoformat()
+    assert available["state"] == "unknown"
