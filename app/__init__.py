@@ -5,9 +5,18 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
 from config import Config
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """Ids beyond a database integer cannot exist: 404 at routing, never a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def select_locale():
@@ -30,6 +39,7 @@ def create_app(config=None, **overrides):
     app.config.from_object(config or Config)
     app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _root() / "migrations")))
