@@ -148,14 +148,33 @@ def seed_demo(*, now, upload_dir, max_bytes):
                 name="Elena Vasquez, Mayor", now=founded)
 
     story = Story(services, clerk, upload_dir, max_bytes)
-    for day in past_council:
-        story.council_meeting(council, day, held=True)
+    earlier = None
+    for number, day in enumerate(past_council):
+        earlier = story.council_meeting(council, day, held=True, approves=earlier,
+                                        absent=("Priya Raman",) if number else ())
     story.council_meeting(council, next_council, held=False, now=now)
     story.planning_meeting(planning, past_planning, held=True)
     story.planning_meeting(planning, next_planning, held=False, now=now)
     story.draft_meeting(council, next_council + timedelta(days=14), now=now)
     story.cancelled_special_meeting(council, next_council + timedelta(days=2), now=now)
     return {"bodies": 2, "meetings": story.meetings, "attachments": story.attachments}
+
+
+SPEAKERS = [
+    ("Linda Park", "support"), ("Resident, District 3", "oppose"), ("Tom Brennan", "neutral"),
+    ("Gloria Ruiz", "support"), ("Ahmed Siddiqui", "oppose"), ("Jenny Cho", "support"),
+]
+
+
+class Clock:
+    """Minutes passing during a meeting, so each recorded step gets its own moment."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self, minutes=0):
+        self.now += timedelta(minutes=minutes)
+        return self.now
 
 
 class Story:
@@ -202,13 +221,74 @@ class Story:
 
         return publish_agenda(meeting, actor=self.clerk, now=when)
 
-    def _hold(self, meeting, start, minutes):
-        self.services.change_status(meeting, "in_progress", actor=self.clerk, now=start + timedelta(minutes=2))
-        self.services.change_status(meeting, "adjourned", actor=self.clerk,
-                                    now=start + timedelta(minutes=minutes))
+    def _hold(self, meeting, start, minutes, *, absent=(), no_votes=None, approves=None):
+        """Run the meeting as the clerk records it: roll call, comment, motions, votes, minutes.
+
+        `no_votes` maps an item title prefix to the members voting no; `approves` is an
+        earlier meeting whose minutes this meeting's consent vote approves.
+        """
+        from app.minutes import services as proceedings
+
+        clock = Clock(start + timedelta(minutes=1))
+        proceedings.proceedings_action(meeting, action="call_to_order", actor=self.clerk, now=clock())
+        members = list(meeting.body.members)
+        for member in members:
+            proceedings.record_attendance(meeting, member, status="absent" if member.name in absent else "present",
+                                          actor=self.clerk, now=clock(1))
+        present = [m for m in members if m.name not in absent]
+        consent_motion = None
+        for section in meeting.sections:
+            kind = section.kind.value
+            if kind == "consent" and section.items:
+                self._comment(meeting, section.items, clock, speakers=0)
+                consent_motion = self._vote(meeting, section.items[0], "Approve the consent calendar as presented.",
+                                            present, clock)
+            elif kind in ("public_hearing", "business"):
+                for item in section.items:
+                    self._comment(meeting, [item], clock, speakers=4 if kind == "public_hearing" else 2)
+                    noes = next((names for prefix, names in (no_votes or {}).items()
+                                 if item.title.startswith(prefix)), ())
+                    self._vote(meeting, item, item.recommended_action, present, clock, noes=noes)
+        proceedings.proceedings_action(meeting, action="adjourn", actor=self.clerk,
+                                       now=max(clock(1), start + timedelta(minutes=minutes)))
+        if approves is not None and consent_motion is not None:
+            proceedings.approve_minutes(approves, approving_motion_id=consent_motion.id, actor=self.clerk,
+                                        now=start + timedelta(minutes=minutes, hours=1))
+        proceedings.save_revision(meeting, html=proceedings.draft_minutes(meeting), actor=self.clerk,
+                                  now=start + timedelta(days=2))
+        return meeting
+
+    def _comment(self, meeting, items, clock, *, speakers):
+        """Open and close public comment on each item, calling the speakers who signed up."""
+        from app.live import services as live
+
+        for item in items:
+            if not item.accepts_public_comment:
+                continue
+            live.set_item(meeting, item_id=item.id, actor=self.clerk, now=clock(1))
+            live.open_comment(meeting, item_id=item.id, actor=self.clerk, now=clock())
+            for index in range(speakers):
+                name, stance = SPEAKERS[(item.id + index) % len(SPEAKERS)]
+                if index % 2:
+                    live.join_queue(meeting, item_id=item.id, display_name=name, stance=stance, now=clock(1))
+                else:
+                    live.add_in_person(meeting, item_id=item.id, display_name=name, stance=stance,
+                                       actor=self.clerk, now=clock(1))
+            for _ in range(speakers):
+                live.call_next(meeting, actor=self.clerk, now=clock(3))
+            live.close_comment(meeting, actor=self.clerk, now=clock(3))
+
+    def _vote(self, meeting, item, text, present, clock, *, noes=()):
+        from app.minutes import services as proceedings
+
+        mover, seconder = present[1], present[2]
+        motion = proceedings.make_motion(meeting, item_id=item.id, text=text or "Approve.", mover_id=mover.id,
+                                         seconder_id=seconder.id, actor=self.clerk, now=clock(1))
+        votes = {m.id: ("no" if m.name in noes else "aye") for m in present}
+        return proceedings.record_vote(motion, votes=votes, actor=self.clerk, now=clock(1))
 
     # -- the meetings ---------------------------------------------------
-    def council_meeting(self, body, day, *, held, now=None):
+    def council_meeting(self, body, day, *, held, now=None, approves=None, absent=()):
         start, end = local(day, 18), local(day, 21)
         created = start - timedelta(days=12) if held else min(start - timedelta(days=12), now - timedelta(days=4))
         meeting = self._meeting(body, title="Regular Meeting of the City Council", start=start, end=end,
@@ -219,8 +299,8 @@ class Story:
         self._items(meeting, "business", council_business(), drafted)
         if held:
             self._publish(meeting, start - timedelta(days=6, hours=1))
-            self._hold(meeting, start, 165)
-            return meeting
+            return self._hold(meeting, start, 165, absent=absent, approves=approves,
+                              no_votes={"Memorandum of Understanding": ("Marcus Chen",)})
         # Posted two days ago, then amended yesterday with a late-arriving item.
         posted = now - timedelta(days=2)
         self._publish(meeting, posted)
@@ -243,7 +323,7 @@ class Story:
         self._items(meeting, "business", [PLANNING_STUDY_SESSION], drafted)
         self._publish(meeting, start - timedelta(days=5) if held else now - timedelta(hours=20))
         if held:
-            self._hold(meeting, start, 110)
+            self._hold(meeting, start, 110, no_votes={"Conditional Use Permit": ("James Whitfield",)})
         return meeting
 
     def cancelled_special_meeting(self, body, day, *, now):

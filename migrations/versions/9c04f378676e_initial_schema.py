@@ -6,7 +6,7 @@ hash chain alone detects tampering).
 
 Revision ID: 9c04f378676e
 Revises:
-Create Date: 2026-11-22 02:22:23.995197
+Create Date: 2026-11-22 02:44:02.402108
 
 """
 import sqlalchemy as sa
@@ -137,6 +137,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_body_id'), ['body_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('minutes_body_seats',
+    sa.Column('body_id', sa.Integer(), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['body_id'], ['bodies.id'], name=op.f('fk_minutes_body_seats_body_id_bodies'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('body_id', name=op.f('pk_minutes_body_seats'))
+    )
     op.create_table('agenda_sections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -184,6 +190,57 @@ def upgrade():
     with op.batch_alter_table('compliance_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_compliance_entries_meeting_id'), ['meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_compliance_entries_tag'), ['tag'], unique=False)
+
+    op.create_table('minutes_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('present', 'absent', name='attendancestatus', native_enum=False, length=11), nullable=False),
+    sa.Column('mode', sa.Enum('in_person', 'remote', name='attendancemode', native_enum=False, length=13), nullable=False),
+    sa.Column('remote_basis', sa.String(length=500), nullable=False),
+    sa.Column('arrived_at', UTCDateTime(), nullable=True),
+    sa.Column('left_at', UTCDateTime(), nullable=True),
+    sa.Column('recorded_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_attendance_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_minutes_attendance_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_attendance')),
+    sa.UniqueConstraint('meeting_id', 'member_id', name=op.f('uq_minutes_attendance_meeting_id_member_id'))
+    )
+    with op.batch_alter_table('minutes_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_attendance_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('minutes_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('call_to_order', 'recess', 'reconvene', 'adjourn', 'remote_access_down', 'remote_access_restored', 'closed_session', 'closed_session_report', name='eventkind', native_enum=False, length=26), nullable=False),
+    sa.Column('occurred_at', UTCDateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('item_ids', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_minutes_events_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_events_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_events'))
+    )
+    with op.batch_alter_table('minutes_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_events_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('minutes_revisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_minutes_revisions_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['corrects_id'], ['minutes_revisions.id'], name=op.f('fk_minutes_revisions_corrects_id_minutes_revisions')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_revisions_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_revisions')),
+    sa.UniqueConstraint('meeting_id', 'number', name=op.f('uq_minutes_revisions_meeting_id_number'))
+    )
+    with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_revisions_meeting_id'), ['meeting_id'], unique=False)
 
     op.create_table('agenda_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -252,6 +309,50 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_live_queue_entries_token_hash'), ['token_hash'], unique=False)
         batch_op.create_index('uq_live_queue_entries_participant_item', ['meeting_id', 'item_key', 'token_hash'], unique=True, sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"), postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'"))
 
+    op.create_table('minutes_motions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('covered_item_ids', sa.JSON(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('kind', sa.Enum('main', 'amendment', 'substitute', 'table', 'reconsider', name='motionkind', native_enum=False, length=14), nullable=False),
+    sa.Column('threshold', sa.Enum('majority_of_votes_cast', 'majority_of_full_body', 'two_thirds', name='threshold', native_enum=False, length=26), nullable=False),
+    sa.Column('mover_id', sa.Integer(), nullable=False),
+    sa.Column('seconder_id', sa.Integer(), nullable=True),
+    sa.Column('made_at', UTCDateTime(), nullable=False),
+    sa.Column('made_by_id', sa.Integer(), nullable=True),
+    sa.Column('result', sa.Enum('adopted', 'failed', name='motionresult', native_enum=False, length=11), nullable=True),
+    sa.Column('vote_method', sa.String(length=20), nullable=True),
+    sa.Column('voted_at', UTCDateTime(), nullable=True),
+    sa.Column('override_reason', sa.Text(), nullable=False),
+    sa.Column('overridden_guards', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_minutes_motions_item_id_agenda_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['made_by_id'], ['users.id'], name=op.f('fk_minutes_motions_made_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_motions_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mover_id'], ['members.id'], name=op.f('fk_minutes_motions_mover_id_members')),
+    sa.ForeignKeyConstraint(['seconder_id'], ['members.id'], name=op.f('fk_minutes_motions_seconder_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_motions'))
+    )
+    with op.batch_alter_table('minutes_motions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_motions_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_minutes_motions_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('minutes_recusals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('declared_at', UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_items.id'], name=op.f('fk_minutes_recusals_item_id_agenda_items'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_recusals_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_minutes_recusals_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_recusals')),
+    sa.UniqueConstraint('item_id', 'member_id', name=op.f('uq_minutes_recusals_item_id_member_id'))
+    )
+    with op.batch_alter_table('minutes_recusals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_recusals_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('live_states',
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('current_item_id', sa.Integer(), nullable=True),
@@ -271,6 +372,35 @@ def upgrade():
     sa.ForeignKeyConstraint(['speaker_entry_id'], ['live_queue_entries.id'], name=op.f('fk_live_states_speaker_entry_id_live_queue_entries'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('meeting_id', name=op.f('pk_live_states'))
     )
+    op.create_table('minutes_approvals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('revision_id', sa.Integer(), nullable=False),
+    sa.Column('motion_id', sa.Integer(), nullable=False),
+    sa.Column('approved_at', UTCDateTime(), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_minutes_approvals_approved_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_minutes_approvals_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['motion_id'], ['minutes_motions.id'], name=op.f('fk_minutes_approvals_motion_id_minutes_motions')),
+    sa.ForeignKeyConstraint(['revision_id'], ['minutes_revisions.id'], name=op.f('fk_minutes_approvals_revision_id_minutes_revisions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_approvals')),
+    sa.UniqueConstraint('revision_id', name=op.f('uq_minutes_approvals_revision_id'))
+    )
+    with op.batch_alter_table('minutes_approvals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_approvals_meeting_id'), ['meeting_id'], unique=False)
+
+    op.create_table('minutes_votes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('motion_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('choice', sa.Enum('aye', 'no', 'abstain', 'absent', 'recused', name='votechoice', native_enum=False, length=11), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_minutes_votes_member_id_members')),
+    sa.ForeignKeyConstraint(['motion_id'], ['minutes_motions.id'], name=op.f('fk_minutes_votes_motion_id_minutes_motions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_minutes_votes')),
+    sa.UniqueConstraint('motion_id', 'member_id', name=op.f('uq_minutes_votes_motion_id_member_id'))
+    )
+    with op.batch_alter_table('minutes_votes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_minutes_votes_motion_id'), ['motion_id'], unique=False)
 
     if is_postgresql():
         op.execute(INSERT_ONLY_FUNCTION)
@@ -281,7 +411,24 @@ def downgrade():
     if is_postgresql():
         op.execute(DROP_TRIGGER)
         op.execute(DROP_FUNCTION)
+    with op.batch_alter_table('minutes_votes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_votes_motion_id'))
+
+    op.drop_table('minutes_votes')
+    with op.batch_alter_table('minutes_approvals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_approvals_meeting_id'))
+
+    op.drop_table('minutes_approvals')
     op.drop_table('live_states')
+    with op.batch_alter_table('minutes_recusals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_recusals_meeting_id'))
+
+    op.drop_table('minutes_recusals')
+    with op.batch_alter_table('minutes_motions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_motions_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_minutes_motions_item_id'))
+
+    op.drop_table('minutes_motions')
     with op.batch_alter_table('live_queue_entries', schema=None) as batch_op:
         batch_op.drop_index('uq_live_queue_entries_participant_item', sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"), postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'"))
         batch_op.drop_index(batch_op.f('ix_live_queue_entries_token_hash'))
@@ -298,6 +445,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_items_meeting_id'))
 
     op.drop_table('agenda_items')
+    with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_revisions_meeting_id'))
+
+    op.drop_table('minutes_revisions')
+    with op.batch_alter_table('minutes_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_events_meeting_id'))
+
+    op.drop_table('minutes_events')
+    with op.batch_alter_table('minutes_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_minutes_attendance_meeting_id'))
+
+    op.drop_table('minutes_attendance')
     with op.batch_alter_table('compliance_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_compliance_entries_tag'))
         batch_op.drop_index(batch_op.f('ix_compliance_entries_meeting_id'))
@@ -311,6 +470,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_sections_meeting_id'))
 
     op.drop_table('agenda_sections')
+    op.drop_table('minutes_body_seats')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_body_id'))
