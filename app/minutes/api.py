@@ -40,7 +40,9 @@ def _broadcast(meeting, now):
 def proceedings_json(meeting):
     return {"meeting_id": meeting.id, "status": meeting.status.value, "state_version": meeting.state_version,
             "quorum": services.quorum(meeting), "remote_access_down": services.is_remote_access_down(meeting),
-            "events": [{"kind": ev.kind.value, "at": ev.occurred_at.isoformat(), "note": ev.note}
+            "in_closed_session": services.in_closed_session(meeting),
+            "events": [{"kind": ev.kind.value, "at": ev.occurred_at.isoformat(), "note": ev.note,
+                        "item_ids": list(ev.item_ids or [])}
                        for ev in services.events(meeting)],
             "attendance": [attendance_json(row) for row in services.attendance_rows(meeting).values()]}
 
@@ -65,6 +67,7 @@ def proceedings_action(meeting_id):
     now = utcnow()
     with transaction():
         services.proceedings_action(meeting, action=payload["action"], note=payload.get("note") or "",
+                                    item_ids=schemas.id_list(payload.get("item_ids"), "item_ids"),
                                     actor=user, now=now)
         _broadcast(meeting, now)
     return proceedings_json(meeting)

@@ -12,6 +12,8 @@ EVENT_WORDS = {
     "adjourn": "The meeting was adjourned at {time}.",
     "remote_access_down": "Remote public access was reported down at {time}.",
     "remote_access_restored": "Remote public access was restored at {time}.",
+    "closed_session": "The body went into closed session at {time}.",
+    "closed_session_report": "The body returned from closed session at {time} and reported:",
 }
 VOTE_WORDS = {"aye": "Aye", "no": "No", "abstain": "Abstain", "absent": "Absent", "recused": "Recused"}
 RESULT_WORDS = {"adopted": "Adopted", "failed": "Failed", None: "Not voted"}
@@ -33,7 +35,8 @@ def render(record, _=_identity):
              f"<p>{e(record['date'])}{(' — ' + e(record['location'])) if record.get('location') else ''}</p>"]
     lines += _events(record["events"], ("call_to_order",), _)
     lines += _attendance(record, _)
-    lines += _events(record["events"], ("recess", "reconvene", "remote_access_down", "remote_access_restored"), _)
+    lines += _events(record["events"], ("recess", "reconvene", "remote_access_down", "remote_access_restored",
+                                        "closed_session", "closed_session_report"), _)
     if record.get("general_comment"):
         lines.append(f"<h4>{e(_('Public comment on non-agenda items'))}</h4>")
         lines += _speakers(record["general_comment"], _)
@@ -44,9 +47,18 @@ def render(record, _=_identity):
 
 
 def _events(events, kinds, _):
-    return [f"<p>{escape(_(EVENT_WORDS[ev['kind']]).format(time=ev['time']))}"
-            f"{(' ' + escape(ev['note'])) if ev.get('note') else ''}</p>"
-            for ev in events if ev["kind"] in kinds]
+    lines = []
+    for ev in events:
+        if ev["kind"] not in kinds:
+            continue
+        words = EVENT_WORDS[ev["kind"]]
+        lines.append(f"<p>{escape(_(words).format(time=ev['time']))}"
+                     f"{(' ' + escape(ev['note'])) if ev.get('note') else ''}</p>")
+        if ev.get("items"):
+            lines.append("<ul>")
+            lines += [f"<li>{escape(item)}</li>" for item in ev["items"]]
+            lines.append("</ul>")
+    return lines
 
 
 def _attendance(record, _):

@@ -28,6 +28,8 @@ class EventKind(StrEnum):
     ADJOURN = "adjourn"
     REMOTE_ACCESS_DOWN = "remote_access_down"
     REMOTE_ACCESS_RESTORED = "remote_access_restored"
+    CLOSED_SESSION = "closed_session"
+    CLOSED_SESSION_REPORT = "closed_session_report"
 
 
 class MotionKind(StrEnum):
@@ -93,6 +95,8 @@ class ProceedingsEvent(db.Model):
     occurred_at = mapped_column(UTCDateTime, nullable=False)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Closed session: the items announced before it (the report on return is the note).
+    item_ids = mapped_column(sa.JSON, nullable=False, default=list)
 
 
 class Motion(db.Model):

@@ -6,7 +6,10 @@ from app.minutes.services import ACTIONS
 
 PROCEEDINGS = Schema("ProceedingsAction", [
     Field("action", "string", required=True, enum=list(ACTIONS)),
-    Field("note", "string", max_length=2000, nullable=True),
+    Field("note", "string", max_length=20000, nullable=True,
+          description="A note; for closed_session_report, the reportable actions taken in closed session."),
+    Field("item_ids", "array", items={"type": "integer"},
+          description="closed_session: the closed-session items announced before going in."),
 ])
 ATTENDANCE = Schema("Attendance", [
     Field("status", "string", required=True, enum=[rules.PRESENT, rules.ABSENT]),
@@ -55,3 +58,13 @@ def parse_votes(payload):
     if payload.get("method", rules.ROLL_CALL) == rules.ROLL_CALL and not parsed:
         raise ValidationFailed("'votes' is required for a roll-call vote.")
     return parsed
+
+
+def id_list(values, name):
+    if values is None:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= 2**31 - 1 for v in values):
+        raise ValidationFailed(f"'{name}' must be a list of ids.")
+    if len(values) > 200:
+        raise ValidationFailed(f"'{name}' lists too many items.")
+    return values

@@ -57,6 +57,11 @@ def _require_status(meeting, allowed, doing):
         raise InvalidState(f"The meeting is {meeting.status.value}; cannot {doing}.")
 
 
+def _not_closed(meeting):
+    if in_closed_session(meeting):
+        raise InvalidState("The body is in closed session: its reportable actions go in the report on return.")
+
+
 def _actor_id(actor):
     return getattr(actor, "id", None)
 
@@ -187,15 +192,44 @@ ACTIONS = {
     "adjourn": (SITTING, MeetingStatus.ADJOURNED),
     "remote_access_down": (SITTING, None),
     "remote_access_restored": (SITTING, None),
+    # Announced in open session with its items; on return, the reportable actions.
+    "closed_session": ({MeetingStatus.IN_PROGRESS}, None),
+    "closed_session_report": ({MeetingStatus.IN_PROGRESS}, None),
 }
 
 
-def proceedings_action(meeting, *, action, note="", actor, now):
-    """Call to order, recess, reconvene, adjourn, or a remote-access report."""
+def in_closed_session(meeting):
+    last = db.session.scalars(
+        sa.select(ProceedingsEvent).where(
+            ProceedingsEvent.meeting_id == meeting.id,
+            ProceedingsEvent.kind.in_([EventKind.CLOSED_SESSION, EventKind.CLOSED_SESSION_REPORT]))
+        .order_by(ProceedingsEvent.id.desc()).limit(1)).first()
+    return bool(last and last.kind == EventKind.CLOSED_SESSION)
+
+
+def _closed_session_items(meeting, item_ids):
+    if not item_ids:
+        raise ValidationFailed("'item_ids': announce the closed-session items before going in.")
+    items = [item_of(meeting, item_id) for item_id in item_ids]
+    stray = [i.id for i in items if i.section.kind != SectionKind.CLOSED_SESSION]
+    if stray:
+        raise ValidationFailed(f"'item_ids': items {stray} are not in a closed-session section of the agenda.")
+    return items
+
+
+def proceedings_action(meeting, *, action, note="", item_ids=None, actor, now):
+    """Call to order, recess, reconvene, adjourn, a remote-access report, or a closed session."""
     if action not in ACTIONS:
         raise ValidationFailed(f"'action' must be one of: {', '.join(ACTIONS)}.")
-    note = _text("note", note, MAX_REASON, required=False)
+    note = _text("note", note, MAX_TEXT if action == "closed_session_report" else MAX_REASON,
+                 required=action == "closed_session_report")
     _lock(meeting)
+    if action == "closed_session":
+        return _closed_session(meeting, item_ids, note, actor=actor, now=now)
+    if action == "closed_session_report":
+        return _closed_session_report(meeting, note, actor=actor, now=now)
+    if action in ("recess", "adjourn") and in_closed_session(meeting):
+        raise InvalidState("Report out of the closed session first.")
     allowed, target = ACTIONS[action]
     if meeting.status not in allowed:
         raise InvalidState(f"A {meeting.status.value} meeting cannot {action.replace('_', ' ')}.")
@@ -205,7 +239,7 @@ def proceedings_action(meeting, *, action, note="", actor, now):
     if action == "remote_access_restored" and not is_down:
         raise InvalidState("Remote public access is not reported down.")
     event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind(action), occurred_at=now,
-                             actor_id=_actor_id(actor), note=note)
+                             actor_id=_actor_id(actor), note=note, item_ids=[])
     db.session.add(event)
     if target is not None:
         previous = meeting.status
@@ -216,6 +250,34 @@ def proceedings_action(meeting, *, action, note="", actor, now):
     else:
         tag = Tag.REMOTE_ACCESS_DOWN if action == "remote_access_down" else Tag.REMOTE_ACCESS_RESTORED
         record(meeting, tag, {"at": now.isoformat(), "note": note}, actor=actor, now=now)
+    _changed(meeting)
+    return event
+
+
+def _closed_session(meeting, item_ids, note, *, actor, now):
+    if meeting.status != MeetingStatus.IN_PROGRESS:
+        raise InvalidState(f"A {meeting.status.value} meeting cannot go into closed session.")
+    if in_closed_session(meeting):
+        raise InvalidState("The body is already in closed session.")
+    items = _closed_session_items(meeting, item_ids)
+    event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind.CLOSED_SESSION, occurred_at=now,
+                             actor_id=_actor_id(actor), note=note, item_ids=[i.id for i in items])
+    db.session.add(event)
+    record(meeting, Tag.PROCEEDINGS_CHANGED,
+           {"action": "closed_session", "at": now.isoformat(), "note": note,
+            "items": [{"item_id": i.id, "title": i.title} for i in items]}, actor=actor, now=now)
+    _changed(meeting)
+    return event
+
+
+def _closed_session_report(meeting, report, *, actor, now):
+    if meeting.status != MeetingStatus.IN_PROGRESS or not in_closed_session(meeting):
+        raise InvalidState("The body is not in closed session.")
+    event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind.CLOSED_SESSION_REPORT, occurred_at=now,
+                             actor_id=_actor_id(actor), note=report, item_ids=[])
+    db.session.add(event)
+    record(meeting, Tag.PROCEEDINGS_CHANGED,
+           {"action": "closed_session_report", "at": now.isoformat(), "report": report}, actor=actor, now=now)
     _changed(meeting)
     return event
 
@@ -312,6 +374,7 @@ def make_motion(meeting, *, item_id, text, mover_id, seconder_id=None, threshold
     mover = member_of(meeting, mover_id, "mover_id")
     seconder = member_of(meeting, seconder_id, "seconder_id") if seconder_id is not None else None
     _require_status(meeting, {MeetingStatus.IN_PROGRESS}, "take a motion unless the meeting is in session")
+    _not_closed(meeting)
     if seconder is not None and seconder.id == mover.id:
         raise ValidationFailed("A member cannot second their own motion.")
     attendance = attendance_map(meeting)
@@ -363,6 +426,7 @@ def record_vote(motion, *, votes=None, method=rules.ROLL_CALL, override_reason=N
     override_reason = _text("override_reason", override_reason, MAX_REASON, required=False)
     _lock(meeting)
     _require_status(meeting, {MeetingStatus.IN_PROGRESS}, "vote unless the meeting is in session")
+    _not_closed(meeting)
     if motion.result is not None:
         raise InvalidState(f"Motion {motion.id} was already voted on ({motion.result.value}).")
     members = {m.id: m for m in seated_members(meeting)}
@@ -581,6 +645,7 @@ def minutes_record(meeting, *, fmt=None):
                        "arrived": when(row.arrived_at) if row else None, "late": late,
                        "left": when(row.left_at) if row else None})
     numbers = item_numbers(meeting.sections)
+    titles = {item.id: item.title for item in meeting.items}
     speakers = _speakers_by_item(meeting)
     by_item = {}
     for motion in motions(meeting):
@@ -602,7 +667,8 @@ def minutes_record(meeting, *, fmt=None):
                       "motions": item_motions})
     return {"meeting_id": meeting.id, "body": meeting.body.name, "title": meeting.title,
             "date": when(meeting.start_at, "date"), "location": meeting.location,
-            "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note}
+            "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note,
+                        "items": [f"{numbers.get(i, '')} {titles.get(i, '')}".strip() for i in ev.item_ids or []]}
                        for ev in events(meeting)],
             "attendance": people, "quorum": quorum(meeting), "general_comment": speakers.get(None),
             "items": items}

@@ -138,16 +138,22 @@ def console(meeting_id):
         quorum=services.quorum(meeting), remote_down=services.is_remote_access_down(meeting),
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
-        thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES)
+        thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,
+        closed_items=[i for i in meeting.items if i.section.kind.value == "closed_session"])
 
 
 def _allowed_actions(meeting):
     is_down = services.is_remote_access_down(meeting)
+    closed = services.in_closed_session(meeting)
     allowed = []
     for action, (statuses, _target) in services.ACTIONS.items():
         if meeting.status not in statuses:
             continue
         if (action == "remote_access_down" and is_down) or (action == "remote_access_restored" and not is_down):
+            continue
+        if action.startswith("closed_session") and (action == "closed_session") == closed:
+            continue
+        if closed and action in ("recess", "adjourn"):
             continue
         allowed.append(action)
     return allowed
@@ -174,8 +180,10 @@ def _run(meeting, change, success):
 def console_action(meeting_id):
     user, meeting = _staff_meeting(meeting_id, "proceedings.record")
     action = request.form.get("action", "")
+    item_ids = [int(v) for v in request.form.getlist("item_ids") if v.isdigit() and len(v) < 11]
     return _run(meeting, lambda now: services.proceedings_action(
-        meeting, action=action, note=request.form.get("note", ""), actor=user, now=now), _("Recorded."))
+        meeting, action=action, note=request.form.get("note", ""), item_ids=item_ids or None, actor=user,
+        now=now), _("Recorded."))
 
 
 @bp.post("/staff/meetings/<int:meeting_id>/attendance")

@@ -542,3 +542,36 @@ def test_minutes_wait_for_the_meeting_and_drafts_stay_private(client, auth, body
     assert client.get(f"/api/v1/meetings/{draft.id}/minutes").status_code == 404
     assert client.get(f"/api/v1/meetings/{draft.id}/minutes", headers=auth).status_code == 200
     assert client.get("/api/v1/meetings/99999999/minutes").status_code == 404
+
+
+# ---------------------------------------------------------------- closed session
+
+def test_closed_session_is_announced_reported_and_in_the_minutes(client, auth, meeting, members):
+    from app.meetings.models import SectionKind
+    from app.meetings.models import AgendaSection
+
+    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
+    db.session.add(section)
+    db.session.flush()
+    labor = make_item(meeting, section, title="Conference with labor negotiators (§54957.6)")
+    regular = make_item(meeting, title="Budget")
+    db.session.commit()
+    in_session(client, auth, meeting, members)
+    not_announced = act(client, auth, meeting, "closed_session")
+    assert not_announced.status_code == 422
+    wrong_item = act(client, auth, meeting, "closed_session", item_ids=[regular.id])
+    assert wrong_item.status_code == 422
+    assert act(client, auth, meeting, "closed_session_report", note="x").status_code == 409
+    entered = act(client, auth, meeting, "closed_session", item_ids=[labor.id])
+    assert entered.status_code == 200 and entered.json["in_closed_session"] is True
+    motion = client.post(f"/api/v1/meetings/{meeting.id}/motions", headers=auth, json={
+        "item_id": labor.id, "text": "Approve.", "mover_id": members[0].id, "seconder_id": members[1].id})
+    assert motion.status_code == 409
+    assert act(client, auth, meeting, "adjourn").status_code == 409
+    assert act(client, auth, meeting, "closed_session_report").status_code == 422  # the report is required
+    back = act(client, auth, meeting, "closed_session_report", note="No reportable action was taken.")
+    assert back.status_code == 200 and back.json["in_closed_session"] is False
+    act(client, auth, meeting, "adjourn")
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "went into closed session" in draft and "labor negotiators" in draft
+    assert "No reportable action was taken." in draft

@@ -108,3 +108,26 @@ def test_minutes_editor_saves_revisions_and_shows_the_history(client, staff, cle
     client.post(f"/staff/meetings/{meeting.id}/minutes", data={"html": "<p>Two</p>", "csrf_token": token})
     history = client.get(f"/staff/meetings/{meeting.id}/minutes").text
     assert "Revision 2" in history and "+&lt;p&gt;Two&lt;/p&gt;" in history
+
+
+def test_console_closed_session_forms(client, staff, clerk, meeting, members):
+    from app.meetings.models import AgendaSection, SectionKind
+    from tests.factories import make_item
+
+    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
+    db.session.add(section)
+    db.session.flush()
+    closed = make_item(meeting, section, title="Existing litigation")
+    db.session.commit()
+    staff.login(clerk)
+    base = f"/staff/meetings/{meeting.id}/proceedings"
+    token = csrf_from(client.get(base).text)
+    client.post(base, data={"action": "call_to_order", "csrf_token": token})
+    page = client.get(base).text
+    assert "Go into closed session" in page and "Existing litigation" in page
+    client.post(base, data={"action": "closed_session", "item_ids": [str(closed.id)], "csrf_token": token})
+    page = client.get(base).text
+    assert "Report out of closed session" in page and 'value="adjourn"' not in page
+    done = client.post(base, data={"action": "closed_session_report", "note": "Settlement approved 5-0.",
+                                   "csrf_token": token}, follow_redirects=True)
+    assert "Recorded." in done.text and 'value="adjourn"' in done.text
