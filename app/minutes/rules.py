@@ -245,7 +245,8 @@ def vote_refusals(context, rules):
         summary = quorum_summary(context.seats, context.attendance)
         refuse(NO_QUORUM, f"No quorum: {summary['present']} present, {summary['needed']} needed.",
                present=summary["present"], needed=summary["needed"])
-    voting_recused = sorted(m for m in context.recused if context.votes.get(m) not in (None, RECUSED))
+    # A recused member takes no part: recorded as recused (or absent), never aye, no or abstain.
+    voting_recused = sorted(m for m in context.recused if context.votes.get(m) in (AYE, NO, ABSTAIN))
     if voting_recused:
         refuse(RECUSED_MEMBER_VOTING, "A recused member cannot vote on this item.", member_ids=voting_recused)
     not_present = sorted(m for m, choice in context.votes.items()

@@ -198,6 +198,8 @@ def test_recused_member_voting():
     assert refusals[0].details == {"member_ids": [2]}
     votes = {1: r.AYE, 2: r.RECUSED, 3: r.AYE, 4: r.NO, 5: r.AYE}
     assert r.vote_refusals(context(recused=frozenset({2}), votes=votes), CA) == []
+    abstaining = {**votes, 2: r.ABSTAIN}
+    assert codes(r.vote_refusals(context(recused=frozenset({2}), votes=abstaining), CA)) == [r.RECUSED_MEMBER_VOTING]
 
 
 def test_absent_member_cannot_vote():
