@@ -30,6 +30,9 @@ from app.packets.stamp import Stamper
 MIN_PAGE_POINTS = 36
 MAX_PAGE_POINTS = 14400
 MAX_CONTENTS_PASSES = 4
+# Contents lines per page, to guess its page count before rendering it: a right
+# guess saves a second rendering of the contents.
+CONTENTS_LINES_PER_PAGE = 40
 
 
 class BuildFailed(Exception):
@@ -178,7 +181,8 @@ class PacketBuilder:
                 items.append((section, item, report, files))
 
         section_pages = _top_level_pages(agenda)
-        contents_count, contents = 1, None
+        lines = sum(1 + len(item["attachments"]) for _s, item, _r, _f in items) + len(self.content["sections"])
+        contents_count, contents = max(1, -(-(lines + 4) // CONTENTS_LINES_PER_PAGE)), None
         for _pass in range(MAX_CONTENTS_PASSES):
             layout = self._layout(agenda, contents_count, items, section_pages)
             contents = PdfReader(io.BytesIO(self.contents_pdf(layout["entries"])))

@@ -17,7 +17,7 @@ from app.packets.fetcher import RENDER_BASE_URL, StaticOnlyFetcher
 
 # Bump when a template or the stylesheet changes how pieces look: cached pieces
 # and finished builds made by an older renderer are then rebuilt.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,6 +18,9 @@ def main(argv=None):
     from app.packets.tasks import huey, worker_app
 
     worker_app()  # load the app and WeasyPrint now, so the first job is not slower than the rest
+    from app.packets.render import _weasy
+
+    _weasy()
     consumer = huey.create_consumer(workers=args.workers, worker_type="thread", periodic=False,
                                     initial_delay=0.05, backoff=1.5, max_delay=args.max_delay)
     consumer.run()
