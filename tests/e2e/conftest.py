@@ -3,6 +3,7 @@
 Chromium is the system's (/usr/bin/chromium, or DAIS_CHROMIUM); no browser is
 ever downloaded. Without it the browser tests are skipped locally and fail in CI.
 """
+import functools
 import os
 from pathlib import Path
 
@@ -75,3 +76,23 @@ def sign_in(page, server, email, password=DEMO_PASSWORD):
     with page.expect_navigation():
         page.click("#submit")
     assert "/login" not in page.url, f"sign-in failed for {email}: {page.inner_text('main')[:500]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _routes():
+    from app import create_app
+    from config import TestConfig
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="sqlite://")
+    return frozenset(rule.rule for rule in app.url_map.iter_rules())
+
+
+def served(path):
+    """True when some route of the app matches `path` (features land one by one)."""
+    import re
+
+    for rule in _routes():
+        pattern = "^" + re.sub(r"<(?:[^:>]+:)?[^>]+>", "[^/]+", rule) + "$"
+        if re.match(pattern, path.split("?")[0]):
+            return True
+    return False

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import AXE_PATH, DESKTOP, PHONE, query, sign_in
+from tests.e2e.conftest import AXE_PATH, DESKTOP, PHONE, query, served, sign_in
 
 SEVERE = {"serious", "critical"}
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
@@ -22,7 +22,11 @@ def public_paths(server):
     amended = query(server, "SELECT meeting_id FROM agenda_versions WHERE number = 2 LIMIT 1")
     paths = ["/", "/meetings", f"/meetings/{published.id}", f"/meetings/{published.id}/versions",
              f"/meetings/{published.id}/compliance", f"/meetings/{published.id}/comment",
-             f"/meetings/{published.id}/display", f"/meetings/{adjourned.id}", "/login"]
+             f"/meetings/{published.id}/display", f"/meetings/{adjourned.id}",
+             f"/meetings/{adjourned.id}/minutes", "/login"]
+    member = query(server, "SELECT member_id FROM minutes_votes LIMIT 1")
+    if member:
+        paths.append(f"/members/{member[0].member_id}/votes")
     if amended:
         paths.append(f"/meetings/{amended[0].meeting_id}/versions/2")
     return paths
@@ -32,11 +36,14 @@ def staff_paths(server):
     (draft,) = query(server, "SELECT id FROM meetings WHERE status = 'draft' LIMIT 1")
     (published,) = query(server, "SELECT id FROM meetings WHERE status = 'published' "
                                  "ORDER BY start_at LIMIT 1")
+    (adjourned,) = query(server, "SELECT id FROM meetings WHERE status = 'adjourned' "
+                                 "ORDER BY start_at DESC LIMIT 1")
     (item,) = query(server, "SELECT i.id FROM agenda_items i JOIN attachments a ON a.item_id = i.id "
                             "JOIN meetings m ON m.id = i.meeting_id WHERE m.status = 'published' LIMIT 1")
     return ["/staff", "/staff/meetings/new", f"/staff/meetings/{draft.id}/agenda",
             f"/staff/meetings/{published.id}/agenda", f"/staff/items/{item.id}/edit",
-            f"/staff/meetings/{published.id}/live"]
+            f"/staff/meetings/{published.id}/live", f"/staff/meetings/{adjourned.id}/proceedings",
+            f"/staff/meetings/{adjourned.id}/minutes"]
 
 
 def axe_violations(page):
@@ -56,7 +63,7 @@ def describe(path, violations):
 
 def audit(page, server, paths):
     problems = []
-    for path in paths:
+    for path in filter(served, paths):
         response = page.goto(server.url + path)
         assert response.status == 200, f"{path}: HTTP {response.status}"
         if path.endswith(("/comment", "/display", "/live")):
@@ -89,7 +96,7 @@ def test_phone_layout_does_not_scroll_sideways(browser, demo_server):
     try:
         page = context.new_page()
         wide = []
-        for path in public_paths(demo_server):
+        for path in filter(served, public_paths(demo_server)):
             page.goto(demo_server.url + path)
             overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 1:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import served, sign_in
 from tests.e2e.live_server import LiveServer, require_database
 
 PAYLOADS = [
@@ -166,7 +166,21 @@ def start_live_meeting(meeting_id, clerk, now):
             except DomainError:
                 continue
     live.call_next(meeting, actor=clerk, now=now)
+    record_proceedings(meeting, item, clerk, now)
     return [meeting_id]
+
+
+def record_proceedings(meeting, item, clerk, now):
+    """The corpus in the record too: a motion's text, a recusal reason and the minutes."""
+    from app.minutes import services as proceedings
+
+    members = list(meeting.body.members)
+    for member in members:
+        proceedings.record_attendance(meeting, member, status="present", actor=clerk, now=now)
+    proceedings.declare_recusal(meeting, item=item, member=members[-1], reason=TEXTS[0], actor=clerk, now=now)
+    proceedings.make_motion(meeting, item_id=item.id, text=" ".join(TEXTS), mover_id=members[0].id,
+                            actor=clerk, now=now)
+    proceedings.save_revision(meeting, html=" ".join(f"<p>{text}</p>" for text in TEXTS), actor=clerk, now=now)
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +205,8 @@ def public_paths(visit):
     for meeting_id in visit["cancelled"]:
         paths += [f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/compliance"]
     for meeting_id in visit["live"]:
-        paths += [f"/meetings/{meeting_id}/comment", f"/meetings/{meeting_id}/display"]
+        paths += [f"/meetings/{meeting_id}/comment", f"/meetings/{meeting_id}/display",
+                  f"/meetings/{meeting_id}/minutes"]
     return paths
 
 
@@ -201,7 +216,9 @@ def staff_paths(visit):
               for meeting_id in visit["meetings"] + visit["cancelled"][:1] + visit["drafts"]]
     paths += [f"/staff/items/{item_id}/edit" for item_id in visit["items"]]
     paths += [f"/staff/items/{item_id}/delete" for item_id in visit["items"][:1]]
-    paths += [f"/staff/meetings/{meeting_id}/live" for meeting_id in visit["live"]]
+    for meeting_id in visit["live"]:
+        paths += [f"/staff/meetings/{meeting_id}/live", f"/staff/meetings/{meeting_id}/proceedings",
+                  f"/staff/meetings/{meeting_id}/minutes"]
     return paths
 
 
@@ -266,10 +283,10 @@ def inspect_pages(browser, server, *, bypass_csp):
                 if csp or result["violations"]:
                     problems.append(f"{path}: the CSP had to step in: {csp + result['violations']}")
 
-        for path in public_paths(server.visit):
+        for path in filter(served, public_paths(server.visit)):
             check(path)
         sign_in(page, server, "clerk@example.gov", PASSWORD)
-        for path in staff_paths(server.visit):
+        for path in filter(served, staff_paths(server.visit)):
             check(path)
     finally:
         context.close()
