@@ -122,6 +122,25 @@ def test_cookie_session_api_writes_need_csrf_but_bearer_calls_do_not(app, client
     assert not _csrf_failed(bearer) and bearer.status_code not in (401, 403)
 
 
+def test_every_api_write_needs_csrf_with_a_session_and_never_with_a_token(app, client, staff):
+    """Walks every /api/v1 write: each blueprint must come from make_api_blueprint."""
+    body = make_body()
+    user = staff.login(staff.user("admin"))
+    headers = staff.token_headers(user)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        url = _fill(rule, body)
+        for method in sorted((rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}):
+            session_call = client.open(url, method=method, json={})
+            assert _csrf_failed(session_call), f"{method} {rule.rule}: a cookie session wrote without CSRF"
+            token_call = app.test_client().open(url, method=method, json={}, headers=headers)
+            assert not _csrf_failed(token_call), f"{method} {rule.rule}: a bearer call was refused for CSRF"
+            checked += 1
+    assert checked >= 10
+
+
 def test_bearer_header_never_falls_back_to_the_cookie_session(client, staff):
     staff.login(staff.user("clerk"))
     assert client.get("/api/v1/me").status_code == 200
