@@ -510,6 +510,13 @@ def test_revisions_diffs_approval_and_immutability(client, auth, body, meeting, 
     assert public["status"] == "correction_pending"
     assert public["approved"]["number"] == 2 and "revisions" not in public and "draft" not in public
 
+    # The correction is approved by its own motion; both approvals stay on record.
+    second = later_approval(client, auth, body, members)
+    corrected = client.post(f"{url}/approve", json={"approving_motion_id": second["id"]}, headers=auth)
+    assert corrected.status_code == 200 and corrected.json["status"] == "approved"
+    assert corrected.json["approved"]["number"] == 3 and corrected.json["approved"]["corrects"] == 2
+    assert [r["approved"] for r in corrected.json["revisions"]] == [False, True, True]
+
 
 def test_approval_refusals(client, auth, body, meeting, members, item):
     url = f"/api/v1/meetings/{meeting.id}/minutes"
