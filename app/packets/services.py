@@ -5,6 +5,7 @@ so the page can say "building" while the worker renders, and the previous good
 packet stays downloadable until the new one is ready.
 """
 import hashlib
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def packets_dir():
     return Path(current_app.config["INSTANCE_DIR"]) / "packets"
 
 
-def build_dir(build_key):
-    return packets_dir() / "builds" / build_key
+def build_dir(build):
+    """Each build writes its own directory, so a file never changes under its ETag."""
+    return packets_dir() / "builds" / f"{build.meeting_id}-{build.id}-{build.build_key[:16]}"
 
 
 def cache_dir():
@@ -55,9 +57,7 @@ def start_build(meeting, *, now, force=False):
     if version is None or meeting.status == MeetingStatus.DRAFT:
         return None
     key = build_key_for(version)
-    previous = latest_build_for_key(meeting.id, key)
-    if not force and previous is not None and previous.status == BuildStatus.READY \
-            and (build_dir(key) / "packet.pdf").is_file():
+    if not force and _already_served(meeting.id, key):
         return None
     build = PacketBuild(meeting_id=meeting.id, version_number=version.number,
                         content_hash=version.content_hash, build_key=key,
@@ -65,6 +65,34 @@ def start_build(meeting, *, now, force=False):
     db.session.add(build)
     db.session.flush()
     return build
+
+
+def _already_served(meeting_id, key):
+    """True when the newest good build is this very content and its files are on disk.
+
+    An agenda amended back to an earlier content has that earlier key again, but
+    the newest good build is another one, so it is built anew (from cached pieces).
+    """
+    newest = latest_ready_build(meeting_id)
+    return newest is not None and newest.build_key == key and (build_dir(newest) / "packet.pdf").is_file()
+
+
+def prune_old_builds(meeting_id, *, keep=2):
+    """Delete the files of all but the `keep` newest good builds; returns the build ids removed.
+
+    The previous packet is kept too, so a download that started just before the
+    new one became ready can still finish (or resume with a Range request).
+    """
+    builds = db.session.scalars(_builds(meeting_id)).all()
+    ready = [build for build in builds if build.status == BuildStatus.READY]
+    # Failed builds never serve anything; their partial files go at once.
+    doomed = ready[keep:] + [build for build in builds if build.status == BuildStatus.FAILED]
+    removed = []
+    for build in doomed:
+        if build_dir(build).exists():
+            shutil.rmtree(build_dir(build), ignore_errors=True)
+            removed.append(build.id)
+    return removed
 
 
 def finish_build(build, result, *, now):

@@ -84,14 +84,14 @@ def build_packet(meeting_id, *, force=False):
         build = services.start_build(meeting, now=utcnow(), force=force)
         if build is None:
             return None
-        build_id, key = build.id, build.build_key
+        build_id, out_dir = build.id, services.build_dir(build)
         content = meeting.current_version.content
 
     config = current_app.config
     builder = PacketBuilder(content, upload_dir=config["UPLOAD_DIR"], cache=PieceCache(services.cache_dir()),
                             lang=config.get("PACKET_LANGUAGE") or config.get("BABEL_DEFAULT_LOCALE", "en"))
     try:
-        result = builder.build(services.build_dir(key))
+        result = builder.build(out_dir)
         failure = None
     except BuildFailed as exc:
         result, failure = None, exc.reason
@@ -105,5 +105,7 @@ def build_packet(meeting_id, *, force=False):
             services.finish_build(build, result, now=utcnow())
         else:
             services.fail_build(build, failure, now=utcnow())
+    if failure is None:
+        services.prune_old_builds(meeting_id)
     log.info("packet build %s for meeting %s: %s", build_id, meeting_id, build.status)
     return build

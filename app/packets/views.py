@@ -58,7 +58,7 @@ def show_status(meeting_id):
 def _download(meeting_id, kind):
     meeting = _public_meeting(meeting_id)
     build = services.latest_ready_build(meeting.id)
-    path = services.build_dir(build.build_key) / f"{kind}.pdf" if build is not None else None
+    path = services.build_dir(build) / f"{kind}.pdf" if build is not None else None
     if path is None or not path.is_file():
         status = services.status_for(meeting, now=utcnow())
         response = render_template("packets/unavailable.html", meeting=meeting, status=status, kind=kind)
@@ -67,7 +67,7 @@ def _download(meeting_id, kind):
     local_date = meeting.start_at.astimezone(ZoneInfo(meeting.body.timezone)).date().isoformat()
     response = send_file(path, mimetype="application/pdf", as_attachment=False,
                          download_name=f"{meeting.body.slug}-{local_date}-{kind}.pdf",
-                         etag=f"{build.build_key[:32]}-{kind}", conditional=True, max_age=MAX_AGE,
+                         etag=f"{build.id}-{build.build_key[:24]}-{kind}", conditional=True, max_age=MAX_AGE,
                          last_modified=build.finished_at)
     response.headers["Content-Security-Policy"] = ATTACHMENT_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -20,7 +20,7 @@ STAMP = "City Council \u00b7 2026-03-09 \u00b7 Packet page {}"
 
 
 def read(build, kind="packet"):
-    return PdfReader(services.build_dir(build.build_key) / f"{kind}.pdf")
+    return PdfReader(services.build_dir(build) / f"{kind}.pdf")
 
 
 def outline_tree(reader, entries=None):
@@ -188,3 +188,30 @@ def test_a_damaged_font_fails_the_build(agenda):
     build = build_packet(agenda.meeting.id)
     assert build.status == BuildStatus.FAILED
     assert build.reason == ("Page 2 of the attachment \u201cPlan\u201d of item 6.b uses a damaged font (/F1).")
+
+
+def _amend(agenda, hours, **changes):
+    update_item(agenda.parks, changes, actor=agenda.clerk, now=NOW + timedelta(hours=hours))
+    publish_agenda(agenda.meeting, actor=agenda.clerk, now=NOW + timedelta(hours=hours))
+    db.session.commit()
+
+
+def test_an_agenda_amended_back_to_earlier_content_is_built_again(agenda):
+    first = build_packet(agenda.meeting.id)
+    _amend(agenda, 1, title="Parks plan (changed)")
+    second = build_packet(agenda.meeting.id)
+    _amend(agenda, 2, title="Parks master plan")  # back to version 1's content
+    third = build_packet(agenda.meeting.id)
+    assert third is not None and third.build_key == first.build_key != second.build_key
+    assert (third.pieces_rendered, third.pieces_reused) == (0, 5)
+    assert services.latest_ready_build(agenda.meeting.id).id == third.id
+    assert "6.b Parks master plan" in read(third).pages[0].extract_text()
+
+
+def test_only_the_two_newest_good_builds_keep_their_files(agenda):
+    builds = [build_packet(agenda.meeting.id)]
+    for hours in (1, 2):
+        _amend(agenda, hours, title=f"Parks plan, revision {hours}")
+        builds.append(build_packet(agenda.meeting.id))
+    on_disk = [services.build_dir(b).exists() for b in builds]
+    assert on_disk == [False, True, True]
