@@ -170,3 +170,18 @@ def test_cli_exits_non_zero_when_the_build_fails(agenda, runner):
 def test_cli_on_an_unknown_meeting(packet_app, runner, meeting_id):
     result = runner.invoke(args=["packets", "build", meeting_id])
     assert result.exit_code == 0 and "Nothing to build" in result.output
+
+
+def test_a_build_that_never_finished_is_reported_as_failed(agenda):
+    from app.packets import services
+
+    db.session.add(PacketBuild(meeting_id=agenda.meeting.id, version_number=1,
+                               content_hash=agenda.version.content_hash,
+                               build_key=services.build_key_for(agenda.version),
+                               status=BuildStatus.BUILDING, started_at=NOW - timedelta(minutes=31)))
+    db.session.commit()
+    status = services.status_for(agenda.meeting, now=NOW)
+    assert status["state"] == "failed" and "worker may have stopped" in status["reason"]
+    assert services.status_for(agenda.meeting, now=NOW - timedelta(minutes=29))["state"] == "building"
+    # a new enqueue builds it
+    assert build_packet(agenda.meeting.id).status == BuildStatus.READY
