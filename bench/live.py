@@ -257,6 +257,8 @@ def _ratio(a, b):
 
 def targets_met(results, settings):
     checks = []
+    if any("connectFailed" in row for row in results["latency"]):
+        return False
     at_1000 = [row for row in results["latency"] if row["size"] == 1000]
     for row in at_1000:
         checks.append((_ratio(row["dais"]["p99"], row["bare"]["p99"]) or 99) <= TARGET_P99_RATIO)
@@ -290,6 +292,11 @@ def print_table(results, settings, backend, async_mode):
     print(header)
     print("-" * len(header))
     for row in results["latency"]:
+        if "connectFailed" in row:
+            failed = "; ".join(f"{name}: {v['count']} of {row['size']} clients refused or timed out ({v['error']})"
+                               for name, v in row["connectFailed"].items())
+            print(f"{row['size']:>5} {'':>6} | could not connect every client: {failed}")
+            continue
         d, b = row["dais"], row["bare"]
         print(f"{row['size']:>5} {row['payloadBytes']:>6} | {_ms(d['p50']):>8} {_ms(d['p99']):>7} "
               f"{d['count']:>5}/{d['expected']:<5} {_ms(d['cpuUsPerMessage']):>7} | {_ms(b['p50']):>8} "
@@ -297,7 +304,7 @@ def print_table(results, settings, backend, async_mode):
               f"{_x(_ratio(d['p50'], b['p50'])):>6} {_x(_ratio(d['p99'], b['p99'])):>6} "
               f"{_x(_ratio(d['cpuUsPerMessage'], b['cpuUsPerMessage'])):>6}")
     for row in results["latency"]:
-        if row["size"] == 1000:
+        if row["size"] == 1000 and "dais" in row:
             ratio = _ratio(row["dais"]["p99"], row["bare"]["p99"])
             delivered = row["dais"]["count"] == row["dais"]["expected"]
             print(f"Target N=1000: Dais p99 {_x(ratio)} of bare (<= {TARGET_P99_RATIO}x) "

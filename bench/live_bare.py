@@ -67,9 +67,9 @@ def main():
         eventlet.wsgi.server(listener, app, log_output=False)
     else:
         from gevent import pywsgi
-        from geventwebsocket.handler import WebSocketHandler
 
-        server = pywsgi.WSGIServer(("127.0.0.1", port), app, handler_class=WebSocketHandler, log=None)
+        # As Flask-SocketIO does without gevent-websocket: websockets come from simple-websocket.
+        server = pywsgi.WSGIServer(("127.0.0.1", port), app, log=None)
         print("READY", flush=True)
         server.serve_forever()
 

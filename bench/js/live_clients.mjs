@@ -138,11 +138,19 @@ async function latencyPhase(residents, chairs) {
       && residents.dais.every((r) => r.version >= reply.version), cfg.roundTimeoutMs);
   };
   for (const size of cfg.sizes) {
+    const refused = {};
     for (const name of ["dais", "bare"]) {
       const added = await connectMany(name, size - residents[name].length, { meeting: cfg.dais.meeting });
       const failed = added.filter((c) => c.error);
-      if (failed.length) { throw new Error(`${failed.length} clients could not connect to ${name} at N=${size}: ${failed[0].error}`); }
-      residents[name].push(...added);
+      failed.forEach((c) => c.socket.close());
+      if (failed.length) { refused[name] = { count: failed.length, error: failed[0].error }; }
+      residents[name].push(...added.filter((c) => !c.error));
+    }
+    if (Object.keys(refused).length) {
+      // Larger N cannot do better: report the row and stop growing.
+      out("RESULT", { phase: "latency", size, connectFailed: refused });
+      log(`latency N=${size}: clients could not connect: ${JSON.stringify(refused)}`);
+      break;
     }
     await waitFor(() => residents.dais.every((r) => r.version >= chairs.dais.version), 10000);
     while ((chairs.dais.state.queue || []).filter((e) => e.item_id === cfg.items[0]).length < cfg.queue) { await joinOne(); }
