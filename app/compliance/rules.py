@@ -21,7 +21,7 @@ BLOCK, WARN, RECORD = "block", "warn", "record"
 SEVERITIES = (BLOCK, WARN, RECORD)
 ALL_KINDS = ("regular", "special", "emergency")
 
-POSTING, CONTENT = "posting", "content"
+POSTING, CONTENT, COMMENT = "posting", "content", "comment"
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,16 @@ PACKS = {
                   severity=WARN,
                   check=CONTENT, params={"check": "description_words", "max_words": 20},
                   summary="Each item's brief general description is about 20 words or fewer."),
+            _rule(id="ca.comment.interpreter", version=1, effective_from="2002-01-01",
+                  citation="Cal. Gov. Code §54954.3(b)(2)", source=CA_SECTION.format("54954.3"),
+                  severity=RECORD, check=COMMENT, params={"interpreter_multiple": 2},
+                  summary="A speaker who uses a translator gets at least twice the time, "
+                          "unless simultaneous interpretation is used."),
+            _rule(id="ca.comment.no_early_close", version=1, effective_from="2026-01-01",
+                  citation="Cal. Gov. Code §54953.8 (SB 707)", source=CA_SECTION.format("54953.8"),
+                  severity=BLOCK, check=COMMENT, params={"no_early_close": True},
+                  summary="A public comment period opened for a set time is not closed before "
+                          "that time has passed."),
             *_content_rules("ca", "1994-04-01", title_citation="Cal. Gov. Code §54954.2(a)(1)",
                             accommodation_citation="Cal. Gov. Code §54954.2(a)(1)",
                             source=CA_SECTION.format("54954.2")),
@@ -149,6 +159,11 @@ PACKS = {
                   citation="Tex. Gov't Code §551.045", source=TX_SOURCE, severity=WARN, verify=True,
                   kinds=["emergency"], params={"hours": 1},
                   summary="Emergency meeting: notice posted at least one hour before it convenes."),
+            _rule(id="tx.comment.interpreter", version=1, effective_from="2019-09-01",
+                  citation="Tex. Gov't Code §551.007(e)", source=TX_SOURCE,
+                  severity=RECORD, check=COMMENT, params={"interpreter_multiple": 2},
+                  summary="A member of the public who addresses the body through a translator gets "
+                          "at least twice the time of other speakers."),
             *_content_rules("tx", "1993-09-01", title_citation="Tex. Gov't Code §551.041",
                             accommodation_citation="Americans with Disabilities Act, Title II (28 CFR §35.160)",
                             source=TX_SOURCE),
@@ -227,6 +242,29 @@ def rule_in_force(rules, on_date):
         if rule.effective_from <= on_date:
             current = rule
     return current
+
+
+def _comment_rule_with(pack_id, param, on_date):
+    pack = PACKS.get(pack_id)
+    if pack is None:
+        return None
+    rules = [r for r in pack.rules_for(COMMENT) if param in r.params]
+    return rule_in_force(rules, on_date) if rules else None
+
+
+def interpreter_multiple(pack_id, on_date=None):
+    """How many times the usual speaking time a speaker with a translator gets (1 when no rule)."""
+    rule = _comment_rule_with(pack_id, "interpreter_multiple", on_date or date.max)
+    return rule.params["interpreter_multiple"] if rule else 1
+
+
+def no_early_close_since(pack_id):
+    """The date from which a timed comment period may not close early, or None."""
+    pack = PACKS.get(pack_id)
+    if pack is None:
+        return None
+    dates = [r.effective_from for r in pack.rules_for(COMMENT) if r.params.get("no_early_close")]
+    return min(dates) if dates else None
 
 
 def _check_pack_data():

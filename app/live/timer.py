@@ -5,19 +5,14 @@ moment the state was sent and count down locally from it.
 """
 import math
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
+
+from app.compliance import rules
 
 MIN_SECONDS = 10
 MAX_SECONDS = 60 * 60
 MAX_EXTENSION = 10 * 60
 
-# Rule packs whose statutes give a speaker who uses a translator at least twice the
-# time (Cal. Gov. Code §54954.3(b)(2); Tex. Gov't Code §551.007(e)). Used unless
-# app.compliance.rules provides `interpreter_multiple(rule_pack)`.
-_INTERPRETER_MULTIPLES = {"us-ca-brown-act": 2, "us-tx-oma": 2}
-# Packs where a comment period opened with a time limit cannot be closed before the
-# limit has passed, from the date the rule took effect (CA SB 707, §54953.8).
-_NO_EARLY_CLOSE_FROM = {"us-ca-brown-act": date(2026, 1, 1)}
 
 
 class TimerError(Exception):
@@ -95,11 +90,8 @@ def stop(timer, now):
 
 
 def interpreter_multiple(rule_pack):
-    try:
-        from app.compliance.rules import interpreter_multiple as from_rules
-    except ImportError:
-        return _INTERPRETER_MULTIPLES.get(rule_pack, 1)
-    return from_rules(rule_pack)
+    # The statutes' figures (CA §54954.3(b)(2), TX §551.007(e)) live in the rule packs.
+    return rules.interpreter_multiple(rule_pack)
 
 
 def allotted_for(seconds_per_speaker, *, needs_interpreter, rule_pack):
@@ -108,7 +100,7 @@ def allotted_for(seconds_per_speaker, *, needs_interpreter, rule_pack):
 
 
 def early_close_forbidden(rule_pack, on_date):
-    since = _NO_EARLY_CLOSE_FROM.get(rule_pack)
+    since = rules.no_early_close_since(rule_pack)  # CA SB 707, §54953.8
     return since is not None and on_date >= since
 
 

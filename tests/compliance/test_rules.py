@@ -280,3 +280,19 @@ def test_every_posting_rule_links_its_source_text_except_the_body_defined_one():
     for pack in rules.PACKS.values():
         for rule in pack.rules_for(rules.POSTING):
             assert rule.source.startswith("https://") or pack.id == "generic", rule.id
+
+
+def test_comment_rules_come_from_the_packs_with_citations():
+    from datetime import date
+
+    from app.compliance import rules
+
+    assert rules.interpreter_multiple("us-ca-brown-act") == 2
+    assert rules.interpreter_multiple("us-tx-oma") == 2
+    assert rules.interpreter_multiple("us-ny-oml") == 1
+    assert rules.interpreter_multiple("no-such-pack") == 1
+    assert rules.no_early_close_since("us-ca-brown-act") == date(2026, 1, 1)
+    assert rules.no_early_close_since("us-tx-oma") is None
+    comment_rules = rules.get_pack("us-ca-brown-act").rules_for(rules.COMMENT)
+    assert {r.id for r in comment_rules} == {"ca.comment.interpreter", "ca.comment.no_early_close"}
+    assert all("§" in r.citation for r in comment_rules)
