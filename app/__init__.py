@@ -107,6 +107,8 @@ def _register_blueprints(app):
         "app.calendar.views",
         "app.live.views",
         "app.live.api",
+        "app.minutes.api",
+        "app.minutes.views",
         "app.compliance.views",
         "app.compliance.api",
         "app.core.health",

@@ -61,17 +61,27 @@ def seed(clerk, upload_dir):
     from app.meetings.attachments import add_attachment
     from tests.meetings.test_attachments import make_pdf
 
-    ids = {"meeting_id": [], "item_id": [], "section_id": [], "attachment_id": []}
+    from app.minutes.models import Motion, Threshold
+
+    ids = {"meeting_id": [], "item_id": [], "section_id": [], "attachment_id": [],
+           "motion_id": [], "member_id": []}
     body = db.session.get(type(make_body()), clerk.memberships[0].body_id)
     for status in (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED):
         meeting = make_meeting(body, status=status, start_at=utcnow() + timedelta(days=30))
         item = make_item(meeting, title="Approve the street resurfacing services agreement")
         attachment = add_attachment(item, filename="report.pdf", data=make_pdf(), upload_dir=upload_dir,
                                     max_bytes=10**6, actor=clerk, now=utcnow())
+        member = body.members[0]
+        motion = Motion(meeting_id=meeting.id, item_id=item.id, covered_item_ids=[item.id], text="Move.",
+                        threshold=Threshold.MAJORITY_OF_VOTES_CAST, mover_id=member.id, made_at=utcnow())
+        db.session.add(motion)
+        db.session.flush()
         ids["meeting_id"].append(meeting.id)
         ids["item_id"].append(item.id)
         ids["section_id"].append(item.section_id)
         ids["attachment_id"].append(attachment.id)
+        ids["motion_id"].append(motion.id)
+        ids["member_id"].append(member.id)
     db.session.commit()
     return body.slug, ids
 

@@ -26,19 +26,6 @@ def one_password_hash(monkeypatch):
     monkeypatch.setattr(accounts, "hash_password", cached)
 
 
-@pytest.fixture(autouse=True)
-def minutes_api(app):
-    # Registered by create_app once app/__init__.py lists it; until then, here.
-    if "minutes_api" not in app.blueprints:
-        from app.minutes.api import bp
-
-        app.register_blueprint(bp)
-    if "minutes" not in app.blueprints:
-        from app.minutes.views import bp as pages
-
-        app.register_blueprint(pages)
-
-
 @pytest.fixture
 def body(app):
     body = make_body(slug="city-council")
