@@ -1,7 +1,10 @@
 """The packet worker: `python -m app.packets.worker` (started by `make run` beside the web server).
 
-One worker thread is enough: builds of different meetings queue behind each
-other, and the web process never waits for any of them.
+One worker thread per process: builds queue behind each other and the web
+process never waits for any of them. Rendering is CPU-bound Python, so more
+threads would not build faster; to build several meetings at once, start more
+worker processes (each takes jobs from the same queue, and every build writes
+its own directory).
 """
 import argparse
 import logging
@@ -9,7 +12,6 @@ import logging
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run the Dais packet worker (Huey consumer).")
-    parser.add_argument("--workers", type=int, default=1)
     # How quickly an idle worker notices a new job (seconds); polling the SQLite queue is cheap.
     parser.add_argument("--max-delay", type=float, default=1.0)
     args = parser.parse_args(argv)
@@ -21,7 +23,7 @@ def main(argv=None):
     from app.packets.render import _weasy
 
     _weasy()
-    consumer = huey.create_consumer(workers=args.workers, worker_type="thread", periodic=False,
+    consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False,
                                     initial_delay=0.05, backoff=1.5, max_delay=args.max_delay)
     consumer.run()
 
