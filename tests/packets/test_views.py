@@ -185,3 +185,20 @@ def test_a_build_that_never_finished_is_reported_as_failed(agenda):
     assert services.status_for(agenda.meeting, now=NOW - timedelta(minutes=29))["state"] == "building"
     # a new enqueue builds it
     assert build_packet(agenda.meeting.id).status == BuildStatus.READY
+
+
+def test_the_queue_is_sqlite_in_the_instance_folder_or_redis_when_configured(tmp_path):
+    from huey import RedisHuey, SqliteHuey
+
+    from app.packets.tasks import make_huey
+
+    class Local:
+        REDIS_URL = None
+        INSTANCE_DIR = tmp_path / "instance"
+
+    class WithRedis(Local):
+        REDIS_URL = "redis://127.0.0.1:6379/3"
+
+    local = make_huey(Local)
+    assert isinstance(local, SqliteHuey) and local.storage.filename == str(tmp_path / "instance" / "huey.sqlite3")
+    assert isinstance(make_huey(WithRedis), RedisHuey)
