@@ -87,7 +87,9 @@ async function connectMany(serverName, count, auth = {}) {
   const clients = [];
   for (let start = 0; start < count; start += cfg.connectBatch) {
     const batch = Math.min(cfg.connectBatch, count - start);
-    clients.push(...await Promise.all(Array.from({ length: batch }, () => connect(serverName, { ...auth }, "resident"))));
+    const connected = await Promise.all(Array.from({ length: batch }, () => connect(serverName, { ...auth }, "resident")));
+    clients.push(...connected);
+    if (connected.some((c) => c.error)) { break; }  // the server takes no more: do not wait for every batch to time out
   }
   return clients;
 }
@@ -143,8 +145,8 @@ async function latencyPhase(residents, chairs) {
       const added = await connectMany(name, size - residents[name].length, { meeting: cfg.dais.meeting });
       const failed = added.filter((c) => c.error);
       failed.forEach((c) => c.socket.close());
-      if (failed.length) { refused[name] = { count: failed.length, error: failed[0].error }; }
       residents[name].push(...added.filter((c) => !c.error));
+      if (failed.length) { refused[name] = { connected: residents[name].length, error: failed[0].error }; }
     }
     if (Object.keys(refused).length) {
       // Larger N cannot do better: report the row and stop growing.
@@ -178,43 +180,60 @@ async function latencyPhase(residents, chairs) {
     }
     out("RESULT", { phase: "latency", ...row });
     log(`latency N=${size}: dais p99 ${row.dais.p99?.toFixed(1)} ms, bare p99 ${row.bare.p99?.toFixed(1)} ms`);
+    if (cfg.eventLoop && size === cfg.eventLoopAt) { await eventLoopPhase(residents); }
   }
 }
 
 // -- the event loop while four database queries are slow ---------------------------------------
 async function probeWindow(probes, ms) {
   const rtts = [];
-  const deadline = now() + ms;
+  const t0 = now();
+  const deadline = t0 + ms;
+  let worst = { ms: 0, at: 0 };
   await Promise.all(probes.map(async (probe, i) => {
     await sleep((i * cfg.probeIntervalMs) / probes.length);
     while (now() < deadline) {
-      const t0 = now();
+      const sent = now();
       const reply = await ack(probe, "sync", {});
-      rtts.push(reply.ok ? now() - t0 : Infinity);
-      await sleep(Math.max(0, cfg.probeIntervalMs - (now() - t0)));
+      const rtt = reply.ok ? now() - sent : Infinity;
+      rtts.push(rtt);
+      if (rtt > worst.ms) { worst = { ms: rtt, at: sent - t0 }; }
+      await sleep(Math.max(0, cfg.probeIntervalMs - (now() - sent)));
     }
   }));
-  return rtts;
+  return { rtts, worst };
 }
 
+// Idle and slow windows alternate, so noise from the rest of the machine falls on both.
 async function eventLoopPhase(residents) {
   const idle = residents.dais.filter((r) => !r.joined);
   const probes = idle.slice(0, cfg.probes);
-  const blocked = idle.slice(cfg.probes, cfg.probes + 4);
-  const baseline = await probeWindow(probes, cfg.probeWindowMs);
-  out("NEED_LOCK");
-  if (!await expectLine("LOCKED", 30000)) { throw new Error("no LOCKED from the bench"); }
-  const t0 = now();
-  const slow = blocked.map((r) => ack(r, "join_queue", { item_id: cfg.items[0] }, 60000).then((reply) => ({ reply, ms: now() - t0 })));
-  await sleep(300);  // the four joins are now waiting in PostgreSQL for the meeting row
-  const during = await probeWindow(probes, cfg.probeWindowMs);
-  out("RELEASE");
-  await expectLine("RELEASED", 30000);
-  const joins = await Promise.all(slow);
-  blocked.forEach((r) => { r.joined = true; });
-  const result = { phase: "event_loop", idle: summary(baseline), slow: summary(during),
-    probeFailures: [...baseline, ...during].filter((v) => v === Infinity).length,
-    slowJoins: joins.map((j) => ({ ok: j.reply.ok, ms: j.ms })) };
+  const spare = idle.slice(cfg.probes);
+  const baseline = [];
+  const during = [];
+  const worst = { idle: [], slow: [] };
+  const slowJoins = [];
+  for (let pair = 0; pair < cfg.eventLoopPairs; pair++) {
+    const quiet = await probeWindow(probes, cfg.probeWindowMs);
+    baseline.push(...quiet.rtts); worst.idle.push(quiet.worst);
+    out("NEED_LOCK");
+    if (!await expectLine("LOCKED", 30000)) { throw new Error("no LOCKED from the bench"); }
+    const blocked = spare.splice(0, 4);
+    const t0 = now();
+    const slow = blocked.map((r) => ack(r, "join_queue", { item_id: cfg.items[0] }, 60000).then((reply) => ({ ok: reply.ok, ms: now() - t0 })));
+    await sleep(300);  // the four joins are now waiting in PostgreSQL for the meeting row
+    const busy = await probeWindow(probes, cfg.probeWindowMs);
+    during.push(...busy.rtts); worst.slow.push(busy.worst);
+    out("RELEASE");
+    await expectLine("RELEASED", 30000);
+    slowJoins.push(...await Promise.all(slow));
+    blocked.forEach((r) => { r.joined = true; });
+    await waitFor(() => residents.dais.every((r) => r.version >= slowJoins.length), 100);
+    await sleep(500);
+  }
+  const result = { phase: "event_loop", connected: residents.dais.length, pairs: cfg.eventLoopPairs,
+    idle: summary(baseline), slow: summary(during), worst,
+    probeFailures: [...baseline, ...during].filter((v) => v === Infinity).length, slowJoins };
   out("RESULT", result);
   log(`event loop: probe p99 idle ${result.idle.p99?.toFixed(1)} ms, during slow queries ${result.slow.p99?.toFixed(1)} ms`);
 }
@@ -263,7 +282,6 @@ await waitFor(() => chairs.dais.version >= opened.version, 5000);
 const residents = { dais: [], bare: [] };
 try {
   await latencyPhase(residents, chairs);
-  if (cfg.eventLoop) { await eventLoopPhase(residents); }
 } catch (error) {
   out("RESULT", { phase: "error", message: String(error && error.stack || error) });
 }
