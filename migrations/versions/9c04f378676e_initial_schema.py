@@ -6,7 +6,7 @@ hash chain alone detects tampering).
 
 Revision ID: 9c04f378676e
 Revises:
-Create Date: 2026-11-22 02:44:02.402108
+Create Date: 2026-11-22 03:05:04.758339
 
 """
 import sqlalchemy as sa
@@ -242,6 +242,29 @@ def upgrade():
     with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_minutes_revisions_meeting_id'), ['meeting_id'], unique=False)
 
+    op.create_table('packet_builds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('version_number', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('build_key', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.Enum('building', 'ready', 'failed', name='buildstatus', native_enum=False, length=12), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('agenda_pages', sa.Integer(), nullable=False),
+    sa.Column('packet_pages', sa.Integer(), nullable=False),
+    sa.Column('agenda_bytes', sa.Integer(), nullable=False),
+    sa.Column('packet_bytes', sa.Integer(), nullable=False),
+    sa.Column('pieces_rendered', sa.Integer(), nullable=False),
+    sa.Column('pieces_reused', sa.Integer(), nullable=False),
+    sa.Column('started_at', UTCDateTime(), nullable=False),
+    sa.Column('finished_at', UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_packet_builds_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_packet_builds'))
+    )
+    with op.batch_alter_table('packet_builds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_packet_builds_build_key'), ['build_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_packet_builds_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('agenda_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -445,6 +468,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_agenda_items_meeting_id'))
 
     op.drop_table('agenda_items')
+    with op.batch_alter_table('packet_builds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_packet_builds_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_packet_builds_build_key'))
+
+    op.drop_table('packet_builds')
     with op.batch_alter_table('minutes_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_minutes_revisions_meeting_id'))
 
