@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 JOBS ?= auto
 
-.PHONY: run test test-fast test-sqlite test-postgres install install-test migration translations clean bench
+.PHONY: run worker test test-fast test-sqlite test-postgres install install-test migration translations clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ translations: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(PY) wsgi.py
+	@# The packet worker runs beside the web server and stops with it.
+	$(PY) -m app.packets.worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(PY) wsgi.py
+
+worker: install
+	$(PY) -m app.packets.worker
 
 # The whole suite on SQLite, then again on PostgreSQL (when reachable; always in CI).
 test: install-test

@@ -69,10 +69,13 @@ class Config:
     LANGUAGES = ("en", "es")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
     PAGE_SIZE = 20
+    # Where packet builds run: "huey" (the worker process), "inline" or "off".
+    PACKET_QUEUE = os.environ.get("PACKET_QUEUE", "huey")
 
 
 class TestConfig(Config):
     TESTING = True
+    PACKET_QUEUE = "off"
     SECRET_KEY = "test-secret-key"
     SOCKETIO_ASYNC_MODE = "threading"
     RATELIMIT_STORAGE_URI = "memory://"

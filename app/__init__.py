@@ -86,7 +86,7 @@ def _import_models():
     from app.compliance import models as _compliance  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
 
-    for optional in ("app.live.models", "app.minutes.models"):
+    for optional in ("app.live.models", "app.minutes.models", "app.packets.models"):
         try:
             importlib.import_module(optional)
         except ModuleNotFoundError as exc:
@@ -108,6 +108,7 @@ def _register_blueprints(app):
         "app.live.views",
         "app.live.api",
         "app.minutes.api",
+        "app.packets.views",
         "app.minutes.views",
         "app.compliance.views",
         "app.compliance.api",

@@ -97,5 +97,7 @@ def init_app(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(compliance_cli)
     from app import demo
+    from app.packets.cli import packets_cli
 
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(packets_cli)

@@ -16,10 +16,12 @@ from app.compliance import services as compliance
 from app.compliance.checks import blocking_failures, check_agenda
 from app.compliance.deadlines import posting_deadline
 from app.compliance.tags import Tag
+from app.core.db import after_commit
 from app.core.errors import DeadlinePassed, InvalidState, ValidationFailed
 from app.extensions import db
 from app.meetings.models import AgendaVersion, Meeting, MeetingStatus
 from app.meetings.numbering import item_numbers
+from app.packets.tasks import enqueue_packet_build
 
 MAX_OVERRIDE_REASON = 2000
 PUBLISHABLE = (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS,
@@ -161,6 +163,9 @@ def publish_agenda(meeting, *, actor, now, override_reason=None):
     meeting.has_unpublished_changes = False
     meeting.revised_at = now
     db.session.flush()
+    # The PDFs are rebuilt by the worker, and only once this version is committed.
+    meeting_id = meeting.id
+    after_commit(lambda: enqueue_packet_build(meeting_id))
     return version
 
 

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import MethodNotAllowed, NotFound as RouteNotFound
 
 from app.accounts.policy import can
 from app.core.errors import NotFound
@@ -27,11 +26,6 @@ HOME_LIST_SIZE = 8
 LIVE_STATUSES = (MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED)
 
 
-@bp.app_context_processor
-def portal_helpers():
-    return {"route_exists": route_exists}
-
-
 @bp.app_template_filter("iso_local")
 def iso_local(value, tz_name, fmt="full"):
     """A UTC ISO-8601 string from an agenda snapshot, shown in the body's local time."""
@@ -46,15 +40,6 @@ def iso_local(value, tz_name, fmt="full"):
     return local_time(parsed, tz_name, fmt)
 
 
-def route_exists(path, method="GET"):
-    """Link to optional pages (calendar, live comment) only once their feature is installed."""
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(path, method=method)
-    except (RouteNotFound, MethodNotAllowed):
-        return False
-    except Exception:  # a redirect (trailing slash) still means the page exists
-        return True
     return True
 
 
