@@ -9,7 +9,7 @@ PORT ?= 5000
 export HOST PORT
 JOBS ?= auto
 
-.PHONY: run worker test test-fast test-sqlite test-postgres install install-test migration translations clean bench
+.PHONY: run worker messages test test-fast test-sqlite test-postgres install install-test migration translations clean bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ install-test: install $(VENV)/.installed-test
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+
+# After adding user-facing strings: extract them and merge into the Spanish catalog.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o /tmp/dais-messages.pot .
+	$(VENV)/bin/pybabel update -q -i /tmp/dais-messages.pot -d app/translations
 
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q compile -d app/translations
