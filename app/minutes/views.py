@@ -10,7 +10,7 @@ import io
 import json
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -48,6 +48,33 @@ def show_minutes(meeting_id):
                            approval=approvals.get(revision.id) if revision else None,
                            status=services.minutes_status(meeting), motions=services.motions(meeting),
                            numbers=_numbers(meeting))
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.pdf")
+def minutes_pdf(meeting_id):
+    from zoneinfo import ZoneInfo
+
+    from app.core.security import ATTACHMENT_CSP
+    from app.minutes import pdf
+
+    meeting = _public_meeting(meeting_id)
+    revision, approval = pdf.published_revision(meeting)
+    if revision is None:
+        raise NotFound(_("The minutes of this meeting have not been written yet."))
+    path, key = pdf.minutes_pdf(meeting, revision, approval)
+    local_date = meeting.start_at.astimezone(ZoneInfo(meeting.body.timezone)).date().isoformat()
+    suffix = "minutes" if approval else "minutes-draft"
+    response = send_file(path, mimetype="application/pdf", as_attachment=False,
+                         download_name=f"{meeting.body.slug}-{local_date}-{suffix}.pdf", etag=key[:40],
+                         conditional=True, max_age=PDF_MAX_AGE,
+                         last_modified=approval.approved_at if approval else revision.created_at)
+    response.headers["Content-Security-Policy"] = ATTACHMENT_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = f"public, max-age={PDF_MAX_AGE}"
+    return response
+
+
+PDF_MAX_AGE = 60
 
 
 def _numbers(meeting):
