@@ -4,15 +4,13 @@ result, and the rule checks with their evidence.
 from datetime import datetime
 
 from flask import Blueprint, render_template
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.compliance import services
+from app.meetings import services as meetings
 from app.compliance.rules import PACKS
 from app.compliance.tags import Tag
-from app.core.errors import NotFound
-from app.extensions import db
-from app.meetings.models import Meeting, MeetingStatus
 
 bp = Blueprint("compliance", __name__)
 
@@ -51,13 +49,7 @@ SEVERITY_LABELS = {"block": _l("required"), "warn": _l("advisory"), "record": _l
 
 def visible_meeting(meeting_id):
     """Drafts are not public: only staff of the meeting's body may see their log."""
-    from app.accounts.policy import can
-
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or (meeting.status == MeetingStatus.DRAFT
-                           and not can(current_user, "meeting.view_staff", meeting.body_id)):
-        raise NotFound(gettext("There is no public meeting with this number."))
-    return meeting
+    return meetings.visible_meeting(meeting_id, current_user)
 
 
 def tag_label(tag):

@@ -12,17 +12,14 @@ from app.core.errors import Forbidden, NotFound
 from app.core.time import utcnow
 from app.extensions import db
 from app.live import services
-from app.meetings.models import Meeting, MeetingStatus
+from app.meetings import services as meetings
+from app.meetings.models import Meeting
 
 bp = Blueprint("live", __name__)
 
 
 def _public_meeting(meeting_id):
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or (meeting.status == MeetingStatus.DRAFT
-                           and not can(current_user, "meeting.view_staff", meeting.body_id)):
-        raise NotFound(_("There is no public meeting with this number."))
-    return meeting
+    return meetings.visible_meeting(meeting_id, current_user)
 
 
 def _items_taking_comment(meeting):

@@ -13,11 +13,11 @@ from flask_login import current_user
 from app.accounts import policy
 from app.core.api import api_user, json_body, make_api_blueprint
 from app.core.db import transaction
-from app.core.errors import NotFound, ValidationFailed
+from app.core.errors import ValidationFailed
 from app.core.pagination import page_args, page_meta, paginate
 from app.core.time import UTC, utcnow
 from app.meetings import attachments, schemas, services
-from app.meetings.models import Body, MeetingStatus
+from app.meetings.models import Body
 
 bp = make_api_blueprint("meetings_api", __name__)
 
@@ -29,15 +29,8 @@ def _viewer():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _can_see(meeting, user):
-    return meeting.status != MeetingStatus.DRAFT or policy.can(user, "meeting.view_staff", meeting.body_id)
-
-
 def _visible_meeting(meeting_id):
-    meeting = services.get_meeting(meeting_id)
-    if not _can_see(meeting, _viewer()):
-        raise NotFound(f"No meeting with id {meeting_id}.")
-    return meeting
+    return services.visible_meeting(meeting_id, _viewer())
 
 
 def _page():

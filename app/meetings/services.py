@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from app.compliance.rules import PACK_IDS
 from app.compliance.services import record
 from app.compliance.tags import Tag
+from flask_babel import gettext
+
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
 from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
@@ -89,6 +91,21 @@ def get_body(slug):
 
 def get_meeting(meeting_id):
     return get_by_id(Meeting, meeting_id, "meeting")
+
+
+def visible_meeting(meeting_id, viewer):
+    """The meeting if `viewer` may see it. Drafts are not public: for anyone but the
+    body's staff they do not exist, so their existence is not revealed either."""
+    from app.accounts.policy import can
+
+    try:
+        meeting = get_meeting(meeting_id)
+    except NotFound:
+        meeting = None
+    if meeting is None or (meeting.status == MeetingStatus.DRAFT
+                           and not can(viewer, "meeting.view_staff", meeting.body_id)):
+        raise NotFound(gettext("There is no public meeting with this number."))
+    return meeting
 
 
 def get_item(item_id):

@@ -16,6 +16,7 @@ from app.core.errors import NotFound
 from app.core.pagination import page_args, page_meta, paginate
 from app.core.time import UTC, utcnow
 from app.extensions import db
+from app.meetings import services
 from app.meetings.forms import MeetingFilterForm, choice
 from app.meetings.models import AgendaVersion, Body, Meeting, MeetingStatus
 
@@ -40,20 +41,12 @@ def iso_local(value, tz_name, fmt="full"):
     return local_time(parsed, tz_name, fmt)
 
 
-    return True
-
-
 def public_meetings():
     return sa.select(Meeting).where(Meeting.status != MeetingStatus.DRAFT)
 
 
 def visible_meeting(meeting_id):
-    """The meeting if this visitor may see it: drafts 404 for everyone but the body's staff."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or (meeting.status == MeetingStatus.DRAFT
-                           and not can(current_user, "meeting.view_staff", meeting.body_id)):
-        raise NotFound(_("There is no public meeting with this number."))
-    return meeting
+    return services.visible_meeting(meeting_id, current_user)
 
 
 @bp.get("/")
