@@ -220,7 +220,7 @@ async function eventLoopPhase(residents) {
     if (!await expectLine("LOCKED", 30000)) { throw new Error("no LOCKED from the bench"); }
     const blocked = spare.splice(0, 4);
     const t0 = now();
-    const slow = blocked.map((r) => ack(r, "join_queue", { item_id: cfg.items[0] }, 60000).then((reply) => ({ ok: reply.ok, ms: now() - t0 })));
+    const slow = blocked.map((r) => ack(r, "join_queue", { item_id: cfg.items[0] }, 60000).then((reply) => ({ ok: reply.ok, ms: now() - t0, version: reply.version || 0 })));
     await sleep(300);  // the four joins are now waiting in PostgreSQL for the meeting row
     const busy = await probeWindow(probes, cfg.probeWindowMs);
     during.push(...busy.rtts); worst.slow.push(busy.worst);
@@ -228,7 +228,8 @@ async function eventLoopPhase(residents) {
     await expectLine("RELEASED", 30000);
     slowJoins.push(...await Promise.all(slow));
     blocked.forEach((r) => { r.joined = true; });
-    await waitFor(() => residents.dais.every((r) => r.version >= slowJoins.length), 100);
+    const latest = Math.max(...slowJoins.map((j) => j.version));
+    await waitFor(() => residents.dais.every((r) => r.version >= latest), 10000);  // their broadcasts are done
     await sleep(500);
   }
   const result = { phase: "event_loop", connected: residents.dais.length, pairs: cfg.eventLoopPairs,
