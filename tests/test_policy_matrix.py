@@ -118,6 +118,8 @@ ACCESS = {
     "PUT minutes_api.record_attendance": allow(*CLERKS, json={"status": "present", "mode": "in_person"}),
     "POST minutes_api.declare_recusal": allow(*CLERKS, json={"item_id": "{item_id}", "member_id": "{member_id}",
                                                              "reason": "Owns property next to the site"}),
+    "POST minutes_api.pull_from_consent": allow(*CLERKS, json={"item_id": "{item_id}"}),
+    "POST minutes.console_pull": allow(*CLERKS),
     "POST minutes_api.make_motion": allow(*CLERKS, json={"item_id": "{item_id}", "text": "Move to approve.",
                                                          "mover_id": "{member_id}"}),
     "GET minutes_api.get_motion": PUBLIC,

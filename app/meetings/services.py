@@ -478,6 +478,18 @@ def _move_to_section(item, target, at_start=False):
     _place(target, [item] + others if at_start else others + [item])
 
 
+def pull_from_consent(item, target):
+    """Move a consent item to a regular section during the meeting.
+
+    A pull is part of the proceedings, not an agenda amendment: the posted agenda
+    stays the legal notice (no status check, no unpublished-changes flag), and the
+    pull is written to the compliance log by the caller.
+    """
+    _move_to_section(item, target)
+    db.session.flush()
+    return item
+
+
 def _place(section, ordered):
     """Give `ordered` positions 0..n and sort the loaded collection without re-adding anything."""
     for position, item in enumerate(ordered):

@@ -101,6 +101,22 @@ def declare_recusal(meeting_id):
             "declared_at": recusal.declared_at.isoformat()}, 201
 
 
+@bp.post("/meetings/<int:meeting_id>/consent/pull")
+def pull_from_consent(meeting_id):
+    user, meeting = _staff_meeting(meeting_id, "proceedings.record")
+    payload = schemas.CONSENT_PULL.parse(json_body())
+    now = utcnow()
+    with transaction():
+        item = services.pull_from_consent(meeting, item_id=payload["item_id"], reason=payload.get("reason") or "",
+                                          actor=user, now=now)
+        _broadcast(meeting, now)
+    from app.meetings.numbering import item_numbers
+
+    return {"item_id": item.id, "section_id": item.section_id, "number": item_numbers(meeting.sections)[item.id],
+            "motions": [services.motion_json(m, with_votes=False) for m in services.motions(meeting)
+                        if m.result is None]}
+
+
 @bp.post("/meetings/<int:meeting_id>/motions")
 def make_motion(meeting_id):
     user, meeting = _staff_meeting(meeting_id, "proceedings.record")
@@ -222,6 +238,9 @@ def _openapi_operations():
                                                             schemas.ATTENDANCE),
         ("POST", "/api/v1/meetings/{}/recusals"): write("Declare a member's recusal from an item",
                                                         schemas.RECUSAL, ok="201"),
+        ("POST", "/api/v1/meetings/{}/consent/pull"): write(
+            "Pull an item from the consent calendar: it moves to the regular agenda, and a consent motion "
+            "not yet voted no longer covers it", schemas.CONSENT_PULL),
         ("POST", "/api/v1/meetings/{}/motions"): write("Make a motion on an item", schemas.MOTION_CREATE,
                                                        ok="201"),
         ("GET", "/api/v1/motions/{}"): op("A motion with its votes, tally and result", tag="proceedings",

@@ -36,6 +36,11 @@ RECUSAL = Schema("RecusalCreate", [
     Field("member_id", "integer", required=True, **ID),
     Field("reason", "string", required=True, min_length=1, max_length=2000),
 ])
+CONSENT_PULL = Schema("ConsentPull", [
+    Field("item_id", "integer", required=True, **ID),
+    Field("reason", "string", max_length=2000, nullable=True,
+          description="Why the item was pulled, and by whom (a member or the public)."),
+])
 REVISION = Schema("MinutesRevisionCreate", [
     Field("html", "string", required=True, min_length=1, max_length=500000),
     Field("correction", "boolean", description="A correction of approved minutes; it needs its own approval."),

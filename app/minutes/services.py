@@ -360,6 +360,56 @@ def covered_items(item):
     return [item]
 
 
+# Where a pulled consent item goes: the first of these after the consent calendar.
+REGULAR_SECTIONS = (SectionKind.BUSINESS, SectionKind.PUBLIC_HEARING, SectionKind.REPORTS)
+
+
+def _regular_section_after(meeting, consent):
+    sections = meeting.sections
+    later = sections[sections.index(consent) + 1:]
+    for kinds in ((SectionKind.BUSINESS,), REGULAR_SECTIONS):
+        for section in later:
+            if section.kind in kinds:
+                return section
+    for section in sections:
+        if section.kind in REGULAR_SECTIONS:
+            return section
+    raise InvalidState("This agenda has no regular business section to move the item to.")
+
+
+def pull_from_consent(meeting, *, item_id, reason="", actor, now):
+    """Take an item off the consent calendar: it moves to the regular agenda, to be heard and
+    voted on its own, and a consent motion not yet voted no longer covers it."""
+    reason = _text("reason", reason, MAX_REASON, required=False)
+    _lock(meeting)
+    item = item_of(meeting, item_id)
+    _require_status(meeting, SITTING, "pull an item from consent unless the meeting is in session")
+    _not_closed(meeting)
+    consent = item.section
+    if consent.kind != SectionKind.CONSENT:
+        raise InvalidState(f"Item {item.id} is not on the consent calendar.")
+    covering = [m for m in motions(meeting) if item.id in (m.covered_item_ids or [])]
+    if any(m.result is not None for m in covering):
+        raise InvalidState("The consent calendar has already been voted on; this item was decided with it.")
+    target = _regular_section_after(meeting, consent)
+    remaining = [i.id for i in consent.items if i.id != item.id]
+    for motion in covering:
+        if not remaining:
+            raise InvalidState(f"Motion {motion.id} covers only this item; vote on it as it stands, or "
+                               "make a new motion after pulling.")
+        motion.covered_item_ids = [i for i in motion.covered_item_ids if i != item.id]
+        if motion.item_id == item.id:
+            motion.item_id = remaining[0]
+    meetings.pull_from_consent(item, target)
+    record(meeting, Tag.CONSENT_PULLED,
+           {"item_id": item.id, "title": item.title, "from_section_id": consent.id,
+            "to_section_id": target.id, "reason": reason,
+            "motions": [{"motion_id": m.id, "item_ids": list(m.covered_item_ids)} for m in covering]},
+           actor=actor, now=now)
+    _changed(meeting)
+    return item
+
+
 def make_motion(meeting, *, item_id, text, mover_id, seconder_id=None, threshold=None,
                 kind=MotionKind.MAIN.value, actor, now):
     text = _text("text", text, MAX_TEXT)

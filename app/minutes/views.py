@@ -240,6 +240,15 @@ def console_recusal(meeting_id):
     return _run(meeting, change, _("Recusal recorded."))
 
 
+@bp.post("/staff/meetings/<int:meeting_id>/consent/pull")
+@login_required
+def console_pull(meeting_id):
+    user, meeting = _staff_meeting(meeting_id, "proceedings.record")
+    return _run(meeting, lambda now: services.pull_from_consent(
+        meeting, item_id=_int("item_id"), reason=request.form.get("reason", ""), actor=user, now=now),
+        _("Item moved from the consent calendar to the regular agenda."))
+
+
 @bp.post("/staff/meetings/<int:meeting_id>/motions")
 @login_required
 def console_motion(meeting_id):
