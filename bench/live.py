@@ -85,7 +85,8 @@ def main(argv=None):
                         choices=("eventlet", "gevent"))
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     parser.add_argument("--profile", metavar="FILE",
-                        help="record Dais's server with py-spy (collapsed stacks) into FILE; needs py-spy on PATH")
+                        help="record Dais's server with py-spy into FILE (collapsed stacks; a .json FILE: speedscope, "
+                             "samples in time order); needs py-spy on PATH")
     args = parser.parse_args(argv)
 
     settings = dict(QUICK if args.quick else FULL)
@@ -147,8 +148,11 @@ class Run:
                 self._start_bare(free_port())
                 if self.profile:
                     profiler = subprocess.Popen(
-                        ["py-spy", "record", "--pid", str(dais.process.pid), "--rate", "250", "--format", "raw",
-                         "--nonblocking", "--output", str(Path(self.profile).resolve())],
+                        ["py-spy", "record", "--pid", str(dais.process.pid), "--rate", "250", "--nonblocking",
+                         # speedscope keeps the samples in time order (idle ones too), raw adds them up
+                         *(["--format", "speedscope", "--idle"] if self.profile.endswith(".json")
+                           else ["--format", "raw"]),
+                         "--output", str(Path(self.profile).resolve())],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 results = self._drive(dais, ids)
             finally:
@@ -332,7 +336,8 @@ def print_table(results, settings, backend, async_mode):
               f"other clients while 4 join_queue events wait in PostgreSQL for a row lock held by the bench, vs "
               f"idle; {loop['pairs']} alternating pairs of windows")
         for label, key in (("idle          ", "idle"), ("4 slow queries", "slow")):
-            worst = ", ".join(f"{_ms(w['ms'])} ms at +{w['at'] / 1000:.1f} s" for w in loop["worst"][key])
+            worst = ", ".join(f"{_ms(w['ms'])} ms at +{w['at'] / 1000:.1f} s (server waited {_ms(w.get('runQueueMs'))} ms "
+                              f"for a CPU)" for w in loop["worst"][key])
             print(f"  {label} p50 {_ms(loop[key]['p50'])} ms  p99 {_ms(loop[key]['p99'])} ms  "
                   f"max {_ms(loop[key]['max'])} ms  ({loop[key]['count']} probes; worst per window: {worst})")
         print(f"  {loop['probeFailures']} probes failed; the blocked joins were acknowledged after "

@@ -46,6 +46,15 @@ function cpuNs(pid) {
   return total;
 }
 
+// Time the process's threads spent runnable but waiting for a CPU (ns): the machine, not the server.
+function runQueueNs(pid) {
+  let total = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try { total += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[1]); } catch { /* thread gone */ }
+  }
+  return total;
+}
+
 function percentile(values, p) {
   if (!values.length) { return null; }
   const sorted = [...values].sort((a, b) => a - b);
@@ -190,6 +199,7 @@ async function probeWindow(probes, ms) {
   const t0 = now();
   const deadline = t0 + ms;
   let worst = { ms: 0, at: 0 };
+  const waitedBefore = runQueueNs(cfg.dais.pid);
   await Promise.all(probes.map(async (probe, i) => {
     await sleep((i * cfg.probeIntervalMs) / probes.length);
     while (now() < deadline) {
@@ -201,6 +211,7 @@ async function probeWindow(probes, ms) {
       await sleep(Math.max(0, cfg.probeIntervalMs - (now() - sent)));
     }
   }));
+  worst.runQueueMs = (runQueueNs(cfg.dais.pid) - waitedBefore) / 1e6;
   return { rtts, worst };
 }
 
