@@ -146,10 +146,17 @@ def record_vote(motion_id):
     payload = schemas.VOTE.parse(json_body())
     votes = schemas.parse_votes(payload)
     now = utcnow()
-    with transaction():
-        motion = services.record_vote(motion, votes=votes, method=payload.get("method") or "roll_call",
+    method = payload.get("method") or "roll_call"
+    try:
+        with transaction():
+            motion = services.record_vote(motion, votes=votes, method=method,
+                                          override_reason=payload.get("override_reason"), actor=user, now=now)
+            _broadcast(meeting, now)
+    except services.VoteRefused as refused:
+        with transaction():
+            services.log_refused_vote(services.get_motion(motion_id), refused, votes=votes, method=method,
                                       override_reason=payload.get("override_reason"), actor=user, now=now)
-        _broadcast(meeting, now)
+        raise
     return services.motion_json(motion)
 
 

@@ -263,7 +263,7 @@ def _closed_session(meeting, item_ids, note, *, actor, now):
     event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind.CLOSED_SESSION, occurred_at=now,
                              actor_id=_actor_id(actor), note=note, item_ids=[i.id for i in items])
     db.session.add(event)
-    record(meeting, Tag.PROCEEDINGS_CHANGED,
+    record(meeting, Tag.CLOSED_SESSION_ANNOUNCED,
            {"action": "closed_session", "at": now.isoformat(), "note": note,
             "items": [{"item_id": i.id, "title": i.title} for i in items]}, actor=actor, now=now)
     _changed(meeting)
@@ -276,7 +276,7 @@ def _closed_session_report(meeting, report, *, actor, now):
     event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind.CLOSED_SESSION_REPORT, occurred_at=now,
                              actor_id=_actor_id(actor), note=report, item_ids=[])
     db.session.add(event)
-    record(meeting, Tag.PROCEEDINGS_CHANGED,
+    record(meeting, Tag.CLOSED_SESSION_REPORTED,
            {"action": "closed_session_report", "at": now.isoformat(), "report": report}, actor=actor, now=now)
     _changed(meeting)
     return event
@@ -343,8 +343,7 @@ def declare_recusal(meeting, *, item, member, reason, actor, now):
                       declared_at=now)
     db.session.add(recusal)
     db.session.flush()
-    # No dedicated tag yet: a recusal is logged as a change in the proceedings.
-    record(meeting, Tag.PROCEEDINGS_CHANGED,
+    record(meeting, Tag.RECUSAL_DECLARED,
            {"action": "recusal", "item_id": item.id, "member_id": member.id, "name": member.name,
             "reason": reason, "at": now.isoformat()}, actor=actor, now=now)
     _changed(meeting)
@@ -526,6 +525,18 @@ def record_vote(motion, *, votes=None, method=rules.ROLL_CALL, override_reason=N
     return motion
 
 
+def log_refused_vote(motion, refused, *, votes=None, method=None, override_reason=None, actor, now):
+    """Evidence that a guard refused a vote. Runs in its own transaction after the refused one
+    rolled back: the refusal itself is part of the record (who tried, which guard stood)."""
+    meeting = db.session.get(Meeting, motion.meeting_id)
+    _lock(meeting)
+    record(meeting, Tag.VOTE_REFUSED,
+           {"motion_id": motion.id, "item_ids": list(motion.covered_item_ids or []), "code": refused.code,
+            "refusals": (refused.details or {}).get("refusals", []), "method": method,
+            "votes": {str(k): v for k, v in (votes or {}).items()},
+            "override_reason": override_reason or ""}, actor=actor, now=now)
+
+
 def motion_tally(motion):
     return rules.tally({v.member_id: v.choice.value for v in motion.votes})
 
@@ -583,6 +594,11 @@ def save_revision(meeting, *, html, correction=False, actor, now):
                                content_hash=content_hash(html), author_id=_actor_id(actor), created_at=now,
                                corrects_id=corrects)
     db.session.add(revision)
+    db.session.flush()
+    record(meeting, Tag.MINUTES_REVISED,
+           {"revision": revision.number, "content_hash": revision.content_hash,
+            "previous_hash": latest.content_hash if latest else None,
+            "corrects_revision": _number_of(corrects)}, actor=actor, now=now)
     _changed(meeting)
     return revision, True
 

@@ -273,10 +273,24 @@ def console_vote(motion_id):
         if choice:
             votes[member.id] = choice
 
+    override_reason = request.form.get("override_reason") or None
+
     def change(now):
-        services.record_vote(motion, votes=votes if method == rules.ROLL_CALL else None, method=method,
-                             override_reason=request.form.get("override_reason") or None, actor=user, now=now)
-    return _run(meeting, change, _("Vote recorded."))
+        try:
+            services.record_vote(motion, votes=votes if method == rules.ROLL_CALL else None, method=method,
+                                 override_reason=override_reason, actor=user, now=now)
+        except services.VoteRefused as refused:
+            # The refused vote rolls back; its evidence is written after, on its own.
+            after_rollback.append(lambda error=refused: services.log_refused_vote(
+                services.get_motion(motion_id), error, votes=votes, method=method,
+                override_reason=override_reason, actor=user, now=now))
+            raise
+    after_rollback = []
+    response = _run(meeting, change, _("Vote recorded."))
+    for log in after_rollback:
+        with transaction():
+            log()
+    return response
 
 
 @bp.route("/staff/meetings/<int:meeting_id>/minutes", methods=["GET", "POST"])

@@ -270,8 +270,21 @@ def refused(client, auth, meeting, motion_id, votes, code, **extra):
     response = vote(client, auth, motion_id, votes, **extra)
     assert response.status_code == 409, response.text
     assert response.json["error"]["code"] == code
-    assert fingerprint(meeting.id) == before
+    # Nothing changes but the log, which keeps the refusal as evidence.
+    status, version, counts, results = before
+    assert fingerprint(meeting.id) == (status, version, counts[:-1] + (counts[-1] + 1,), results)
+    entry = last_entry(meeting)
+    assert entry.tag == "vote:refused" and entry.data["motion_id"] == motion_id and entry.data["code"] == code
     return response.json["error"]
+
+
+def last_entry(meeting):
+    import sqlalchemy as sa
+
+    from app.compliance.models import ComplianceEntry
+
+    return db.session.scalars(sa.select(ComplianceEntry).where(ComplianceEntry.meeting_id == meeting.id)
+                              .order_by(ComplianceEntry.seq.desc())).first()
 
 
 def test_guard_no_quorum(client, auth, meeting, members, item):
@@ -367,7 +380,9 @@ def test_guard_roll_call_required_when_a_member_is_remote(client, auth, meeting,
     before = fingerprint(meeting.id)
     response = client.post(f"/api/v1/motions/{motion['id']}/vote", json={"method": "voice"}, headers=auth)
     assert response.status_code == 409 and response.json["error"]["code"] == "roll_call_required"
-    assert fingerprint(meeting.id) == before
+    status, version, counts, results = before
+    assert fingerprint(meeting.id) == (status, version, counts[:-1] + (counts[-1] + 1,), results)
+    assert last_entry(meeting).tag == "vote:refused"
 
 
 def test_a_voice_vote_is_unanimous_among_members_present(client, auth, meeting, members, item):
@@ -578,6 +593,8 @@ def test_closed_session_is_announced_reported_and_in_the_minutes(client, auth, m
     assert act(client, auth, meeting, "closed_session_report").status_code == 422  # the report is required
     back = act(client, auth, meeting, "closed_session_report", note="No reportable action was taken.")
     assert back.status_code == 200 and back.json["in_closed_session"] is False
+    logged = tags(meeting)
+    assert logged.index("closed_session:announced") < logged.index("closed_session:reported")
     act(client, auth, meeting, "adjourn")
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert "went into closed session" in draft and "labor negotiators" in draft
