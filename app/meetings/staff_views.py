@@ -5,6 +5,7 @@ DomainError into an error shown next to the form it concerns, with the error's
 HTTP status (422 invalid input, 409 wrong state or deadline passed). Everything
 works with plain forms; drag and drop (static/js/agenda-editor.js) is an extra.
 """
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -86,8 +87,37 @@ def dashboard():
     upcoming = sorted((m for m in meetings if m.start_at >= now), key=lambda m: (m.start_at, m.id))
     past = [m for m in meetings if m.start_at < now]
     return render_template("staff/dashboard.html", upcoming=upcoming, past=past,
+                           minutes_warnings=_minutes_warnings(past, now=now),
                            may_create=bool(_creatable_bodies()),
                            may_edit=lambda m: can(current_user, "agenda.edit", m.body_id))
+
+
+# Only these packs set minutes deadlines; other bodies cost no queries.
+MINUTES_DEADLINE_PACKS = ("us-il-oma", "us-ny-oml")
+# A deadline this close is shown before it passes.
+MINUTES_DUE_SOON = timedelta(days=7)
+MINUTES_HELD = (MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED, MeetingStatus.ADJOURNED)
+
+
+def _minutes_warnings(past, *, now):
+    """Minutes deadlines (Illinois, New York) that are missed, overdue or due within a week."""
+    try:
+        from app.minutes.services import minutes_deadlines
+    except ModuleNotFoundError:
+        return []
+    warnings = []
+    for meeting in past:
+        if meeting.body.rule_pack not in MINUTES_DEADLINE_PACKS or meeting.status not in MINUTES_HELD:
+            continue
+        for deadline in minutes_deadlines(meeting, now=now):
+            due_at = datetime.fromisoformat(deadline["due_at"]) if deadline["due_at"] else None
+            state = deadline["state"]
+            if state == "pending" and due_at - now <= MINUTES_DUE_SOON:
+                state = "due_soon"
+            if state in ("missed", "overdue", "due_soon"):
+                warnings.append({"meeting": meeting, "duty": deadline["duty"], "due_at": due_at,
+                                 "citation": deadline["citation"], "state": state})
+    return sorted(warnings, key=lambda w: w["due_at"])
 
 
 def _creatable_bodies():
