@@ -20,6 +20,12 @@ if SERVING:
     # blocking the whole event loop.
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_selector")
     if ASYNC_MODE == "eventlet":
+        import warnings
+
+        # eventlet warns at every start that it is in maintenance mode. Dais keeps
+        # eventlet-specific calls to this block, and SOCKETIO_ASYNC_MODE=gevent is
+        # tested and ready (docs/architecture.md), so the warning is known, not news.
+        warnings.filterwarnings("ignore", message=r"(?s)\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
