@@ -131,7 +131,18 @@ def public_state(meeting, *, now):
                "period_seconds": state.comment_period_seconds if is_open else None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
-            "queue": queue, "skipped": _skipped(entries, comment_item_id) if is_open else []}
+            "queue": queue, "skipped": _skipped(entries, comment_item_id) if is_open else [],
+            "proceedings": _proceedings(meeting)}
+
+
+def _proceedings(meeting):
+    """Quorum, remote public access and closed session, for every console and the display."""
+    try:
+        from app.minutes import services as minutes
+    except ModuleNotFoundError:
+        return None
+    return {"quorum": minutes.quorum(meeting), "remote_access_down": minutes.is_remote_access_down(meeting),
+            "in_closed_session": minutes.in_closed_session(meeting)}
 
 
 def _skipped(entries, comment_item_id):

@@ -163,6 +163,7 @@ def console(meeting_id):
     return render_template(
         "minutes/console.html", meeting=meeting, members=services.seated_members(meeting), attendance=rows,
         quorum=services.quorum(meeting), remote_down=services.is_remote_access_down(meeting),
+        in_closed=services.in_closed_session(meeting),
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
         thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,

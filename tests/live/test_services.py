@@ -42,7 +42,10 @@ def test_state_of_an_untouched_meeting(meeting, now):
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
                                  "opened_at": None, "period_seconds": None},
-                     "speaker": None, "queue": [], "skipped": []}
+                     "speaker": None, "queue": [], "skipped": [],
+                     "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
+                                                "has_quorum": False},
+                                     "remote_access_down": False, "in_closed_session": False}}
 
 
 def test_a_full_comment_period(meeting, item, chair, now):

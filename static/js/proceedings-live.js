@@ -1,0 +1,48 @@
+/* Keeps the proceedings summary (quorum, remote access down, closed session) current from
+   the /live `state` event. The page is complete without it: this only saves a reload. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("proceedings-live");
+  if (!root || typeof io !== "function") { return; }
+  var meetingId = parseInt(root.dataset.meeting, 10);
+  var newest = -1;
+
+  function fill(template, values) {
+    return Object.keys(values).reduce(function (text, name) {
+      return text.split("{" + name + "}").join(String(values[name]));
+    }, template || "");
+  }
+
+  function setText(id, value) {
+    var el = document.getElementById(id);
+    if (el && el.textContent !== value) { el.textContent = value; }
+  }
+
+  function show(id, visible) {
+    var el = document.getElementById(id);
+    if (el) { el.hidden = !visible; }
+  }
+
+  function apply(state) {
+    if (!state || !state.proceedings || state.version < newest) { return; }
+    newest = state.version;
+    var p = state.proceedings;
+    var q = p.quorum;
+    setText("live-quorum-state", q.has_quorum ? root.dataset.quorumYes : root.dataset.quorumNo);
+    setText("live-quorum-count", fill(root.dataset.count, {
+      present: q.present, remote: q.present_remote, seats: q.seats, needed: q.needed
+    }));
+    show("live-remote-down", p.remote_access_down);
+    show("live-closed-session", p.in_closed_session);
+    root.dataset.version = String(state.version);
+  }
+
+  var socket = io("/live", { auth: { meeting: meetingId }, transports: ["websocket", "polling"] });
+  socket.on("state", apply);
+  socket.on("connect", function () {
+    socket.emit("sync", { meeting: meetingId }, function (reply) {
+      if (reply && reply.state) { apply(reply.state); }
+    });
+  });
+}());

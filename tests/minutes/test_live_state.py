@@ -1,0 +1,38 @@
+"""The /live `state` carries the proceedings summary: quorum, remote access down, closed session."""
+from app.core.time import utcnow
+from app.extensions import db
+from app.live.services import public_state
+from app.meetings.models import Meeting
+from tests.minutes.helpers import act, attend
+from tests.minutes.test_api import in_session
+
+
+def state(meeting):
+    db.session.expire_all()
+    return public_state(db.session.get(Meeting, meeting.id), now=utcnow())
+
+
+def test_public_state_reports_quorum_remote_access_and_closed_session(client, auth, meeting, members):
+    before = state(meeting)
+    assert before["proceedings"]["quorum"]["has_quorum"] is False
+    assert {"queue", "comment", "speaker", "status"} <= set(before)  # the existing contract stays
+
+    act(client, auth, meeting, "call_to_order")
+    for member in members[:2]:
+        attend(client, auth, meeting, member)
+    attend(client, auth, meeting, members[2], mode="remote", remote_basis="Just cause: caregiving")
+    now = state(meeting)["proceedings"]
+    assert now["quorum"] == {"seats": 5, "needed": 3, "present": 3, "present_remote": 1, "has_quorum": True}
+
+    act(client, auth, meeting, "remote_access_down")
+    assert state(meeting)["proceedings"]["remote_access_down"] is True
+    act(client, auth, meeting, "remote_access_restored")
+    assert state(meeting)["proceedings"]["remote_access_down"] is False
+    assert state(meeting)["proceedings"]["in_closed_session"] is False
+
+
+def test_the_console_page_carries_the_live_hooks(client, staff, clerk, auth, meeting, members):
+    in_session(client, auth, meeting, members)
+    staff.login(clerk)
+    page = client.get(f"/staff/meetings/{meeting.id}/proceedings").text
+    assert 'id="proceedings-live"' in page and "proceedings-live.js" in page
