@@ -63,5 +63,4 @@ const report = {
   versions: everyone.map((r) => (r.last ? r.last.version : null)),
 };
 everyone.forEach((r) => r.socket.disconnect());
-process.stdout.write("DONE " + JSON.stringify(report) + "\n");
-process.exit(0);
+process.stdout.write("DONE " + JSON.stringify(report) + "\n", () => process.exit(0));

@@ -46,5 +46,6 @@ const report = {
   clients: everyone.map((r, i) => ({ name: r.name, versions: r.versions, last: r.last, synced: syncs[i] })),
 };
 everyone.forEach((r) => r.socket.disconnect());
-process.stdout.write(JSON.stringify(report));
-process.exit(0);
+// Exit only once the report is flushed: a pipe takes 64 KiB at a time, and exiting
+// right after write() cuts the report there.
+process.stdout.write(JSON.stringify(report), () => process.exit(0));

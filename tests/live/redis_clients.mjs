@@ -42,5 +42,4 @@ const report = {
   clients: everyone.map((r) => ({ name: r.name, server: r.server, versions: r.versions, last: r.last })),
 };
 everyone.forEach((r) => r.socket.disconnect());
-process.stdout.write(JSON.stringify(report));
-process.exit(0);
+process.stdout.write(JSON.stringify(report), () => process.exit(0));
