@@ -46,6 +46,11 @@ if SERVING:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     print(f"Dais serving on http://{host}:{port} (async mode: {ASYNC_MODE})", flush=True)
+    server_options = {}
+    if ASYNC_MODE == "eventlet":
+        # eventlet's server holds 1024 connections at most unless told otherwise;
+        # a council meeting's comment queue can have more residents watching.
+        server_options["max_size"] = int(os.environ.get("MAX_CONNECTIONS", "10000"))
     socketio.run(app, host=host, port=port, debug=False, use_reloader=False,
                  log_output=os.environ.get("DAIS_ACCESS_LOG", "0") == "1",
-                 allow_unsafe_werkzeug=(ASYNC_MODE == "threading"))
+                 allow_unsafe_werkzeug=(ASYNC_MODE == "threading"), **server_options)
