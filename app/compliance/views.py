@@ -43,6 +43,12 @@ TAG_LABELS = {
     Tag.VOTE_RECORDED: _l("Vote recorded"),
     Tag.VOTE_OVERRIDDEN: _l("Vote guard overridden"),
     Tag.MINUTES_APPROVED: _l("Minutes approved"),
+    Tag.MINUTES_REVISED: _l("Minutes revised"),
+    Tag.CONSENT_PULLED: _l("Item pulled from the consent calendar"),
+    Tag.RECUSAL_DECLARED: _l("Recusal declared"),
+    Tag.CLOSED_SESSION_ANNOUNCED: _l("Closed session announced"),
+    Tag.CLOSED_SESSION_REPORTED: _l("Closed session reported"),
+    Tag.VOTE_REFUSED: _l("Vote refused by a guard"),
 }
 SEVERITY_LABELS = {"block": _l("required"), "warn": _l("advisory"), "record": _l("recorded only")}
 
