@@ -2,7 +2,6 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import UTCDateTime
 from app.extensions import db
 
 
