@@ -140,9 +140,7 @@ def get_meeting(meeting_id):
 
 def _staff_meeting(meeting_id, action):
     user = api_user()
-    meeting = services.get_meeting(meeting_id)
-    policy.require(user, action, meeting.body_id)
-    return user, meeting
+    return user, services.staff_meeting(meeting_id, user, action)
 
 
 @bp.patch("/meetings/<int:meeting_id>")

@@ -93,6 +93,15 @@ def get_meeting(meeting_id):
     return get_by_id(Meeting, meeting_id, "meeting")
 
 
+def staff_meeting(meeting_id, viewer, action):
+    """The meeting, once `viewer` is shown to hold `action` on its body (Unauthorized/Forbidden otherwise)."""
+    from app.accounts.policy import require
+
+    meeting = get_meeting(meeting_id)
+    require(viewer, action, meeting.body_id)
+    return meeting
+
+
 def visible_meeting(meeting_id, viewer):
     """The meeting if `viewer` may see it. Drafts are not public: for anyone but the
     body's staff they do not exist, so their existence is not revealed either."""

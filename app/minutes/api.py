@@ -20,9 +20,7 @@ bp = make_api_blueprint("minutes_api", __name__)
 
 def _staff_meeting(meeting_id, action):
     user = api_user()
-    meeting = meetings.get_meeting(meeting_id)
-    policy.require(user, action, meeting.body_id)
-    return user, meeting
+    return user, meetings.staff_meeting(meeting_id, user, action)
 
 
 def _broadcast(meeting, now):

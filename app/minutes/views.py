@@ -14,7 +14,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts import policy
 from app.core.db import transaction
 from app.core.errors import DomainError, NotFound
 from app.core.time import utcnow
@@ -28,11 +27,7 @@ bp = Blueprint("minutes", __name__)
 
 
 def _public_meeting(meeting_id):
-    meeting = db.session.get(Meeting, meeting_id) if 0 < meeting_id <= meetings.MAX_ID else None
-    if meeting is None or (meeting.status == MeetingStatus.DRAFT
-                           and not policy.can(current_user, "meeting.view_staff", meeting.body_id)):
-        raise NotFound(_("There is no public meeting with this number."))
-    return meeting
+    return meetings.visible_meeting(meeting_id, current_user)
 
 
 # ---------------------------------------------------------------- public
@@ -148,10 +143,7 @@ def member_votes(member_id):
 # ---------------------------------------------------------------- staff
 
 def _staff_meeting(meeting_id, action):
-    meeting = db.session.get(Meeting, meeting_id) if 0 < meeting_id <= meetings.MAX_ID else None
-    if meeting is None:
-        raise NotFound(_("There is no meeting with this number."))
-    policy.require(current_user, action, meeting.body_id)
+    meeting = meetings.staff_meeting(meeting_id, current_user, action)
     return current_user._get_current_object(), meeting
 
 
