@@ -29,8 +29,11 @@ def _items_taking_comment(meeting):
 def _render(template, meeting, **context):
     state = services.public_state(meeting, now=utcnow())
     titles = {item.id: item.title for item in meeting.items}
+    proceedings = state.get("proceedings") or {}
     return render_template(template, meeting=meeting, state=state, item_titles=titles,
-                           is_live=meeting.status in services.LIVE_STATUSES, **context)
+                           is_live=meeting.status in services.LIVE_STATUSES,
+                           quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),
+                           in_closed=proceedings.get("in_closed_session"), **context)
 
 
 @bp.get("/meetings/<int:meeting_id>/comment")

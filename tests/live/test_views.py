@@ -53,3 +53,18 @@ def test_console_is_for_the_body_chair_and_clerk(client, staff, meeting, role, s
     assert page.status_code == status
     if status == 200:
         assert 'id="call-next"' in page.text and 'id="card-form"' in page.text
+
+
+def test_console_and_display_show_quorum_and_remote_access(client, staff):
+    from app.extensions import db
+    from app.meetings.models import MeetingStatus
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    chair = staff.user("chair", body=meeting.body)
+    db.session.commit()
+    display = client.get(f"/meetings/{meeting.id}/display").text
+    assert 'id="proceedings-live"' in display and "No quorum" in display
+    staff.login(chair)
+    console = client.get(f"/staff/meetings/{meeting.id}/live").text
+    assert 'id="proceedings-live"' in console and "proceedings-live.js" in console
