@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = {
     "packets": "bench.packets",
     "live": "bench.live",
+    "packets-live": "bench.packets_live",
 }
 
 

@@ -8,6 +8,7 @@ its own directory).
 """
 import argparse
 import logging
+import os
 
 
 def main(argv=None):
@@ -16,6 +17,7 @@ def main(argv=None):
     parser.add_argument("--max-delay", type=float, default=1.0)
     args = parser.parse_args(argv)
 
+    lower_priority()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from app.packets.tasks import huey, worker_app
 
@@ -26,6 +28,24 @@ def main(argv=None):
     consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False,
                                     initial_delay=0.05, backoff=1.5, max_delay=args.max_delay)
     consumer.run()
+
+
+def lower_priority(niceness=10):
+    """Rendering is CPU-bound and no one waits on it by the second, while the web server's
+    live-meeting broadcasts are: on a small machine the worker yields the CPU to them.
+
+    Called before any thread starts, so the consumer's threads inherit it (Linux nice is per
+    thread). With the kernel's autogroup scheduling, nice only counts inside a session; a
+    worker leading its own session (a supervisor's setsid) lowers its session's weight too.
+    Under systemd, give the unit a low CPUWeight instead.
+    """
+    os.nice(niceness)
+    if os.getsid(0) == os.getpid():
+        try:
+            with open("/proc/self/autogroup", "w") as autogroup:
+                autogroup.write(str(niceness))
+        except OSError:
+            pass  # no autogroup scheduling here: plain nice is all there is
 
 
 if __name__ == "__main__":
