@@ -73,6 +73,18 @@ QUICK = dict(sizes=[50, 200], rounds=5, queue=10, burst=100, probes=5, probe_win
              event_loop_pairs=2)
 
 
+def resolve_backend(choice):
+    """The database a bench run uses: PostgreSQL when reachable, unless told otherwise."""
+    sys.path.insert(0, str(ROOT))
+    from tests import dbs  # the test suite's helpers make and drop throw-away databases
+
+    backend = choice
+    if backend == "auto":
+        backend = "postgresql" if dbs.postgres_reachable() else "sqlite"
+    os.environ["DAIS_TEST_DB"] = backend
+    return backend
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench live", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small N and few rounds: a smoke run")
@@ -97,13 +109,7 @@ def main(argv=None):
     if missing:
         print(f"bench live: {missing}", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(ROOT))
-    from tests import dbs  # the test suite's helpers make and drop throw-away databases
-
-    backend = args.db
-    if backend == "auto":
-        backend = "postgresql" if dbs.postgres_reachable() else "sqlite"
-    os.environ["DAIS_TEST_DB"] = backend
+    backend = resolve_backend(args.db)
     workdir = Path(tempfile.mkdtemp(prefix="dais-bench-live-"))
     try:
         results = Run(workdir, settings, backend=backend, async_mode=args.async_mode, profile=args.profile).run()

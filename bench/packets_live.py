@@ -35,7 +35,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.live import ROOT, _missing_tools, _ms, _ratio, _x
+from bench.live import ROOT, _missing_tools, _ms, _ratio, _x, resolve_backend
 
 NODE_CLIENTS = ROOT / "bench" / "js" / "packets_live_clients.mjs"
 TARGET_P99_RATIO = 1.2
@@ -98,13 +98,7 @@ def main(argv=None):
     if missing:
         print(f"bench packets-live: {missing}", file=sys.stderr)
         return 2
-    sys.path.insert(0, str(ROOT))
-    from tests import dbs
-
-    backend = args.db
-    if backend == "auto":
-        backend = "postgresql" if dbs.postgres_reachable() else "sqlite"
-    os.environ["DAIS_TEST_DB"] = backend
+    backend = resolve_backend(args.db)
     workdir = Path(tempfile.mkdtemp(prefix="dais-bench-packets-live-"))
     try:
         results = Run(workdir, settings, async_mode=args.async_mode).run()
