@@ -90,6 +90,10 @@ ACCESS = {
     "POST staff.delete_attachment": allow(*CLERKS),
     "POST staff.publish": allow(*CLERKS),
     "POST staff.cancel": allow(*CLERKS, form={"reason": "Lack of quorum"}),
+    # bodies: every clerk sees the bodies they keep; only admins create bodies
+    "GET staff.list_bodies": allow(*CLERKS, scoped=False),
+    "POST staff.create_body": allow(ADMIN, scoped=False),
+    "POST staff.add_member": allow(*CLERKS),
     # the chair's and clerk's console for the live meeting
     "GET live.console": allow(CHAIR, CLERK, ADMIN),
     # bodies and meetings API

@@ -153,3 +153,35 @@ class ConfirmForm(FlaskForm):
     """A bare form: only the CSRF token, for buttons such as delete."""
 
     submit = SubmitField(_l("Delete"))
+
+
+def policy_choices():
+    labels = {"fifo": _l("First come, first served"), "alternate": _l("Alternate in person and remote"),
+              "in_person_first": _l("In person first")}
+    return [choice(value, label) for value, label in labels.items()]
+
+
+def rule_pack_choices():
+    from app.compliance.rules import PACKS
+
+    return [choice(pack.id, pack.name) for pack in PACKS.values()]
+
+
+class NewBodyForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name for web addresses"), validators=[DataRequired(), Length(max=80)])
+    timezone = StringField(_l("Time zone"), default="America/Los_Angeles",
+                           validators=[DataRequired(), Length(max=64)])
+    rule_pack = SelectField(_l("Open-meeting rules"), choices=rule_pack_choices, validators=[DataRequired()])
+    comment_seconds = IntegerField(_l("Seconds per public speaker"), default=180,
+                                   validators=[InputRequired(), NumberRange(min=10, max=3600)])
+    comment_policy = SelectField(_l("Order of the comment queue"), choices=policy_choices,
+                                 validators=[DataRequired()])
+    submit = SubmitField(_l("Create the body"))
+
+
+class MemberForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), default="Councilmember", validators=[Length(max=100)])
+    seat = StringField(_l("Seat or district"), validators=[Length(max=100)])
+    submit = SubmitField(_l("Add the member"))

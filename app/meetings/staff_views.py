@@ -20,7 +20,8 @@ from app.core.time import to_local, utcnow
 from app.extensions import db, login_manager
 from app.meetings import services
 from app.meetings.forms import (AttachmentForm, CancelForm, ConfirmForm, ItemForm, MeetingDetailsForm,
-                                MoveItemForm, NewMeetingForm, PublishForm, SectionForm, choice)
+                                MemberForm, MoveItemForm, NewBodyForm, NewMeetingForm, PublishForm, SectionForm,
+                                choice)
 from app.meetings.models import Body, Meeting, MeetingStatus
 from app.meetings.numbering import item_numbers, section_numbers
 
@@ -450,3 +451,67 @@ def cancel(meeting_id):
     else:
         flash(_("The meeting is postponed."), "info")
     return _redirect_to_editor(meeting_id)
+
+
+# ---------------------------------------------------------------- bodies and their members
+
+def _editable_bodies():
+    bodies = db.session.scalars(sa.select(Body).order_by(Body.name)).all()
+    return [body for body in bodies if can(current_user, "body.edit", body.id)]
+
+
+def render_bodies(*, body_form=None, member_forms=None, status=200):
+    bodies = _editable_bodies()
+    if not bodies and not can(current_user, "body.create"):
+        require(current_user, "body.edit", -1)  # refuses with the usual 403
+    member_forms = member_forms or {}
+    forms = {body.id: member_forms.get(body.id) or MemberForm(prefix=f"member-{body.id}") for body in bodies}
+    may_create = can(current_user, "body.create")
+    return render_template("staff/bodies.html", bodies=bodies, member_forms=forms, may_create=may_create,
+                           body_form=body_form or (NewBodyForm(prefix="body") if may_create else None)), status
+
+
+@bp.get("/bodies")
+def list_bodies():
+    return render_bodies()
+
+
+@bp.post("/bodies")
+def create_body():
+    require(current_user, "body.create")
+    form = NewBodyForm(prefix="body")
+    if not form.validate_on_submit():
+        return render_bodies(body_form=form, status=422)
+    try:
+        with transaction():
+            body = services.create_body(
+                slug=form.slug.data.strip(), name=form.name.data, timezone=form.timezone.data.strip(),
+                rule_pack=form.rule_pack.data, comment_seconds=form.comment_seconds.data,
+                comment_policy=form.comment_policy.data, actor=_user(), now=utcnow())
+            name = body.name
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return render_bodies(body_form=form, status=_error_status(error))
+    flash(_("%(name)s was created with the standard agenda template.", name=name), "info")
+    return redirect(url_for("staff.list_bodies"))
+
+
+@bp.post("/bodies/<slug>/members")
+def add_member(slug):
+    try:
+        body = services.get_body(slug)
+    except NotFound:
+        raise NotFound(_("There is no body with this name.")) from None
+    require(current_user, "body.edit", body.id)
+    form = MemberForm(prefix=f"member-{body.id}")
+    if not form.validate_on_submit():
+        return render_bodies(member_forms={body.id: form}, status=422)
+    try:
+        with transaction():
+            services.add_member(body, name=form.name.data, title=form.title.data or "Councilmember",
+                                seat=form.seat.data or "", actor=_user(), now=utcnow())
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return render_bodies(member_forms={body.id: form}, status=_error_status(error))
+    flash(_("%(name)s was added to %(body)s.", name=form.name.data, body=body.name), "info")
+    return redirect(url_for("staff.list_bodies", _anchor=f"body-{body.slug}"))
