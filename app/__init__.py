@@ -79,59 +79,34 @@ def _root():
 
 
 def _import_models():
-    import importlib
-
     # Every model must be imported before migrations or create_all look at metadata.
     from app.accounts import models as _accounts  # noqa: F401
     from app.compliance import models as _compliance  # noqa: F401
+    from app.live import models as _live  # noqa: F401
     from app.meetings import models as _meetings  # noqa: F401
-
-    for optional in ("app.live.models", "app.minutes.models", "app.packets.models"):
-        try:
-            importlib.import_module(optional)
-        except ModuleNotFoundError as exc:
-            if not (optional == exc.name or optional.startswith(f"{exc.name}.")):
-                raise
+    from app.minutes import models as _minutes  # noqa: F401
+    from app.packets import models as _packets  # noqa: F401
 
 
 def _register_blueprints(app):
-    import importlib
+    from app.accounts import api as accounts_api, views as accounts_views
+    from app.calendar import views as calendar_views
+    from app.compliance import api as compliance_api, views as compliance_views
+    from app.core import health, openapi
+    from app.live import views as live_views
+    from app.meetings import api as meetings_api, files, staff_views, views as meetings_views
+    from app.minutes import api as minutes_api, views as minutes_views
+    from app.packets import views as packets_views
 
-    for module_name in (
-        "app.accounts.views",
-        "app.accounts.api",
-        "app.meetings.views",
-        "app.meetings.staff_views",
-        "app.meetings.api",
-        "app.meetings.files",
-        "app.calendar.views",
-        "app.live.views",
-        "app.live.api",
-        "app.minutes.api",
-        "app.packets.views",
-        "app.minutes.views",
-        "app.compliance.views",
-        "app.compliance.api",
-        "app.core.health",
-        "app.core.openapi",
-    ):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            # Only a feature that is absent is skipped; a broken import still fails loudly.
-            if module_name == exc.name or module_name.startswith(f"{exc.name}."):
-                continue
-            raise
+    for module in (accounts_views, accounts_api, meetings_views, staff_views, meetings_api, files,
+                   calendar_views, live_views, minutes_api, packets_views, minutes_views,
+                   compliance_views, compliance_api, health, openapi):
         app.register_blueprint(module.bp)
 
 
 def _register_socket_namespaces():
-    try:
-        from app.live.sockets import register_namespace
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("app.live", "app.live.sockets"):
-            raise
-        return
+    from app.live.sockets import register_namespace
+
     register_namespace(socketio)
 
 

@@ -76,8 +76,6 @@ def get_by_id(model, object_id, label):
     return found
 
 
-# Other features (minutes) look their rows up through the same guard.
-_get = get_by_id
 
 
 def get_body(slug):

@@ -84,18 +84,18 @@ def _iso(value):
 
 
 def get_motion(motion_id):
-    return meetings._get(Motion, motion_id, "motion")
+    return meetings.get_by_id(Motion, motion_id, "motion")
 
 
 def member_of(meeting, member_id, field="member_id"):
-    member = meetings._get(Member, member_id, "member") if member_id is not None else None
+    member = meetings.get_by_id(Member, member_id, "member") if member_id is not None else None
     if member is None or member.body_id != meeting.body_id:
         raise NotFound(f"'{field}': no member {member_id} on this body.")
     return member
 
 
 def item_of(meeting, item_id):
-    item = meetings._get(AgendaItem, item_id, "agenda item")
+    item = meetings.get_by_id(AgendaItem, item_id, "agenda item")
     if item.meeting_id != meeting.id:
         raise NotFound(f"Item {item_id} is not on this meeting's agenda.")
     return item

@@ -8,8 +8,6 @@ from app.extensions import db
 from app.meetings.attachments import add_attachment
 from app.meetings.models import SectionKind
 from app.meetings.publishing import publish_agenda
-from app.packets import views
-from app.packets.cli import packets_cli
 from tests.factories import NOW, make_body, make_item, make_meeting, make_user
 
 
@@ -20,15 +18,9 @@ def shared_pieces(tmp_path_factory):
 
 @pytest.fixture
 def packet_app(app, shared_pieces):
-    """The app with the packets blueprint and CLI, whether or not create_app registers them yet.
-
-    Rendered pieces are cached across tests (the fixture agenda is the same every
+    """The app, with rendered pieces cached across tests (the fixture agenda is the same every
     time), which keeps the suite fast; tests that count renders use their own cache.
     """
-    if "packets" not in app.blueprints:
-        app.register_blueprint(views.bp)
-    if "packets" not in app.cli.commands:
-        app.cli.add_command(packets_cli)
     app.config["PACKET_CACHE_DIR"] = shared_pieces
     return app
 
