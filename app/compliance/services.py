@@ -1,10 +1,18 @@
 """Writing and reading the compliance log. `record` is the only writer."""
+from typing import NamedTuple
+
 import sqlalchemy as sa
 
 from app.compliance import chain
 from app.compliance.models import ComplianceEntry
 from app.compliance.tags import Tag
+from app.core.db import lock_row_once, transaction_cache
 from app.extensions import db
+
+
+class ChainHead(NamedTuple):
+    seq: int
+    hash: str
 
 
 def actor_label(actor):
@@ -23,11 +31,11 @@ def record(meeting, tag, data, *, actor, now):
     unique (meeting_id, seq) constraint is the last line of defence.
     """
     tag = Tag(tag)
-    db.session.flush()
-    db.session.execute(
-        sa.select(meeting.__class__.id).where(meeting.__class__.id == meeting.id).with_for_update()
-    )
-    last = db.session.execute(
+    lock_row_once(meeting, refresh=False)
+    # While this transaction holds the row lock nobody else can append, so the
+    # head of the chain is remembered instead of read back for every entry.
+    heads = transaction_cache("compliance_heads")
+    last = heads.get(meeting.id) or db.session.execute(
         sa.select(ComplianceEntry.seq, ComplianceEntry.hash)
         .where(ComplianceEntry.meeting_id == meeting.id)
         .order_by(ComplianceEntry.seq.desc())
@@ -45,6 +53,7 @@ def record(meeting, tag, data, *, actor, now):
     entry = ComplianceEntry(hash=chain.entry_hash(fields), **fields)
     db.session.add(entry)
     db.session.flush()
+    heads[meeting.id] = ChainHead(entry.seq, entry.hash)
     return entry
 
 

@@ -2,6 +2,7 @@
 from contextlib import contextmanager
 
 from flask import g
+import sqlalchemy as sa
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
@@ -61,3 +62,38 @@ def transaction():
     callbacks, g._after_commit = g._after_commit, []
     for callback in callbacks:
         callback()
+
+
+def _transaction_info(key):
+    """A dict that lives exactly as long as the session's current transaction."""
+    current = db.session().get_transaction()
+    holder = db.session.info.get(key)
+    if holder is None or holder[0] is not current:
+        holder = (current, {})
+        db.session.info[key] = holder
+    return holder[1]
+
+
+def lock_row_once(instance, *, refresh=True):
+    """SELECT ... FOR UPDATE `instance`'s row, once per transaction.
+
+    The row lock serialises changes to one meeting (PostgreSQL; SQLite serialises
+    writers anyway). Taking it again in the same transaction would only cost a
+    round trip, which matters when many changes are applied in one batch.
+    """
+    key = (type(instance).__name__, instance.id)
+    locks = _transaction_info("row_locks") if db.session().get_transaction() is not None else None
+    if locks is not None and key in locks:
+        return
+    db.session.flush()
+    if refresh:
+        db.session.refresh(instance, with_for_update=True)
+    else:
+        model = type(instance)
+        db.session.execute(sa.select(model.id).where(model.id == instance.id).with_for_update())
+    _transaction_info("row_locks")[key] = True
+
+
+def transaction_cache(name):
+    """Per-transaction memo (e.g. the head of a hash chain while its row lock is held)."""
+    return _transaction_info(f"cache:{name}")

@@ -194,10 +194,17 @@ class Queue:
 
 def check_can_join(entries, entry, cap):
     """Refuse a second place for the same participant and item, and a full queue."""
-    if entry.participant is not None and any(
+    holds_place = entry.participant is not None and any(
         e.participant == entry.participant and e.item_id == entry.item_id and e.status in HOLDS_PLACE
         for e in entries
-    ):
+    )
+    waiting = sum(1 for e in entries if e.status == WAITING and e.item_id == entry.item_id)
+    refuse_join(holds_place=holds_place, waiting=waiting, cap=cap)
+
+
+def refuse_join(*, holds_place, waiting, cap):
+    """The same rule from two counts, which the database can give without loading the queue."""
+    if holds_place:
         raise AlreadyQueued("already in the queue for this item")
-    if sum(1 for e in entries if e.status == WAITING and e.item_id == entry.item_id) >= cap:
+    if waiting >= cap:
         raise QueueFull("the queue is full")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.compliance.services import record
 from app.compliance.tags import Tag
+from app.core.db import lock_row_once
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from app.core.time import to_local
 from app.extensions import db
@@ -23,6 +24,7 @@ DEFAULT_QUEUE_CAP = 300
 MAX_REASON = 500
 LIVE_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
 ACTIVE = (EntryStatus.WAITING, EntryStatus.SPEAKING)
+HOLDS_PLACE = [EntryStatus(status) for status in q.HOLDS_PLACE]
 
 
 class QueueFull(Conflict):
@@ -74,6 +76,24 @@ def _entries(meeting_id, item_key=None):
     return db.session.scalars(query.order_by(QueueEntry.id)).all()
 
 
+# What the public state and positions need of an entry: plain rows, not ORM objects,
+# because they are read for the whole queue on every broadcast.
+_ROW_COLUMNS = (QueueEntry.id, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key, QueueEntry.token_hash,
+                QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name, QueueEntry.stance,
+                QueueEntry.needs_interpreter)
+
+
+def _queue_rows(meeting_id, *, with_skipped=False):
+    """Rows that can matter to the order: waiting ones, and called ones (the alternate
+    policy continues from the last channel called), plus skipped ones on request."""
+    statuses = [EntryStatus.WAITING, EntryStatus.SKIPPED] if with_skipped else [EntryStatus.WAITING]
+    return db.session.execute(
+        sa.select(*_ROW_COLUMNS)
+        .where(QueueEntry.meeting_id == meeting_id,
+               sa.or_(QueueEntry.status.in_(statuses), QueueEntry.called_seq.is_not(None)))
+        .order_by(QueueEntry.id)).all()
+
+
 def _policy(meeting):
     return meeting.body.comment_policy.value
 
@@ -96,8 +116,13 @@ def _ordered(meeting, entries):
 def position_of(meeting, entry):
     if entry.status != EntryStatus.WAITING:
         return None
-    waiting = _ordered(meeting, _entries(meeting.id, entry.item_key)).get(entry.item_key, [])
-    return next((n for n, e in enumerate(waiting, start=1) if e.id == entry.id), None)
+    return positions(meeting).get(entry.id)
+
+
+def positions(meeting):
+    """{entry_id: position in its item's queue} for every waiting entry, from one query."""
+    return {entry.id: n for waiting in _ordered(meeting, _queue_rows(meeting.id)).values()
+            for n, entry in enumerate(waiting, start=1)}
 
 
 def public_state(meeting, *, now):
@@ -106,9 +131,14 @@ def public_state(meeting, *, now):
     seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
     is_open = bool(state and state.is_comment_open)
     comment_item_id = state.comment_item_id if is_open else None
-    entries = _entries(meeting.id)
-    ordered = _ordered(meeting, [e for e in entries if e.status == EntryStatus.WAITING or e.called_seq is not None])
+    rows = _queue_rows(meeting.id, with_skipped=is_open)
+    ordered = _ordered(meeting, rows)
     first = (comment_item_id or 0) if is_open else None
+    # What a speaker will be given if called now; residents sum the entries ahead of
+    # them to estimate their wait. Two possible values, so worked out once.
+    expected = {interpreter: timers.allotted_for(seconds, needs_interpreter=interpreter,
+                                                 rule_pack=meeting.body.rule_pack)
+                for interpreter in (False, True)}
     queue = []
     for item_key in sorted(ordered, key=lambda key: (key != first, key)):
         for position, entry in enumerate(ordered[item_key], start=1):
@@ -116,11 +146,7 @@ def public_state(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
-                          # What this speaker will be given if called now; residents sum the
-                          # entries ahead of them to estimate their wait.
-                          "expected_seconds": timers.allotted_for(
-                              seconds, needs_interpreter=entry.needs_interpreter,
-                              rule_pack=meeting.body.rule_pack)})
+                          "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)
@@ -131,7 +157,7 @@ def public_state(meeting, *, now):
                "period_seconds": state.comment_period_seconds if is_open else None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
-            "queue": queue, "skipped": _skipped(entries, comment_item_id) if is_open else [],
+            "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
             "proceedings": _proceedings(meeting)}
 
 
@@ -165,9 +191,15 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def entry_view(meeting, entry, token=None):
-    """What a resident learns about their own entry (join and resume acks)."""
-    view = {"entry_id": entry.id, "position": position_of(meeting, entry), "item_id": entry.item_id,
+def entry_view(meeting, entry, token=None, *, known_positions=None):
+    """What a resident learns about their own entry (join and resume acks).
+
+    `known_positions` (from `positions`) saves the query when many views are made at once."""
+    if known_positions is not None:
+        position = known_positions.get(entry.id) if entry.status == EntryStatus.WAITING else None
+    else:
+        position = position_of(meeting, entry)
+    view = {"entry_id": entry.id, "position": position, "item_id": entry.item_id,
             "status": entry.status.value, "channel": entry.channel.value}
     if token is not None:
         view["token"] = token
@@ -177,9 +209,8 @@ def entry_view(meeting, entry, token=None):
 # -- shared steps ----------------------------------------------------------------
 
 def _begin_change(meeting):
-    """Lock the meeting row, check it is live, and return its live state."""
-    db.session.flush()
-    db.session.refresh(meeting, with_for_update=True)
+    """Lock the meeting row (once per transaction), check it is live, and return its live state."""
+    lock_row_once(meeting)
     if meeting.status not in LIVE_STATUSES:
         raise InvalidState(f"The meeting is {meeting.status.value}; the live queue is not available.")
     return live_state(meeting)
@@ -436,11 +467,14 @@ def timer(meeting, *, action, seconds=None, actor, now):
 def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, token_hash, cap, actor, now,
                added_by_id=None):
     item_key = item.id if item else 0
-    entries = _entries(meeting.id, item_key)
-    candidate = q.Entry(entry_id=0, channel=channel.value, seq=0, item_id=item.id if item else None,
-                        participant=token_hash)
+    # Two counts instead of loading the item's whole queue: joins come in bursts.
+    holds_place, waiting = db.session.execute(
+        sa.select(sa.func.count().filter(QueueEntry.token_hash == token_hash,
+                                         QueueEntry.status.in_(HOLDS_PLACE)) if token_hash else sa.literal(0),
+                  sa.func.count().filter(QueueEntry.status == EntryStatus.WAITING))
+        .where(QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item_key)).one()
     try:
-        q.check_can_join([_pure(e) for e in entries], candidate, cap)
+        q.refuse_join(holds_place=bool(holds_place), waiting=waiting, cap=cap)
     except q.AlreadyQueued:
         raise AlreadyQueued("You already have a place for this item.") from None
     except q.QueueFull:
