@@ -61,7 +61,7 @@ def create_app(config=None, **overrides):
     security.init_app(app)
     _import_models()
     _register_blueprints(app)
-    _register_socket_namespaces()
+    _register_socket_namespaces(app)
     _register_error_handlers(app)
     _register_template_helpers(app)
 
@@ -104,10 +104,10 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
 
 
-def _register_socket_namespaces():
+def _register_socket_namespaces(app):
     from app.live.sockets import register_namespace
 
-    register_namespace(socketio)
+    register_namespace(socketio, app)
 
 
 def _register_error_handlers(app):

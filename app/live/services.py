@@ -127,6 +127,11 @@ def positions(meeting):
 
 def public_state(meeting, *, now):
     """The `state` event of the /live contract: everything anyone may see, nothing more."""
+    return public_state_and_timer(meeting, now=now)[0]
+
+
+def public_state_and_timer(meeting, *, now):
+    """The state, and the speaker's timer so a kept copy can be brought up to `now` later."""
     state = db.session.get(LiveState, meeting.id)
     seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
     is_open = bool(state and state.is_comment_open)
@@ -158,7 +163,14 @@ def public_state(meeting, *, now):
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
             "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
-            "proceedings": _proceedings(meeting)}
+            "proceedings": _proceedings(meeting)}, (_timer(state) if state and state.speaker_entry_id else None)
+
+
+def state_at(public, timer, now):
+    """A kept state with the speaker's remaining time worked out for `now` (nothing else moves with time)."""
+    if timer is None or public.get("speaker") is None:
+        return public
+    return {**public, "speaker": {**public["speaker"], "remaining_seconds": timers.remaining_seconds(timer, now)}}
 
 
 def _proceedings(meeting):

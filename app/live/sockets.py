@@ -7,7 +7,6 @@ is broadcast to the meeting's room only after the commit.
 """
 import json
 import logging
-import threading
 from dataclasses import dataclass, field
 
 from flask import current_app, request
@@ -22,6 +21,8 @@ from app.core.errors import DomainError, Forbidden, NotFound, PayloadTooLarge, R
 from app.core.time import utcnow
 from app.extensions import db
 from app.live import schemas, services
+from app.live.batching import Batcher
+from app.live.broadcast import Broadcaster
 from app.meetings.models import Meeting, MeetingStatus
 
 NAMESPACE = "/live"
@@ -84,6 +85,9 @@ def failure(error):
     return {"ok": False, "error": {"code": error.code, "message": error.message}}
 
 
+SERVER_ERROR = {"ok": False, "error": {"code": "server_error", "message": "Something went wrong."}}
+
+
 # (event, schema, permission or None); the handler method is `_<event>`.
 EVENTS = {
     "sync": (schemas.empty, None),
@@ -103,25 +107,53 @@ EVENTS = {
 }
 
 
-# Changes to one meeting are serialised by its database row lock anyway. Queueing
-# them here first, in memory, keeps a burst of joins from each holding a pooled
-# database connection while it waits for that row lock: a burst of hundreds then
-# waits its turn instead of exhausting the pool and failing. (threading's Lock is
-# the green one once the server's async mode has patched the standard library.)
-_meeting_locks = {}
-_meeting_locks_guard = threading.Lock()
-READ_ONLY_EVENTS = frozenset({"sync"})
+READ_ONLY_EVENTS = frozenset({"sync", "resume"})
+# Residents' own changes: they only move the queue, so their broadcasts may be
+# gathered (app.live.broadcast); everything else is sent at once.
+RESIDENT_EVENTS = frozenset({"join_queue", "leave_queue"})
+APP_KEY = "dais.live"
 
 
-def meeting_lock(meeting_id):
-    with _meeting_locks_guard:
-        return _meeting_locks.setdefault(meeting_id, threading.Lock())
+@dataclass
+class Change:
+    """One event waiting for its meeting's next batch (app.live.batching)."""
+
+    event: str
+    connection: Connection
+    permission: str | None
+    payload: dict
+
+
+class Refused(Exception):
+    """Change number `index` of a batch failed: the batch is rolled back without it."""
+
+    def __init__(self, index, error):
+        super().__init__(index)
+        self.index = index
+        self.error = error
+
+
+class Done:
+    """What acknowledgements need once every change of a batch is applied."""
+
+    def __init__(self, meeting):
+        self.meeting = meeting
+        self.version = meeting.state_version
+        self._positions = None
+
+    @property
+    def positions(self):
+        if self._positions is None:
+            self._positions = services.positions(self.meeting)
+        return self._positions
 
 
 class LiveNamespace(Namespace):
-    def __init__(self, namespace=NAMESPACE):
+    def __init__(self, socketio, namespace=NAMESPACE):
         super().__init__(namespace)
         self.connections = {}
+        self.batcher = Batcher(self._run_batch)
+        self.broadcaster = Broadcaster(socketio, namespace, meeting_room)
 
     # -- dispatch ------------------------------------------------------------------
     def trigger_event(self, event, *args):
@@ -143,23 +175,71 @@ class LiveNamespace(Namespace):
             schema, permission = EVENTS[event]
             payload = schema(args[0] if args else None)
             if event in READ_ONLY_EVENTS:
-                return self._dispatch(event, connection, permission, payload)
-            with meeting_lock(connection.meeting_id):
-                return self._dispatch(event, connection, permission, payload)
+                meeting = self._meeting(connection)
+                try:
+                    return getattr(self, f"_{event}")(connection, meeting, **payload)
+                finally:
+                    db.session.rollback()  # nothing was written; release the read transaction
+            return self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
         except DomainError as error:
             db.session.rollback()
             return failure(error)
         except Exception:  # noqa: BLE001 - one bad event must never take the server down
             db.session.rollback()
             log.exception("live event %s failed", event)
-            return {"ok": False, "error": {"code": "server_error", "message": "Something went wrong."}}
+            return SERVER_ERROR
 
-    def _dispatch(self, event, connection, permission, payload):
+    @staticmethod
+    def _meeting(connection):
         meeting = db.session.get(Meeting, connection.meeting_id)
         if meeting is None:
             raise NotFound("This meeting no longer exists.")
-        user = self._authorise(connection, permission, meeting) if permission else None
-        return getattr(self, f"_{event}")(connection, meeting, user, **payload)
+        return meeting
+
+    # -- batches of changes (app.live.batching) ------------------------------------------
+    def _run_batch(self, meeting_id, changes):
+        """Apply a batch in one transaction; a refused change is answered and left out,
+        and the rest are applied again from the start (nothing of it was committed)."""
+        outcomes = [None] * len(changes)
+        remaining = list(range(len(changes)))
+        while remaining:
+            try:
+                acks = self._apply(meeting_id, [changes[i] for i in remaining])
+            except Refused as refused:
+                db.session.rollback()
+                index = remaining.pop(refused.index)
+                error = refused.error
+                if isinstance(error, DomainError):
+                    outcomes[index] = (failure(error), None)
+                else:
+                    log.error("live event %s failed", changes[index].event, exc_info=error)
+                    outcomes[index] = (SERVER_ERROR, None)
+                continue
+            for index, ack in zip(remaining, acks, strict=True):
+                outcomes[index] = (ack, None)
+            break
+        return outcomes
+
+    def _apply(self, meeting_id, changes):
+        now = utcnow()
+        with transaction():
+            meeting = db.session.get(Meeting, meeting_id)
+            finishers = []
+            for index, change in enumerate(changes):
+                try:
+                    if meeting is None:
+                        raise NotFound("This meeting no longer exists.")
+                    user = self._authorise(change.connection, change.permission, meeting) if change.permission else None
+                    finishers.append(getattr(self, f"_{change.event}")(change.connection, meeting, user, now=now,
+                                                                         **change.payload))
+                except Exception as error:  # noqa: BLE001 - answered to its sender only
+                    raise Refused(index, error) from error
+            # Acknowledgements are built before the commit, while the rows are loaded.
+            done = Done(meeting)
+            acks = [finish(done) for finish in finishers]
+            urgent = any(change.event not in RESIDENT_EVENTS for change in changes)
+            after_commit(lambda: self.broadcaster.changed(meeting_id, urgent=urgent))
+        return acks
 
     def _check_allowance(self, connection, args):
         if not connection.take(utcnow().timestamp(), setting("LIVE_EVENTS_PER_SECOND"),
@@ -184,16 +264,6 @@ class LiveNamespace(Namespace):
         if user is None or not user.is_active or not policy.can(user, permission, meeting.body_id):
             raise Forbidden("Your role does not allow this.")
         return user
-
-    def _change(self, meeting, change):
-        """Run one change in a transaction; the new state goes out only after the commit."""
-        now = utcnow()
-        with transaction():
-            result = change(now)
-            state = services.public_state(meeting, now=now)
-            after_commit(lambda: self.socketio.emit("state", state, to=meeting_room(meeting.id),
-                                                    namespace=self.namespace))
-        return result, state
 
     # -- connection ------------------------------------------------------------------
     def on_connect(self, auth=None):
@@ -224,90 +294,94 @@ class LiveNamespace(Namespace):
         if user is not None and any(policy.can(user, action, meeting.body_id)
                                     for action in ("live.moderate", "live.add_in_person")):
             join_room(staff_room(meeting.id))
-        self.emit("state", services.public_state(meeting, now=utcnow()), room=request.sid)
+        self.emit("state", self.broadcaster.state_for(meeting), room=request.sid)
         db.session.rollback()  # nothing was written; release the read transaction
 
     def on_disconnect(self, reason=None):
         # The resident's place is kept: the queue lives in the database, not in the socket.
         self.connections.pop(request.sid, None)
 
-    # -- residents -------------------------------------------------------------------
-    def _sync(self, connection, meeting, user):
-        state = services.public_state(meeting, now=utcnow())
-        db.session.rollback()
-        return ok(state=state)
+    # -- residents: reads ------------------------------------------------------------
+    def _sync(self, connection, meeting):
+        return ok(state=self.broadcaster.state_for(meeting))
 
-    def _join_queue(self, connection, meeting, user, *, item_id, display_name, stance, interpreter):
-        (entry, token), state = self._change(meeting, lambda now: services.join_queue(
-            meeting, item_id=item_id, display_name=display_name, stance=stance, interpreter=interpreter,
-            token=connection.token, cap=setting("LIVE_QUEUE_CAP"), now=now))
-        connection.token = token
-        return ok(entry=services.entry_view(meeting, entry, token), version=state["version"])
-
-    def _leave_queue(self, connection, meeting, user, *, token, entry_id):
-        left, state = self._change(meeting, lambda now: services.leave_queue(
-            meeting, token=token or connection.token, entry_id=entry_id, now=now))
-        return ok(left=[entry.id for entry in left], version=state["version"])
-
-    def _resume(self, connection, meeting, user, *, token):
+    def _resume(self, connection, meeting, *, token):
         entry = services.resume(meeting, token=token)
         connection.token = token
-        view = services.entry_view(meeting, entry)
-        version = meeting.state_version
-        db.session.rollback()
-        return ok(entry=view, version=version)
+        return ok(entry=services.entry_view(meeting, entry), version=meeting.state_version)
 
-    # -- chair and clerk ----------------------------------------------------------------
-    def _set_item(self, connection, meeting, user, *, item_id):
-        _, state = self._change(meeting, lambda now: services.set_item(
-            meeting, item_id=item_id, actor=user, now=now))
-        return ok(version=state["version"])
-
-    def _open_comment(self, connection, meeting, user, *, item_id, seconds_per_speaker, period_seconds):
-        _, state = self._change(meeting, lambda now: services.open_comment(
-            meeting, item_id=item_id, seconds_per_speaker=seconds_per_speaker, period_seconds=period_seconds,
-            actor=user, now=now))
-        return ok(version=state["version"])
-
-    def _close_comment(self, connection, meeting, user):
-        _, state = self._change(meeting, lambda now: services.close_comment(meeting, actor=user, now=now))
-        return ok(version=state["version"])
-
-    def _set_speaker_time(self, connection, meeting, user, *, seconds):
-        _, state = self._change(meeting, lambda now: services.change_speaker_time(
-            meeting, seconds=seconds, actor=user, now=now))
-        return ok(version=state["version"])
-
-    def _add_in_person(self, connection, meeting, user, *, item_id, display_name, stance, interpreter):
-        entry, state = self._change(meeting, lambda now: services.add_in_person(
+    # -- changes: each runs inside its batch's transaction and returns how to acknowledge it
+    def _join_queue(self, connection, meeting, user, *, now, item_id, display_name, stance, interpreter):
+        entry, token = services.join_queue(
             meeting, item_id=item_id, display_name=display_name, stance=stance, interpreter=interpreter,
-            cap=setting("LIVE_QUEUE_CAP"), actor=user, now=now))
-        return ok(entry=services.entry_view(meeting, entry), version=state["version"])
+            token=connection.token, cap=setting("LIVE_QUEUE_CAP"), now=now)
+        # At once, not after the commit: a second join in the same batch must reuse it.
+        connection.token = token
+        return lambda done: ok(entry=services.entry_view(meeting, entry, token, known_positions=done.positions),
+                               version=done.version)
 
-    def _call_next(self, connection, meeting, user):
-        entry, state = self._change(meeting, lambda now: services.call_next(meeting, actor=user, now=now))
-        return ok(entry_id=entry.id if entry else None, version=state["version"])
+    def _leave_queue(self, connection, meeting, user, *, now, token, entry_id):
+        left = services.leave_queue(meeting, token=token or connection.token, entry_id=entry_id, now=now)
+        left_ids = [entry.id for entry in left]
+        return lambda done: ok(left=left_ids, version=done.version)
 
-    def _recall(self, connection, meeting, user, *, entry_id):
-        _, state = self._change(meeting, lambda now: services.recall(
-            meeting, entry_id=entry_id, actor=user, now=now))
-        return ok(version=state["version"])
+    def _set_item(self, connection, meeting, user, *, now, item_id):
+        services.set_item(meeting, item_id=item_id, actor=user, now=now)
+        return _version_only
 
-    def _skip(self, connection, meeting, user, *, entry_id):
-        _, state = self._change(meeting, lambda now: services.skip(
-            meeting, entry_id=entry_id, actor=user, now=now))
-        return ok(version=state["version"])
+    def _open_comment(self, connection, meeting, user, *, now, item_id, seconds_per_speaker, period_seconds):
+        services.open_comment(meeting, item_id=item_id, seconds_per_speaker=seconds_per_speaker,
+                              period_seconds=period_seconds, actor=user, now=now)
+        return _version_only
 
-    def _remove(self, connection, meeting, user, *, entry_id, reason):
-        _, state = self._change(meeting, lambda now: services.remove(
-            meeting, entry_id=entry_id, reason=reason, actor=user, now=now))
-        return ok(version=state["version"])
+    def _close_comment(self, connection, meeting, user, *, now):
+        services.close_comment(meeting, actor=user, now=now)
+        return _version_only
 
-    def _timer(self, connection, meeting, user, *, action, seconds):
-        _, state = self._change(meeting, lambda now: services.timer(
-            meeting, action=action, seconds=seconds, actor=user, now=now))
-        return ok(version=state["version"])
+    def _set_speaker_time(self, connection, meeting, user, *, now, seconds):
+        services.change_speaker_time(meeting, seconds=seconds, actor=user, now=now)
+        return _version_only
+
+    def _add_in_person(self, connection, meeting, user, *, now, item_id, display_name, stance, interpreter):
+        entry = services.add_in_person(meeting, item_id=item_id, display_name=display_name, stance=stance,
+                                       interpreter=interpreter, cap=setting("LIVE_QUEUE_CAP"), actor=user, now=now)
+        return lambda done: ok(entry=services.entry_view(meeting, entry, known_positions=done.positions),
+                               version=done.version)
+
+    def _call_next(self, connection, meeting, user, *, now):
+        entry = services.call_next(meeting, actor=user, now=now)
+        entry_id = entry.id if entry else None
+        return lambda done: ok(entry_id=entry_id, version=done.version)
+
+    def _recall(self, connection, meeting, user, *, now, entry_id):
+        services.recall(meeting, entry_id=entry_id, actor=user, now=now)
+        return _version_only
+
+    def _skip(self, connection, meeting, user, *, now, entry_id):
+        services.skip(meeting, entry_id=entry_id, actor=user, now=now)
+        return _version_only
+
+    def _remove(self, connection, meeting, user, *, now, entry_id, reason):
+        services.remove(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
+        return _version_only
+
+    def _timer(self, connection, meeting, user, *, now, action, seconds):
+        services.timer(meeting, action=action, seconds=seconds, actor=user, now=now)
+        return _version_only
 
 
-def register_namespace(socketio):
-    socketio.on_namespace(LiveNamespace(NAMESPACE))
+def _version_only(done):
+    return ok(version=done.version)
+
+
+def state_changed(meeting_id, *, urgent=True):
+    """For other features (proceedings): send the meeting's new state once committed."""
+    broadcaster = current_app.extensions.get(APP_KEY)
+    if broadcaster is not None:
+        after_commit(lambda: broadcaster.changed(meeting_id, urgent=urgent))
+
+
+def register_namespace(socketio, app):
+    namespace = LiveNamespace(socketio, NAMESPACE)
+    app.extensions[APP_KEY] = namespace.broadcaster
+    socketio.on_namespace(namespace)

@@ -11,6 +11,7 @@ from app.core.api import api_user, json_body, make_api_blueprint
 from app.core.db import after_commit, transaction
 from app.core.errors import NotFound
 from app.core.time import utcnow
+from app.live.sockets import state_changed
 from app.meetings import services as meetings
 from app.meetings.models import MeetingStatus
 from app.minutes import schemas, services
@@ -25,14 +26,7 @@ def _staff_meeting(meeting_id, action):
 
 def _broadcast(meeting, now):
     """Consoles and displays learn of the change through /live, after the commit."""
-    try:
-        from app.extensions import socketio
-        from app.live.services import public_state
-        from app.live.sockets import NAMESPACE, meeting_room
-    except ModuleNotFoundError:
-        return
-    state = public_state(meeting, now=now)
-    after_commit(lambda: socketio.emit("state", state, to=meeting_room(meeting.id), namespace=NAMESPACE))
+    state_changed(meeting.id)
 
 
 def proceedings_json(meeting):

@@ -1,5 +1,8 @@
 /* Shared client for the /live namespace: connects, keeps the newest state, and
-   asks for `sync` whenever a version is missing (gap) or after reconnecting.
+   asks for `sync` whenever a state was missed or after reconnecting. The server
+   may gather several changes into one state (versions then jump); each state names
+   the version sent before it (`previous_version`), so a jump is a missed message
+   only when that is newer than the state held here.
    The server is the only clock: countdowns start from `remaining_seconds` as
    received and run locally only while the server says the timer is running. */
 (function () {
@@ -54,7 +57,8 @@
 
     function apply(state) {
       if (current && state.version <= current.version) { return; }
-      var gap = current && state.version > current.version + 1;
+      var before = typeof state.previous_version === "number" ? state.previous_version : state.version - 1;
+      var gap = current && before > current.version;
       current = state;
       receivedAt = performance.now();
       options.onState(state);

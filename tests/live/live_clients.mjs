@@ -16,8 +16,8 @@ const count = Number(countArg);
 
 function client(name, auth) {
   const socket = io(url + "/live", { auth: { meeting, ...auth }, transports: ["websocket"], reconnection: false });
-  const record = { name, socket, versions: [], last: null };
-  socket.on("state", (state) => { record.versions.push(state.version); record.last = state; });
+  const record = { name, socket, versions: [], previous: [], last: null };
+  socket.on("state", (state) => { record.versions.push(state.version); record.previous.push(state.previous_version); record.last = state; });
   return new Promise((resolve, reject) => {
     socket.on("connect", () => resolve(record));
     socket.on("connect_error", (error) => reject(new Error(name + ": " + error.message)));
@@ -43,7 +43,7 @@ for (let i = 0; i < 100 && everyone.some((r) => !r.last || r.last.version < fina
 const syncs = await Promise.all(everyone.map((r) => ack(r, "sync", {})));
 const report = {
   acks,
-  clients: everyone.map((r, i) => ({ name: r.name, versions: r.versions, last: r.last, synced: syncs[i] })),
+  clients: everyone.map((r, i) => ({ name: r.name, versions: r.versions, previous: r.previous, last: r.last, synced: syncs[i] })),
 };
 everyone.forEach((r) => r.socket.disconnect());
 // Exit only once the report is flushed: a pipe takes 64 KiB at a time, and exiting

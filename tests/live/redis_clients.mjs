@@ -16,8 +16,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function client(name, url, auth) {
   const socket = io(url + "/live", { auth: { meeting, ...auth }, transports: ["websocket"], reconnection: false });
-  const record = { name, server: url === urlA ? "A" : "B", socket, versions: [], last: null };
-  socket.on("state", (state) => { record.versions.push(state.version); record.last = state; });
+  const record = { name, server: url === urlA ? "A" : "B", socket, versions: [], previous: [], last: null };
+  socket.on("state", (state) => { record.versions.push(state.version); record.previous.push(state.previous_version); record.last = state; });
   return new Promise((resolve, reject) => {
     socket.on("connect", () => resolve(record));
     socket.on("connect_error", (error) => reject(new Error(name + ": " + error.message)));
@@ -39,7 +39,7 @@ const everyone = [chair, display, ...residents];
 for (let i = 0; i < 200 && everyone.some((r) => !r.last || r.last.version < final); i++) { await sleep(50); }
 const report = {
   acks, final,
-  clients: everyone.map((r) => ({ name: r.name, server: r.server, versions: r.versions, last: r.last })),
+  clients: everyone.map((r) => ({ name: r.name, server: r.server, versions: r.versions, previous: r.previous, last: r.last })),
 };
 everyone.forEach((r) => r.socket.disconnect());
 process.stdout.write(JSON.stringify(report), () => process.exit(0));

@@ -1,4 +1,6 @@
 """The /live namespace through Flask-SocketIO's test client: every event, roles, bad input."""
+import time
+
 import pytest
 
 from app.accounts.models import Membership
@@ -108,9 +110,13 @@ def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
     assert emit(chair, "remove", {"entry_id": card["entry"]["entry_id"], "reason": "Left the room"})["ok"]
     assert emit(chair, "close_comment") == {"ok": True, "version": 15}
 
-    # Everybody got every version, in order, and the same content.
-    seen = [s["version"] for s in states(display)]
-    assert seen == list(range(0, 16))
+    # Every staff change went out at once, in order; the resident's join (version 3)
+    # went out with the next one, which says what it follows so nobody resyncs.
+    received = states(display)
+    seen = [s["version"] for s in received]
+    assert seen == [0, 1, 2, *range(4, 16)]
+    assert received[3]["previous_version"] == 2 and len(received[3]["queue"]) == 2
+    assert all(later["previous_version"] == earlier["version"] for earlier, later in zip(received[3:], received[4:]))
     assert [s["version"] for s in states(resident)] == seen
     synced = emit(resident, "sync")
     assert synced["ok"] and synced["state"]["version"] == 15
@@ -120,6 +126,24 @@ def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
     db.session.expire_all()
     assert db.session.get(QueueEntry, joined["entry"]["entry_id"]).display_name == "Ana"
     assert emit(resident, "resume", {"token": token})["ok"] is False  # done: no active place
+
+
+def test_residents_changes_are_gathered_and_sent_after_a_pause(app, connect, chair, meeting):
+    app.config.update(LIVE_RESIDENT_BROADCAST_QUIET=0.2, LIVE_RESIDENT_BROADCAST_MAX_DELAY=5)
+    item_id = meeting.item.id
+    display = connect()
+    assert emit(chair, "open_comment", {"item_id": item_id})["version"] == 1
+    residents = [connect() for _ in range(3)]
+    versions = [emit(r, "join_queue", {"item_id": item_id})["version"] for r in residents]
+    assert versions == [2, 3, 4]
+    assert [s["version"] for s in states(display)] == [0, 1]  # not yet: joins are still coming
+    deadline = time.monotonic() + 5
+    received = []
+    while time.monotonic() < deadline and not received:
+        time.sleep(0.05)
+        received = states(display)
+    [state] = received
+    assert state["version"] == 4 and state["previous_version"] == 1 and len(state["queue"]) == 3
 
 
 def test_resume_after_reconnect_and_leave(connect, chair, meeting):
