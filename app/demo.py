@@ -48,6 +48,10 @@ PLANNING_TEMPLATE = [
     {"title": "Commission Business", "kind": "business"},
     {"title": "Adjournment", "kind": "ceremonial"},
 ]
+# A general-law city council passes ordinances and spending by a majority of all its members
+# (Cal. Gov. Code §36936), so its rules make that the default for main motions; procedural
+# motions keep Robert's Rules. The planning commission keeps Robert's Rules throughout.
+COUNCIL_THRESHOLDS = {"main": "majority_of_full_body"}
 COUNCIL_MEMBERS = [
     ("Elena Vasquez", "Mayor", "At-Large"),
     ("David Okonkwo", "Mayor Pro Tem", "District 1"),
@@ -132,7 +136,8 @@ def seed_demo(*, now, upload_dir, max_bytes):
 
     council = services.create_body(slug=COUNCIL_SLUG, name=f"{CITY} City Council", timezone=TIMEZONE,
                                    rule_pack="us-ca-brown-act", comment_seconds=180, comment_policy="fifo",
-                                   agenda_template=COUNCIL_TEMPLATE, actor="system", now=founded)
+                                   agenda_template=COUNCIL_TEMPLATE, default_thresholds=COUNCIL_THRESHOLDS,
+                                   actor="system", now=founded)
     planning = services.create_body(slug=PLANNING_SLUG, name=f"{CITY} Planning Commission",
                                     timezone=TIMEZONE, rule_pack="us-ca-brown-act", comment_seconds=180,
                                     comment_policy="alternate", agenda_template=PLANNING_TEMPLATE,

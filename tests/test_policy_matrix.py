@@ -94,11 +94,18 @@ ACCESS = {
     "GET staff.list_bodies": allow(*CLERKS, scoped=False),
     "POST staff.create_body": allow(ADMIN, scoped=False),
     "POST staff.add_member": allow(*CLERKS),
+    # a body's settings: its clerk (comment time and order, default thresholds); timezone and
+    # rule pack only for admins, which tests/meetings/test_body_settings.py checks field by field
+    "GET staff.edit_body": allow(*CLERKS),
+    "POST staff.edit_body": allow(*CLERKS, form={"settings-comment_seconds": "120",
+                                                 "settings-comment_policy": "fifo"}),
     # the chair's and clerk's console for the live meeting
     "GET live.console": allow(CHAIR, CLERK, ADMIN),
     # bodies and meetings API
     "GET meetings_api.list_bodies": PUBLIC,
     "GET meetings_api.get_body": PUBLIC,
+    "PATCH meetings_api.update_body": allow(*CLERKS, json={"comment_seconds": 120,
+                                                           "default_thresholds": {"table": "two_thirds"}}),
     "POST meetings_api.create_body": allow(ADMIN, scoped=False, json=NEW_BODY_JSON),
     "GET meetings_api.list_meetings": PUBLIC,
     "POST meetings_api.create_meeting": allow(*CLERKS, json=NEW_MEETING_JSON),

@@ -10,7 +10,11 @@ from app.core.errors import Forbidden, Unauthorized
 # action -> roles (on the body concerned) that may perform it
 PERMISSIONS = {
     "body.create": set(),                       # admins only
+    # Members, comment time and order, default vote thresholds: the clerk keeps the body's rules.
     "body.edit": {Role.CLERK},
+    # Timezone and rule pack decide the posting deadlines the clerk's own postings are checked
+    # against, so they are set by admins, as when the body was created.
+    "body.configure": set(),                    # admins only
     "meeting.create": {Role.CLERK},
     "meeting.edit": {Role.CLERK},
     "meeting.publish": {Role.CLERK},

@@ -76,6 +76,19 @@ def get_body(slug):
     return schemas.body_json(services.get_body(slug), with_members=True)
 
 
+@bp.patch("/bodies/<slug>")
+def update_body(slug):
+    user = api_user()
+    body = services.get_body(slug)
+    policy.require(user, "body.edit", body.id)
+    payload = schemas.BODY_UPDATE.parse(json_body(), partial=True)
+    if services.LEGAL_SETTINGS & set(payload):
+        policy.require(user, "body.configure", body.id)
+    with transaction():
+        services.update_body(body, payload, actor=user, now=utcnow())
+    return schemas.body_json(body, with_members=True)
+
+
 # ---------------------------------------------------------------- meetings
 
 def _date_arg(name, tz_name):
@@ -266,3 +279,21 @@ def delete_attachment(attachment_id):
     with transaction():
         attachments.delete_attachment(attachment, actor=user, now=utcnow())
     return "", 204
+
+
+def _openapi_operations():
+    from app.core.openapi import op, ref
+
+    return {
+        ("PATCH", "/api/v1/bodies/{}"): op(
+            "Change a body's settings: comment time and order, default vote thresholds (its clerk); "
+            "timezone and rule pack (admins)", tag="bodies",
+            request=schemas.BODY_UPDATE.json_schema(partial=True), response=ref("BodyWithMembers"),
+            errors={"404"},
+            description="Send only what changes; `default_thresholds` changes only the kinds it names. "
+                        "A bad value answers 422 naming the field, and nothing changes. A clerk sending "
+                        "`timezone` or `rule_pack` is refused with 403."),
+    }
+
+
+OPENAPI_OPERATIONS = _openapi_operations()

@@ -180,6 +180,63 @@ class NewBodyForm(FlaskForm):
     submit = SubmitField(_l("Create the body"))
 
 
+def motion_kind_labels():
+    return {"main": _l("Main motion"), "amendment": _l("Amendment"), "substitute": _l("Substitute motion"),
+            "table": _l("Motion to table"), "reconsider": _l("Motion to reconsider")}
+
+
+def threshold_labels():
+    return {"majority_of_votes_cast": _l("Majority of the votes cast"),
+            "majority_of_full_body": _l("Majority of the full body (every seat, vacancies included)"),
+            "two_thirds": _l("Two-thirds of the votes cast")}
+
+
+def threshold_choices():
+    return [choice(value, label) for value, label in threshold_labels().items()]
+
+
+class BodySettingsForm(FlaskForm):
+    """An existing body's settings. The view drops timezone and rule_pack for callers who may not
+    change them (policy `body.configure`), so those are never read from their form."""
+
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    rule_pack = SelectField(_l("Open-meeting rules"), choices=rule_pack_choices, validators=[DataRequired()])
+    comment_seconds = IntegerField(_l("Seconds per public speaker"),
+                                   validators=[InputRequired(), NumberRange(min=10, max=3600)])
+    comment_policy = SelectField(_l("Order of the comment queue"), choices=policy_choices,
+                                 validators=[DataRequired()])
+    # One per kind of motion (app.minutes.rules.MOTION_KINDS); `thresholds()` reads them back.
+    threshold_main = SelectField(_l("Main motion"), choices=threshold_choices, validators=[DataRequired()])
+    threshold_amendment = SelectField(_l("Amendment"), choices=threshold_choices, validators=[DataRequired()])
+    threshold_substitute = SelectField(_l("Substitute motion"), choices=threshold_choices,
+                                       validators=[DataRequired()])
+    threshold_table = SelectField(_l("Motion to table"), choices=threshold_choices, validators=[DataRequired()])
+    threshold_reconsider = SelectField(_l("Motion to reconsider"), choices=threshold_choices,
+                                       validators=[DataRequired()])
+    submit = SubmitField(_l("Save settings"))
+
+    THRESHOLD_PREFIX = "threshold_"
+
+    def threshold_fields(self):
+        return [field for field in self if field.short_name.startswith(self.THRESHOLD_PREFIX)]
+
+    def thresholds(self):
+        return {field.short_name[len(self.THRESHOLD_PREFIX):]: field.data for field in self.threshold_fields()}
+
+    @classmethod
+    def for_body(cls, body, formdata=None):
+        """The form with the body's current settings, or with the posted ones when `formdata` is given."""
+        from app.minutes.rules import MOTION_KINDS, threshold_for
+
+        data = None
+        if formdata is None:
+            data = {"timezone": body.timezone, "rule_pack": body.rule_pack,
+                    "comment_seconds": body.comment_seconds, "comment_policy": body.comment_policy.value,
+                    **{cls.THRESHOLD_PREFIX + kind: threshold_for(kind, body.default_thresholds)
+                       for kind in MOTION_KINDS}}
+        return cls(formdata=formdata, prefix="settings", data=data)
+
+
 class MemberForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     title = StringField(_l("Title"), default="Councilmember", validators=[Length(max=100)])

@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models import StrEnum, UTCDateTime, enum_column
 from app.extensions import db
+from app.minutes.rules import DEFAULT_THRESHOLDS
 
 
 class MeetingKind(StrEnum):
@@ -52,6 +53,9 @@ class Body(db.Model):
     agenda_template = mapped_column(sa.JSON, nullable=False, default=list)
     # Posting hours for the `generic` rule pack (other packs carry their own).
     generic_notice_hours: Mapped[int] = mapped_column(default=72)
+    # The body's adopted default vote threshold per kind of motion, {kind: threshold} in the
+    # vocabulary of app.minutes.rules; a motion that names no threshold takes its kind's.
+    default_thresholds = mapped_column(sa.JSON, nullable=False, default=lambda: dict(DEFAULT_THRESHOLDS))
     created_at = mapped_column(UTCDateTime, nullable=False)
 
     members: Mapped[list["Member"]] = relationship(

@@ -10,6 +10,7 @@ from app.core.time import UTC, parse_local_or_aware, to_local
 from app.meetings.models import CommentPolicy, MeetingKind, MeetingStatus, SectionKind
 from app.meetings.numbering import item_numbers, section_numbers
 from app.meetings.services import MAX_ESTIMATED_MINUTES, MAX_ID, RULE_PACKS
+from app.minutes import rules as proceedings_rules
 
 TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
               "array": "a list", "object": "an object"}
@@ -17,10 +18,13 @@ TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or
 
 class Field:
     def __init__(self, name, kind, *, required=False, nullable=False, max_length=None, min_length=None,
-                 enum=None, minimum=None, maximum=None, items=None, description="", fmt=None, examples=None):
+                 enum=None, minimum=None, maximum=None, items=None, shape=None, description="", fmt=None,
+                 examples=None):
         self.name, self.kind, self.required, self.nullable = name, kind, required, nullable
         self.max_length, self.min_length, self.enum = max_length, min_length, enum
         self.minimum, self.maximum, self.items = minimum, maximum, items
+        # An "object" field whose keys and values a Schema declares (its fields all optional).
+        self.shape = shape
         self.description, self.fmt, self.examples = description, fmt, examples
 
     def check(self, value):
@@ -54,6 +58,8 @@ class Field:
                 raise ValidationFailed(f"'{name}' must be between {self.minimum} and {self.maximum}.")
         if kind == "array" and isinstance(self.items, Schema):
             value = [self.items.parse(entry, prefix=f"{name}[{index}].") for index, entry in enumerate(value)]
+        if kind == "object" and self.shape is not None:
+            value = self.shape.parse(value, prefix=f"{name}.")
         return value
 
     def json_schema(self):
@@ -69,6 +75,9 @@ class Field:
             schema["enum"] = list(self.enum) + ([None] if self.nullable else [])
         if self.items is not None:
             schema["items"] = self.items.json_schema() if isinstance(self.items, Schema) else self.items
+        if self.shape is not None:
+            schema.update({key: value for key, value in self.shape.json_schema().items()
+                           if key != "type" and key not in schema})
         return schema
 
 
@@ -125,6 +134,11 @@ MEMBER_IN = Schema("MemberInput", [
     Field("title", "string", max_length=100),
     Field("seat", "string", max_length=100),
 ])
+DEFAULT_THRESHOLDS = Schema("DefaultThresholds", [
+    Field(kind, "string", enum=list(proceedings_rules.THRESHOLDS)) for kind in proceedings_rules.MOTION_KINDS
+], description="The vote threshold a motion of each kind takes when it names none. Kinds left out keep "
+               "their current default (Robert's Rules: majority_of_votes_cast).")
+THRESHOLDS_HELP = "Default vote threshold per kind of motion; only the kinds given change."
 BODY_CREATE = Schema("BodyCreate", [
     Field("slug", "string", required=True, min_length=1, max_length=80,
           description="Lower-case letters, digits and single hyphens."),
@@ -134,7 +148,16 @@ BODY_CREATE = Schema("BodyCreate", [
     Field("comment_seconds", "integer", minimum=10, maximum=3600),
     Field("comment_policy", "string", enum=[p.value for p in CommentPolicy]),
     Field("agenda_template", "array", items=SECTION_TEMPLATE, nullable=True),
+    Field("default_thresholds", "object", shape=DEFAULT_THRESHOLDS, description=THRESHOLDS_HELP),
     Field("members", "array", items=MEMBER_IN),
+])
+BODY_UPDATE = Schema("BodyUpdate", [
+    Field("timezone", "string", max_length=64,
+          description="IANA timezone name (admins). Meetings keep their moment in time."),
+    Field("rule_pack", "string", enum=list(RULE_PACKS), description="The open-meeting rules (admins)."),
+    Field("comment_seconds", "integer", minimum=10, maximum=3600),
+    Field("comment_policy", "string", enum=[p.value for p in CommentPolicy]),
+    Field("default_thresholds", "object", shape=DEFAULT_THRESHOLDS, description=THRESHOLDS_HELP),
 ])
 
 START_HELP = "ISO-8601 date and time; without an offset it is the body's local time."
@@ -195,7 +218,7 @@ ITEM_ORDER = Schema("ItemOrder", [
 ])
 
 REQUEST_SCHEMAS = [BODY_CREATE, MEETING_CREATE, PUBLISH, REASON, SECTION_CREATE, ITEM_CREATE, ITEM_ORDER]
-PARTIAL_SCHEMAS = [MEETING_UPDATE, ITEM_UPDATE]
+PARTIAL_SCHEMAS = [BODY_UPDATE, MEETING_UPDATE, ITEM_UPDATE]
 
 
 def parse_time(field, text, tz_name):
@@ -236,7 +259,9 @@ def member_json(member):
 def body_json(body, *, with_members=False):
     data = {"id": body.id, "slug": body.slug, "name": body.name, "timezone": body.timezone,
             "rule_pack": body.rule_pack, "comment_seconds": body.comment_seconds,
-            "comment_policy": body.comment_policy.value, "agenda_template": body.agenda_template or []}
+            "comment_policy": body.comment_policy.value, "agenda_template": body.agenda_template or [],
+            "default_thresholds": {kind: proceedings_rules.threshold_for(kind, body.default_thresholds)
+                                   for kind in proceedings_rules.MOTION_KINDS}}
     if with_members:
         data["members"] = [member_json(m) for m in body.members]
     return data
@@ -345,7 +370,9 @@ RESPONSE_SCHEMAS = {
     "Member": _obj({"id": INT, "name": STR, "title": STR, "seat": STR, "is_active": BOOL}),
     "Body": _obj({"id": INT, "slug": STR, "name": STR, "timezone": STR, "rule_pack": STR,
                   "comment_seconds": INT, "comment_policy": STR,
-                  "agenda_template": {"type": "array", "items": SECTION_TEMPLATE.json_schema()}}),
+                  "agenda_template": {"type": "array", "items": SECTION_TEMPLATE.json_schema()},
+                  "default_thresholds": _obj({kind: {"enum": list(proceedings_rules.THRESHOLDS)}
+                                              for kind in proceedings_rules.MOTION_KINDS})}),
     "Version": _obj({"number": INT, "content_hash": STR, "posted_at": DATETIME,
                      "deadline_at": NULLABLE_DATETIME, "is_amendment": BOOL, "override_reason": STR}),
     "Attachment": _obj({"id": INT, "item_id": INT, "filename": STR, "title": STR, "sha256": STR,

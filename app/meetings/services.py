@@ -22,6 +22,7 @@ from app.extensions import db
 from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
                                  MeetingStatus, Member, SectionKind)
 from app.meetings.sanitize import clean_html
+from app.minutes import rules as proceedings_rules
 
 # Largest id a PostgreSQL integer column holds; bigger ids cannot exist, and asking
 # the database about them would be an error instead of a clean "not found".
@@ -196,28 +197,86 @@ def _check_meeting_times(start_at, end_at):
 
 # ---------------------------------------------------------------- bodies
 
+def _rule_pack(value):
+    if value not in RULE_PACKS:
+        raise ValidationFailed(f"'rule_pack' must be one of: {', '.join(RULE_PACKS)}.")
+    return value
+
+
+def _comment_seconds(value):
+    if not isinstance(value, int) or isinstance(value, bool) or not 10 <= value <= 3600:
+        raise ValidationFailed("'comment_seconds' must be a whole number between 10 and 3600.")
+    return value
+
+
+def _default_thresholds(value, current=None):
+    """{kind: threshold} merged over `current` (Robert's Rules when None): only the kinds given change."""
+    if not isinstance(value, dict):
+        raise ValidationFailed("'default_thresholds' must be an object such as {\"main\": \"two_thirds\"}.")
+    for kind, threshold in value.items():
+        if kind not in proceedings_rules.MOTION_KINDS:
+            raise ValidationFailed(f"'default_thresholds': {str(kind)[:40]!r} is not a kind of motion; the kinds "
+                                   f"are {', '.join(proceedings_rules.MOTION_KINDS)}.")
+        if threshold not in proceedings_rules.THRESHOLDS:
+            raise ValidationFailed(f"'default_thresholds.{kind}' must be one of: "
+                                   f"{', '.join(proceedings_rules.THRESHOLDS)}.")
+    return {kind: value.get(kind) or proceedings_rules.threshold_for(kind, current)
+            for kind in proceedings_rules.MOTION_KINDS}
+
+
 def create_body(*, slug, name, timezone, rule_pack, comment_seconds=180, comment_policy="fifo",
-                agenda_template=None, actor, now):
+                agenda_template=None, default_thresholds=None, actor, now):
     slug = _text("slug", slug, 80, required=True)
     if not SLUG_PATTERN.match(slug):
         raise ValidationFailed("'slug' may hold only lower-case letters, digits and single hyphens.")
     name = _text("name", name, 200, required=True)
     timezone = _timezone(timezone)
-    if rule_pack not in RULE_PACKS:
-        raise ValidationFailed(f"'rule_pack' must be one of: {', '.join(RULE_PACKS)}.")
-    if (not isinstance(comment_seconds, int) or isinstance(comment_seconds, bool)
-            or not 10 <= comment_seconds <= 3600):
-        raise ValidationFailed("'comment_seconds' must be a whole number between 10 and 3600.")
+    rule_pack = _rule_pack(rule_pack)
+    comment_seconds = _comment_seconds(comment_seconds)
     policy = _enum("comment_policy", CommentPolicy, comment_policy)
     template = _template(agenda_template)
+    thresholds = _default_thresholds({} if default_thresholds is None else default_thresholds)
     if db.session.scalar(sa.select(Body.id).where(Body.slug == slug)) is not None:
         raise Conflict(f"A body with slug '{slug}' already exists.")
     body = Body(slug=slug, name=name, timezone=timezone, rule_pack=rule_pack,
                 comment_seconds=comment_seconds, comment_policy=policy, agenda_template=template,
-                created_at=now)
+                default_thresholds=thresholds, created_at=now)
     db.session.add(body)
     db.session.flush()
     return body
+
+
+# The settings an existing body may change. The open-meeting law and the timezone its
+# deadlines are counted in are LEGAL_SETTINGS: the entry points ask `body.configure` for
+# those (admins), and `body.edit` (the body's clerk) for the rest.
+BODY_SETTINGS = ("timezone", "rule_pack", "comment_seconds", "comment_policy", "default_thresholds")
+LEGAL_SETTINGS = frozenset({"timezone", "rule_pack"})
+
+
+def update_body(body, changes, *, actor, now):
+    """Change a body's settings; returns {field: (old, new)} for what actually changed.
+
+    Every value is checked before any is applied, so a bad one changes nothing. Meetings
+    keep their moment in time when the timezone changes (they are stored in UTC); a new
+    rule pack or default threshold applies from the next deadline check or motion on, and
+    each of those logs the rule or threshold it used. Body settings are not a meeting's
+    event, so they have no entry of their own in the (per-meeting) compliance log.
+    """
+    unknown = sorted(set(changes) - set(BODY_SETTINGS))
+    if unknown:
+        raise ValidationFailed(f"Unknown field '{unknown[0]}'.")
+    checks = {"timezone": _timezone, "rule_pack": _rule_pack, "comment_seconds": _comment_seconds,
+              "comment_policy": lambda value: _enum("comment_policy", CommentPolicy, value),
+              "default_thresholds": lambda value: _default_thresholds(value, body.default_thresholds)}
+    values = {name: checks[name](value) for name, value in changes.items()}
+    changed = {}
+    for name, value in values.items():
+        old = getattr(body, name)
+        if old != value:
+            changed[name] = (_log_value(old), _log_value(value))
+            setattr(body, name, value)
+    db.session.flush()
+    return changed
 
 
 def add_member(body, *, name, title="Councilmember", seat="", actor, now):

@@ -19,11 +19,12 @@ from app.core.errors import DeadlinePassed, DomainError, NotFound
 from app.core.time import to_local, utcnow
 from app.extensions import db, login_manager
 from app.meetings import services
-from app.meetings.forms import (AttachmentForm, CancelForm, ConfirmForm, ItemForm, MeetingDetailsForm,
-                                MemberForm, MoveItemForm, NewBodyForm, NewMeetingForm, PublishForm, SectionForm,
-                                choice)
+from app.meetings.forms import (AttachmentForm, BodySettingsForm, CancelForm, ConfirmForm, ItemForm,
+                                MeetingDetailsForm, MemberForm, MoveItemForm, NewBodyForm, NewMeetingForm,
+                                PublishForm, SectionForm, choice, motion_kind_labels, threshold_labels)
 from app.meetings.models import Body, Meeting, MeetingStatus
 from app.meetings.numbering import item_numbers, section_numbers
+from app.minutes.rules import threshold_for
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -468,7 +469,9 @@ def render_bodies(*, body_form=None, member_forms=None, status=200):
     forms = {body.id: member_forms.get(body.id) or MemberForm(prefix=f"member-{body.id}") for body in bodies}
     may_create = can(current_user, "body.create")
     return render_template("staff/bodies.html", bodies=bodies, member_forms=forms, may_create=may_create,
-                           body_form=body_form or (NewBodyForm(prefix="body") if may_create else None)), status
+                           body_form=body_form or (NewBodyForm(prefix="body") if may_create else None),
+                           kind_labels=motion_kind_labels(), threshold_labels=threshold_labels(),
+                           threshold_for=threshold_for), status
 
 
 @bp.get("/bodies")
@@ -496,13 +499,62 @@ def create_body():
     return redirect(url_for("staff.list_bodies"))
 
 
-@bp.post("/bodies/<slug>/members")
-def add_member(slug):
+def _body(slug, action="body.edit"):
     try:
         body = services.get_body(slug)
     except NotFound:
         raise NotFound(_("There is no body with this name.")) from None
-    require(current_user, "body.edit", body.id)
+    require(current_user, action, body.id)
+    return body
+
+
+def _settings_form(body, formdata=None):
+    """The settings form, without timezone and rule pack for a caller who may not change them."""
+    form = BodySettingsForm.for_body(body, formdata=formdata)
+    if not can(current_user, "body.configure", body.id):
+        for name in services.LEGAL_SETTINGS:
+            delattr(form, name)
+    return form
+
+
+def render_body_settings(body, form, status=200):
+    return render_template("staff/edit_body.html", body=body, form=form,
+                           may_configure="rule_pack" in form, rule_packs=_rule_pack_names()), status
+
+
+def _rule_pack_names():
+    from app.compliance.rules import PACKS
+
+    return {pack.id: pack.name for pack in PACKS.values()}
+
+
+@bp.route("/bodies/<slug>/settings", methods=["GET", "POST"])
+def edit_body(slug):
+    body = _body(slug)
+    if request.method == "GET":
+        return render_body_settings(body, _settings_form(body))
+    form = _settings_form(body, formdata=request.form)
+    if not form.validate():
+        return render_body_settings(body, form, 422)
+    changes = {"comment_seconds": form.comment_seconds.data, "comment_policy": form.comment_policy.data,
+               "default_thresholds": form.thresholds()}
+    changes.update({name: form[name].data.strip() for name in services.LEGAL_SETTINGS if name in form})
+    try:
+        with transaction():
+            changed = services.update_body(body, changes, actor=_user(), now=utcnow())
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return render_body_settings(_body(slug), form, _error_status(error))
+    if changed:
+        flash(_("The settings of %(name)s were saved.", name=body.name), "info")
+    else:
+        flash(_("Nothing changed."), "info")
+    return redirect(url_for("staff.list_bodies", _anchor=f"body-{body.slug}"))
+
+
+@bp.post("/bodies/<slug>/members")
+def add_member(slug):
+    body = _body(slug)
     form = MemberForm(prefix=f"member-{body.id}")
     if not form.validate_on_submit():
         return render_bodies(member_forms={body.id: form}, status=422)

@@ -19,7 +19,8 @@ TWO_THIRDS = "two_thirds"
 THRESHOLDS = (MAJORITY_OF_VOTES_CAST, MAJORITY_OF_FULL_BODY, TWO_THIRDS)
 
 MOTION_KINDS = ("main", "amendment", "substitute", "table", "reconsider")
-# Robert's Rules defaults; a body's adopted rules may say otherwise per motion.
+# Robert's Rules defaults. A body's adopted rules may set its own default per kind of
+# motion (Body.default_thresholds), and a motion may still name its own threshold.
 DEFAULT_THRESHOLDS = {kind: MAJORITY_OF_VOTES_CAST for kind in MOTION_KINDS}
 # Every motion listed here needs a second before it can be voted on.
 SECOND_REQUIRED = frozenset(MOTION_KINDS)
@@ -93,6 +94,14 @@ def tally(votes):
         counts[choice] += 1
     return Tally(aye=counts[AYE], no=counts[NO], abstain=counts[ABSTAIN], absent=counts[VOTE_ABSENT],
                  recused=counts[RECUSED])
+
+
+def threshold_for(kind, body_defaults=None, explicit=None):
+    """The threshold a motion is voted under: its own if it names one, else the body's default
+    for its kind, else Robert's Rules (a body whose settings predate a kind, or name none)."""
+    if explicit:
+        return explicit
+    return (body_defaults or {}).get(kind) or DEFAULT_THRESHOLDS[kind]
 
 
 def ayes_needed(threshold, counts, seats):

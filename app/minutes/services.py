@@ -414,7 +414,8 @@ def make_motion(meeting, *, item_id, text, mover_id, seconder_id=None, threshold
     text = _text("text", text, MAX_TEXT)
     try:
         kind = MotionKind(kind or MotionKind.MAIN.value)
-        threshold = Threshold(threshold or rules.DEFAULT_THRESHOLDS[kind.value])
+        # Named with the motion, or the body's default for its kind (Robert's Rules unless changed).
+        threshold = Threshold(rules.threshold_for(kind.value, meeting.body.default_thresholds, threshold))
     except ValueError:
         raise ValidationFailed(f"'kind' must be one of {', '.join(rules.MOTION_KINDS)}; 'threshold' one of "
                                f"{', '.join(rules.THRESHOLDS)}.") from None

@@ -19,6 +19,7 @@ from app.core.errors import DomainError, NotFound
 from app.core.time import utcnow
 from app.extensions import db
 from app.meetings import services as meetings
+from app.meetings.forms import motion_kind_labels, threshold_labels
 from app.meetings.models import Meeting, MeetingStatus, Member
 from app.minutes import rules, services
 from app.minutes.models import Motion, Vote
@@ -159,6 +160,8 @@ def console(meeting_id):
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
         thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,
+        kind_labels=motion_kind_labels(), threshold_labels=threshold_labels(),
+        default_thresholds={k: rules.threshold_for(k, meeting.body.default_thresholds) for k in rules.MOTION_KINDS},
         closed_items=[i for i in meeting.items if i.section.kind.value == "closed_session"])
 
 

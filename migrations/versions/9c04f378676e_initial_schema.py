@@ -52,6 +52,7 @@ def upgrade():
     sa.Column('comment_policy', sa.Enum('fifo', 'alternate', 'in_person_first', name='commentpolicy', native_enum=False, length=19), nullable=False),
     sa.Column('agenda_template', sa.JSON(), nullable=False),
     sa.Column('generic_notice_hours', sa.Integer(), nullable=False),
+    sa.Column('default_thresholds', sa.JSON(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bodies')),
     sa.UniqueConstraint('slug', name=op.f('uq_bodies_slug'))

@@ -27,6 +27,11 @@ def test_seed_demo_builds_the_city_once(app, runner):
     council = db.session.scalar(sa.select(Body).where(Body.slug == "city-council"))
     assert council.timezone == "America/Los_Angeles" and council.rule_pack == "us-ca-brown-act"
     assert len(council.members) == 5
+    # The council's rules: main motions by a majority of the full council; the commission keeps Robert's.
+    assert council.default_thresholds["main"] == "majority_of_full_body"
+    assert council.default_thresholds["table"] == "majority_of_votes_cast"
+    planning = db.session.scalar(sa.select(Body).where(Body.slug == "planning-commission"))
+    assert set(planning.default_thresholds.values()) == {"majority_of_votes_cast"}
     assert db.session.scalar(sa.select(sa.func.count(Body.id))) >= 2
     statuses = [m.status for m in db.session.scalars(sa.select(Meeting))]
     assert MeetingStatus.ADJOURNED in statuses
