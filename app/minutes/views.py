@@ -18,6 +18,7 @@ from app.core.db import transaction
 from app.core.errors import DomainError, NotFound
 from app.core.time import utcnow
 from app.extensions import db
+from app.live.sockets import state_changed
 from app.meetings import services as meetings
 from app.meetings.forms import motion_kind_labels, threshold_labels
 from app.meetings.models import Meeting, MeetingStatus, Member
@@ -191,6 +192,8 @@ def _run(meeting, change, success):
     try:
         with transaction():
             change(utcnow())
+            # The chair's console and the public display follow the record over /live, as after the API.
+            state_changed(meeting.id)
     except DomainError as error:
         flash(error.message, "error")
     else:

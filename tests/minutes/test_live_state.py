@@ -36,3 +36,27 @@ def test_the_console_page_carries_the_live_hooks(client, staff, clerk, auth, mee
     staff.login(clerk)
     page = client.get(f"/staff/meetings/{meeting.id}/proceedings").text
     assert 'id="proceedings-live"' in page and "proceedings-live.js" in page
+
+
+def test_a_report_from_the_console_form_reaches_the_live_consoles(app, client, staff, clerk, auth, meeting,
+                                                                   members):
+    from app.extensions import socketio
+    from tests.conftest import csrf_from
+
+    in_session(client, auth, meeting, members)
+    sock = socketio.test_client(app, namespace="/live", auth={"meeting": meeting.id})
+    try:
+        sock.get_received("/live")
+        staff.login(clerk)
+        token = csrf_from(client.get(f"/staff/meetings/{meeting.id}/proceedings").text)
+        response = client.post(f"/staff/meetings/{meeting.id}/proceedings",
+                               data={"action": "remote_access_down", "csrf_token": token})
+        assert response.status_code == 303
+        sent = [m["args"][0] for m in sock.get_received("/live") if m["name"] == "state"]
+        assert sent and sent[-1]["proceedings"]["remote_access_down"] is True
+        # A refused action sends nothing.
+        client.post(f"/staff/meetings/{meeting.id}/proceedings",
+                    data={"action": "remote_access_down", "csrf_token": token})
+        assert [m for m in sock.get_received("/live") if m["name"] == "state"] == []
+    finally:
+        sock.disconnect("/live")
