@@ -29,6 +29,19 @@ def normalise_database_url(url):
     return url
 
 
+def own_or_public_address(environ):
+    """Where residents reach this Dais: PUBLIC_BASE_URL when it is set, else the server's own HOST:PORT."""
+    public = (environ.get("PUBLIC_BASE_URL") or "").strip().rstrip("/")
+    if public:
+        return public
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # listening everywhere: knock on the loopback
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{environ.get('PORT') or '5000'}"
+
+
 class Config:
     INSTANCE_DIR = Path(os.environ.get("DAIS_INSTANCE_DIR", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -71,6 +84,16 @@ class Config:
     PAGE_SIZE = 20
     # Where packet builds run: "huey" (the worker process), "inline" or "off".
     PACKET_QUEUE = os.environ.get("PACKET_QUEUE", "huey")
+
+    # The remote-access watcher, run by the packet worker (app/minutes/access_watcher.py):
+    # while a meeting sits, every INTERVAL seconds it checks that a resident could reach
+    # public comment at REMOTE_ACCESS_WATCH_URL, records remote access down after FAILURES
+    # failed checks in a row and restored when they pass again. REMOTE_ACCESS_WATCH=0 turns it off.
+    REMOTE_ACCESS_WATCH = _bool("REMOTE_ACCESS_WATCH", True)
+    REMOTE_ACCESS_WATCH_URL = own_or_public_address(os.environ)
+    REMOTE_ACCESS_WATCH_INTERVAL = float(os.environ.get("REMOTE_ACCESS_WATCH_INTERVAL", "20"))
+    REMOTE_ACCESS_WATCH_FAILURES = int(os.environ.get("REMOTE_ACCESS_WATCH_FAILURES", "2"))
+    REMOTE_ACCESS_WATCH_TIMEOUT = float(os.environ.get("REMOTE_ACCESS_WATCH_TIMEOUT", "5"))
 
 
 class TestConfig(Config):

@@ -233,6 +233,25 @@ def proceedings_action(meeting, *, action, note="", item_ids=None, actor, now):
     allowed, target = ACTIONS[action]
     if meeting.status not in allowed:
         raise InvalidState(f"A {meeting.status.value} meeting cannot {action.replace('_', ' ')}.")
+    if action in REMOTE_ACCESS_ACTIONS:
+        return _remote_access(meeting, action, note, {}, actor=actor, now=now)
+    event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind(action), occurred_at=now,
+                             actor_id=_actor_id(actor), note=note, item_ids=[])
+    db.session.add(event)
+    previous = meeting.status
+    meetings.change_status(meeting, target, actor=actor, now=now)
+    record(meeting, Tag.PROCEEDINGS_CHANGED,
+           {"action": action, "from": previous.value, "to": target.value, "at": now.isoformat(),
+            "note": note, "quorum": quorum(meeting)}, actor=actor, now=now)
+    _changed(meeting)
+    return event
+
+
+REMOTE_ACCESS_ACTIONS = ("remote_access_down", "remote_access_restored")
+
+
+def _remote_access(meeting, action, note, evidence, *, actor, now):
+    """A remote-access report, the clerk's or the watcher's: the same event and log tag for both."""
     is_down = is_remote_access_down(meeting)
     if action == "remote_access_down" and is_down:
         raise InvalidState("Remote public access is already reported down.")
@@ -241,17 +260,54 @@ def proceedings_action(meeting, *, action, note="", item_ids=None, actor, now):
     event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind(action), occurred_at=now,
                              actor_id=_actor_id(actor), note=note, item_ids=[])
     db.session.add(event)
-    if target is not None:
-        previous = meeting.status
-        meetings.change_status(meeting, target, actor=actor, now=now)
-        record(meeting, Tag.PROCEEDINGS_CHANGED,
-               {"action": action, "from": previous.value, "to": target.value, "at": now.isoformat(),
-                "note": note, "quorum": quorum(meeting)}, actor=actor, now=now)
-    else:
-        tag = Tag.REMOTE_ACCESS_DOWN if action == "remote_access_down" else Tag.REMOTE_ACCESS_RESTORED
-        record(meeting, tag, {"at": now.isoformat(), "note": note}, actor=actor, now=now)
+    tag = Tag.REMOTE_ACCESS_DOWN if action == "remote_access_down" else Tag.REMOTE_ACCESS_RESTORED
+    record(meeting, tag, {"at": now.isoformat(), "note": note, **evidence}, actor=actor, now=now)
     _changed(meeting)
     return event
+
+
+# -- the remote-access watcher (access_watch.py decides, access_watcher.py checks) --------
+
+# The actor of the watcher's reports in the compliance log; its entries also carry
+# "automatic": true and the check that failed, which is how a report is known as its own.
+WATCHER = "system"
+
+
+def _last_remote_access_entry(meeting):
+    return db.session.scalars(
+        sa.select(ComplianceEntry).where(
+            ComplianceEntry.meeting_id == meeting.id,
+            ComplianceEntry.tag.in_([Tag.REMOTE_ACCESS_DOWN.value, Tag.REMOTE_ACCESS_RESTORED.value]))
+        .order_by(ComplianceEntry.seq.desc()).limit(1)).first()
+
+
+def down_reported_by_watcher(meeting):
+    """True when remote access is reported down and the report in force is the watcher's own."""
+    entry = _last_remote_access_entry(meeting)
+    return bool(entry is not None and entry.tag == Tag.REMOTE_ACCESS_DOWN.value and entry.actor == WATCHER
+                and (entry.data or {}).get("automatic") is True)
+
+
+def watcher_reports_down(meeting, *, check, detail, now):
+    """The watcher found the public comment service unreachable: remote access is down.
+
+    `check` names the check that failed (engineio_handshake or comment_page) and
+    `detail` says what it got; both go into the note and the log entry."""
+    _lock(meeting)
+    _require_status(meeting, SITTING, "report remote access down")
+    note = f"Automatic check: {detail}"[:MAX_REASON]
+    return _remote_access(meeting, "remote_access_down", note, {"automatic": True, "check": check},
+                          actor=WATCHER, now=now)
+
+
+def watcher_reports_restored(meeting, *, now):
+    """The checks pass again: clear the watcher's own down report, never the clerk's."""
+    _lock(meeting)
+    _require_status(meeting, SITTING, "report remote access restored")
+    if is_remote_access_down(meeting) and not down_reported_by_watcher(meeting):
+        raise InvalidState("Remote public access was reported down by the clerk; only the clerk restores it.")
+    note = "Automatic check: the public comment service and the comment page answer again."
+    return _remote_access(meeting, "remote_access_restored", note, {"automatic": True}, actor=WATCHER, now=now)
 
 
 def _closed_session(meeting, item_ids, note, *, actor, now):

@@ -1,5 +1,7 @@
 """The packet worker: `python -m app.packets.worker` (started by `make run` beside the web server).
 
+It also runs the remote-access watcher (app/minutes/access_watcher.py) in a thread of its own.
+
 One worker thread per process: builds queue behind each other and the web
 process never waits for any of them. Rendering is CPU-bound Python, so more
 threads would not build faster; to build several meetings at once, start more
@@ -21,10 +23,15 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from app.packets.tasks import huey, worker_app
 
-    worker_app()  # load the app and WeasyPrint now, so the first job is not slower than the rest
+    app = worker_app()  # load the app and WeasyPrint now, so the first job is not slower than the rest
     from app.packets.render import _weasy
 
     _weasy()
+    # The remote-access watcher shares this process: it runs wherever Dais runs, once per
+    # installation, outside the web server it checks (why: app/minutes/access_watcher.py).
+    from app.minutes.access_watcher import start_watching
+
+    start_watching(app)
     consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False,
                                     initial_delay=0.05, backoff=1.5, max_delay=args.max_delay)
     consumer.run()
