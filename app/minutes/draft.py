@@ -1,7 +1,8 @@
 """The minutes draft, written from the meeting's record (pure: plain data in, HTML out).
 
 The HTML uses only tags the sanitizer keeps, one block per line, so the clerk's
-edits diff cleanly line by line. `_` translates the fixed wording.
+edits diff cleanly line by line. `_` translates the fixed wording and `ngettext`
+the wording that depends on a count (one speaker, two speakers).
 """
 from html import escape
 
@@ -28,7 +29,11 @@ def _identity(text):
     return text
 
 
-def render(record, _=_identity):
+def _english_plural(singular, plural, n):
+    return singular if n == 1 else plural
+
+
+def render(record, _=_identity, ngettext=_english_plural):
     """HTML minutes from `record` (see services.minutes_record for its shape)."""
     e = escape
     lines = [f"<h3>{e(record['body'])}: {e(record['title'])}</h3>",
@@ -39,9 +44,9 @@ def render(record, _=_identity):
                                         "closed_session", "closed_session_report"), _)
     if record.get("general_comment"):
         lines.append(f"<h4>{e(_('Public comment on non-agenda items'))}</h4>")
-        lines += _speakers(record["general_comment"], _)
+        lines += _speakers(record["general_comment"], _, ngettext)
     for item in record["items"]:
-        lines += _item(item, _)
+        lines += _item(item, _, ngettext)
     lines += _events(record["events"], ("adjourn",), _)
     return "\n".join(lines) + "\n"
 
@@ -85,25 +90,32 @@ def _attendance(record, _):
     return lines
 
 
-def _speakers(speakers, _):
+def _speakers(speakers, _, ngettext):
+    # The wording is called outside f-strings: Babel's extractor does not look inside them.
     if not speakers["total"]:
-        return [f"<p>{escape(_('No public speakers.'))}</p>"]
-    stance = ", ".join(f"{speakers[s]} {_(s)}" for s in STANCES if speakers.get(s))
-    text = _("{total} public speakers ({in_person} in person, {remote} remote): {stances}.").format(
+        none = _("No public speakers.")
+        return [f"<p>{escape(none)}</p>"]
+    words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
+    stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
+    text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
+                    "{total} public speakers ({in_person} in person, {remote} remote): {stances}.",
+                    speakers["total"]).format(
         total=speakers["total"], in_person=speakers["in_person"], remote=speakers["remote"], stances=stance)
     lines = [f"<p>{escape(text)}</p>"]
-    if speakers.get("names"):
-        lines.append(f"<p>{escape(_('Speakers who gave a name:'))} {escape(', '.join(speakers['names']))}</p>")
+    names = speakers.get("names") or []
+    if names:
+        label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
+        lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
     return lines
 
 
-def _item(item, _):
+def _item(item, _, ngettext):
     lines = [f"<h4>{escape(item['number'])}. {escape(item['title'])}</h4>"]
     for recusal in item.get("recusals", []):
         text = _("{name} recused: {reason}").format(name=recusal["name"], reason=recusal["reason"])
         lines.append(f"<p>{escape(text)}</p>")
     if item.get("speakers") is not None:
-        lines += _speakers(item["speakers"], _)
+        lines += _speakers(item["speakers"], _, ngettext)
     for motion in item.get("motions", []):
         lines += _motion(motion, _)
     return lines

@@ -798,11 +798,11 @@ def minutes_record(meeting, *, fmt=None):
 
 
 def draft_minutes(meeting, *, fmt=None):
-    from flask_babel import gettext
+    from flask_babel import gettext, ngettext
 
     from app.minutes import draft
 
-    return clean_html(draft.render(minutes_record(meeting, fmt=fmt), _=gettext))
+    return clean_html(draft.render(minutes_record(meeting, fmt=fmt), _=gettext, ngettext=ngettext))
 
 
 def minutes_deadlines(meeting, *, now):

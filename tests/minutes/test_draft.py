@@ -57,8 +57,8 @@ def test_draft_has_times_attendance_votes_and_result():
 def test_speakers_are_counted_by_stance_and_channel_and_named_only_if_they_gave_a_name():
     html = draft.render(RECORD)
     assert "3 public speakers (1 in person, 2 remote): 2 support, 1 oppose." in html
-    assert "Speakers who gave a name: Maria" in html
-    assert "1 public speakers (1 in person, 0 remote): 1 neutral." in html
+    assert "Speaker who gave a name: Maria" in html
+    assert "1 public speaker (1 in person, 0 remote): 1 neutral." in html
 
 
 def test_order_follows_the_meeting_and_text_is_escaped():
@@ -75,3 +75,66 @@ def test_one_block_per_line_for_clean_diffs():
 def test_the_wording_goes_through_the_translator():
     html = draft.render(RECORD, _=lambda text: text.upper() if text == "Roll call" else text)
     assert "ROLL CALL" in html
+
+
+# -- one speaker, two speakers: the count decides the wording, in English and Spanish -----
+
+def speakers(total, names=(), in_person=None):
+    in_person = total if in_person is None else in_person
+    return {"total": total, "in_person": in_person, "remote": total - in_person, "support": total, "oppose": 0,
+            "neutral": 0, "unstated": 0, "names": list(names)}
+
+
+def with_speakers(counts):
+    item = {"item_id": 9, "number": "6.b", "title": "Parking study", "recusals": [], "speakers": counts,
+            "motions": []}
+    return {**RECORD, "general_comment": None, "items": [item]}
+
+
+def spanish():
+    """The Spanish catalog as it ships, compiled in memory."""
+    import gettext
+    import io
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = Path(__file__).resolve().parents[2] / "app" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def test_one_public_speaker_is_singular():
+    html = draft.render(with_speakers(speakers(1, names=["Maria"])))
+    assert "<p>1 public speaker (1 in person, 0 remote): 1 support.</p>" in html
+    assert "<p>Speaker who gave a name: Maria</p>" in html
+    assert "public speakers" not in html and "Speakers who" not in html
+
+
+def test_two_public_speakers_are_plural():
+    html = draft.render(with_speakers(speakers(2, names=["Maria", "Tom"], in_person=1)))
+    assert "<p>2 public speakers (1 in person, 1 remote): 2 support.</p>" in html
+    assert "<p>Speakers who gave a name: Maria, Tom</p>" in html
+
+
+def test_no_public_speakers():
+    assert "<p>No public speakers.</p>" in draft.render(with_speakers(speakers(0)))
+
+
+def test_one_and_two_speakers_in_spanish():
+    es = spanish()
+    one = draft.render(with_speakers(speakers(1, names=["María"])), _=es.gettext, ngettext=es.ngettext)
+    assert "<p>1 orador del público (1 en persona, 0 a distancia): 1 a favor.</p>" in one
+    assert "<p>Orador que dio su nombre: María</p>" in one
+    two = draft.render(with_speakers(speakers(2, names=["María", "Tomás"], in_person=1)),
+                       _=es.gettext, ngettext=es.ngettext)
+    assert "<p>2 oradores del público (1 en persona, 1 a distancia): 2 a favor.</p>" in two
+    assert "<p>Oradores que dieron su nombre: María, Tomás</p>" in two
+    none = draft.render(with_speakers(speakers(0)), _=es.gettext, ngettext=es.ngettext)
+    assert "<p>Ningún orador del público.</p>" in none
+

@@ -1,0 +1,70 @@
+"""The minutes draft counts an item's public speakers in words that agree with the number,
+through the app's own translator (Flask-Babel), in English and in Spanish."""
+import pytest
+
+from app import create_app
+from app.core.db import transaction
+from app.core.time import utcnow
+from app.extensions import db
+from app.live import services as live
+from config import TestConfig
+from tests.accounts.test_i18n import PO_FILE
+from tests.minutes.helpers import act, all_present
+
+
+def hear(meeting, item, people):
+    """Open comment on the item, call each speaker (in person first, then one remote), close it."""
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=utcnow())
+    for index, (name, stance) in enumerate(people):
+        with transaction():
+            if index % 2:
+                live.join_queue(meeting, item_id=item.id, display_name=name, stance=stance, now=utcnow())
+            else:
+                live.add_in_person(meeting, item_id=item.id, display_name=name, stance=stance, actor="clerk",
+                                   now=utcnow())
+        with transaction():
+            live.call_next(meeting, actor="chair", now=utcnow())
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=utcnow())
+
+
+@pytest.fixture
+def spanish(database_url, tmp_path):
+    """The app reading the shipped Spanish catalog, compiled here (the .mo files are build output)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    mo_dir = tmp_path / "translations" / "es" / "LC_MESSAGES"
+    mo_dir.mkdir(parents=True)
+    with PO_FILE.open("rb") as source, (mo_dir / "messages.mo").open("wb") as target:
+        write_mo(target, read_po(source, locale="es"))
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=tmp_path / "i",
+                     BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
+    yield app.test_client()
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.mark.parametrize("people, english, spanish_words", [
+    ([("Maria", "support")],
+     ["1 public speaker (1 in person, 0 remote): 1 support.", "Speaker who gave a name: Maria"],
+     ["1 orador del público (1 en persona, 0 a distancia): 1 a favor.", "Orador que dio su nombre: Maria"]),
+    ([("Maria", "support"), ("Tom", "oppose")],
+     ["2 public speakers (1 in person, 1 remote): 1 support, 1 oppose.", "Speakers who gave a name: Maria, Tom"],
+     ["2 oradores del público (1 en persona, 1 a distancia): 1 a favor, 1 en contra.",
+      "Oradores que dieron su nombre: Maria, Tom"]),
+])
+def test_one_speaker_and_two_speakers(client, auth, spanish, meeting, members, item, people, english,
+                                      spanish_words):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    hear(meeting, item, people)
+    url = f"/api/v1/meetings/{meeting.id}/minutes"
+    draft = client.get(url, headers=auth).json["draft"]
+    for words in english:
+        assert words in draft
+    assert ("public speakers" in draft) == (len(people) > 1)
+    draft_es = spanish.get(url + "?lang=es", headers={**auth, "Accept-Language": "es"}).json["draft"]
+    for words in spanish_words:
+        assert words in draft_es
