@@ -330,9 +330,9 @@ def print_table(results, settings, backend, async_mode):
         ratio = _ratio(d["p99"], b["p99"])
         print(f"\nBurst: {burst['size']} residents send within 1 s (Dais join_queue over 2 items; bare echo)")
         print(f"  Dais join ack  p50 {_ms(d['p50'])} ms  p99 {_ms(d['p99'])} ms  max {_ms(d['max'])} ms  "
-              f"acked ok {d['acked']}/{burst['size']}  errors {d['errors'] or 'none'}")
+              f"acked ok {d['acked']}/{burst['size']}  errors {d['errors'] or 'none'}  server CPU {_ms(d.get('cpuMs'))} ms")
         print(f"  bare echo ack  p50 {_ms(b['p50'])} ms  p99 {_ms(b['p99'])} ms  max {_ms(b['max'])} ms  "
-              f"acked ok {b['acked']}/{burst['size']}")
+              f"acked ok {b['acked']}/{burst['size']}  server CPU {_ms(b.get('cpuMs'))} ms")
         met = ratio is not None and ratio <= TARGET_BURST_RATIO and d["acked"] == burst["size"]
         print(f"  Target: all acknowledged, p99 within {TARGET_BURST_RATIO}x: {_x(ratio)} {'MET' if met else 'MISSED'}")
     loop = results["event_loop"]

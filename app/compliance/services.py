@@ -30,17 +30,46 @@ def record(meeting, tag, data, *, actor, now):
     The meeting row is locked first (PostgreSQL) so appends are serialised; the
     unique (meeting_id, seq) constraint is the last line of defence.
     """
-    tag = Tag(tag)
+    head = _chain_head(meeting)
+    fields = _next_fields(meeting, head, Tag(tag), data, actor=actor, now=now)
+    entry = ComplianceEntry(**fields)
+    db.session.add(entry)
+    db.session.flush()
+    _remember_head(meeting, fields)
+    return entry
+
+
+def record_many(meeting, tagged_data, *, actor, now):
+    """Append several entries at once, in order: one INSERT for a batch of changes."""
+    if not tagged_data:
+        return
+    head = _chain_head(meeting)
+    rows = []
+    for tag, data in tagged_data:
+        fields = _next_fields(meeting, head, Tag(tag), data, actor=actor, now=now)
+        rows.append(fields)
+        head = ChainHead(fields["seq"], fields["hash"])
+    db.session.execute(sa.insert(ComplianceEntry), rows)
+    _remember_head(meeting, rows[-1])
+
+
+def _chain_head(meeting):
     lock_row_once(meeting, refresh=False)
     # While this transaction holds the row lock nobody else can append, so the
     # head of the chain is remembered instead of read back for every entry.
-    heads = transaction_cache("compliance_heads")
-    last = heads.get(meeting.id) or db.session.execute(
+    return transaction_cache("compliance_heads").get(meeting.id) or db.session.execute(
         sa.select(ComplianceEntry.seq, ComplianceEntry.hash)
         .where(ComplianceEntry.meeting_id == meeting.id)
         .order_by(ComplianceEntry.seq.desc())
         .limit(1)
     ).first()
+
+
+def _remember_head(meeting, fields):
+    transaction_cache("compliance_heads")[meeting.id] = ChainHead(fields["seq"], fields["hash"])
+
+
+def _next_fields(meeting, last, tag, data, *, actor, now):
     fields = {
         "meeting_id": meeting.id,
         "seq": (last.seq + 1) if last else 1,
@@ -50,11 +79,7 @@ def record(meeting, tag, data, *, actor, now):
         "tag": tag.value,
         "data": data,
     }
-    entry = ComplianceEntry(hash=chain.entry_hash(fields), **fields)
-    db.session.add(entry)
-    db.session.flush()
-    heads[meeting.id] = ChainHead(entry.seq, entry.hash)
-    return entry
+    return {**fields, "hash": chain.entry_hash(fields)}
 
 
 def entries_for(meeting_id):

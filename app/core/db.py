@@ -91,7 +91,12 @@ def lock_row_once(instance, *, refresh=True):
     else:
         model = type(instance)
         db.session.execute(sa.select(model.id).where(model.id == instance.id).with_for_update())
-    _transaction_info("row_locks")[key] = True
+    mark_row_locked(instance)
+
+
+def mark_row_locked(instance):
+    """Record that `instance`'s row was locked (FOR UPDATE) in the current transaction."""
+    _transaction_info("row_locks")[(type(instance).__name__, instance.id)] = True
 
 
 def transaction_cache(name):

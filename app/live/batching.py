@@ -15,6 +15,7 @@ waiting caller, so nobody's answer waits for other people's later batches.
 the standard library.)
 """
 import threading
+import time
 from collections import deque
 
 MAX_BATCH = 64
@@ -56,9 +57,12 @@ class Batcher:
             slot.done.wait()
             if not slot.lead:
                 return self._outcome(slot)
-        # This caller runs batches until its own change has been applied.
+        # This caller runs batches until its own change has been applied. Yielding
+        # once first lets the events already read from the network join the batch:
+        # under load they are the ones that would otherwise wait a whole batch.
         while not slot.done.is_set() or slot.lead:
             slot.lead = False
+            time.sleep(0)
             self._run_next(key)
         self._hand_over(key)
         return self._outcome(slot)

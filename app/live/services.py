@@ -5,19 +5,20 @@ Every change first locks the meeting row (PostgreSQL), so changes to one meeting
 are serialised: versions never repeat and the one-place-per-item check cannot race.
 """
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from app.compliance.services import record
+from app.compliance.services import record, record_many
 from app.compliance.tags import Tag
-from app.core.db import lock_row_once
-from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
+from app.core.db import lock_row_once, mark_row_locked
+from app.core.errors import Conflict, DomainError, InvalidState, NotFound, ValidationFailed
 from app.core.time import to_local
 from app.extensions import db
 from app.live import queue as q
 from app.live import timer as timers
 from app.live.models import Channel, EntryStatus, LiveState, QueueEntry, Stance, hash_token
-from app.meetings.models import AgendaItem, MeetingStatus
+from app.meetings.models import AgendaItem, Meeting, MeetingStatus
 
 RESIDENT = "resident"
 DEFAULT_QUEUE_CAP = 300
@@ -83,15 +84,16 @@ _ROW_COLUMNS = (QueueEntry.id, QueueEntry.channel, QueueEntry.item_id, QueueEntr
                 QueueEntry.needs_interpreter)
 
 
-def _queue_rows(meeting_id, *, with_skipped=False):
+def _queue_rows(meeting_id, *, with_skipped=False, item_keys=None):
     """Rows that can matter to the order: waiting ones, and called ones (the alternate
     policy continues from the last channel called), plus skipped ones on request."""
     statuses = [EntryStatus.WAITING, EntryStatus.SKIPPED] if with_skipped else [EntryStatus.WAITING]
-    return db.session.execute(
-        sa.select(*_ROW_COLUMNS)
-        .where(QueueEntry.meeting_id == meeting_id,
-               sa.or_(QueueEntry.status.in_(statuses), QueueEntry.called_seq.is_not(None)))
-        .order_by(QueueEntry.id)).all()
+    query = (sa.select(*_ROW_COLUMNS)
+             .where(QueueEntry.meeting_id == meeting_id,
+                    sa.or_(QueueEntry.status.in_(statuses), QueueEntry.called_seq.is_not(None))))
+    if item_keys is not None:
+        query = query.where(QueueEntry.item_key.in_(item_keys))
+    return db.session.execute(query.order_by(QueueEntry.id)).all()
 
 
 def _policy(meeting):
@@ -119,9 +121,11 @@ def position_of(meeting, entry):
     return positions(meeting).get(entry.id)
 
 
-def positions(meeting):
-    """{entry_id: position in its item's queue} for every waiting entry, from one query."""
-    return {entry.id: n for waiting in _ordered(meeting, _queue_rows(meeting.id)).values()
+def positions(meeting, *, item_ids=None):
+    """{entry_id: position in its item's queue} for every waiting entry (of `item_ids`, an
+    item id or None for general comment, when given), from one query."""
+    keys = None if item_ids is None else {item_id or 0 for item_id in item_ids}
+    return {entry.id: n for waiting in _ordered(meeting, _queue_rows(meeting.id, item_keys=keys)).values()
             for n, entry in enumerate(waiting, start=1)}
 
 
@@ -220,12 +224,24 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
 
 # -- shared steps ----------------------------------------------------------------
 
+def locked_meeting(meeting_id):
+    """The meeting, read and locked in one query, for a batch of changes (None if gone)."""
+    meeting = db.session.get(Meeting, meeting_id, with_for_update=True, populate_existing=True)
+    if meeting is not None:
+        mark_row_locked(meeting)
+    return meeting
+
+
 def _begin_change(meeting):
     """Lock the meeting row (once per transaction), check it is live, and return its live state."""
+    _lock_live(meeting)
+    return live_state(meeting)
+
+
+def _lock_live(meeting):
     lock_row_once(meeting)
     if meeting.status not in LIVE_STATUSES:
         raise InvalidState(f"The meeting is {meeting.status.value}; the live queue is not available.")
-    return live_state(meeting)
 
 
 def _changed(meeting):
@@ -366,13 +382,13 @@ def call_next(meeting, *, actor, now):
     if not state.is_comment_open:
         raise InvalidState("Open public comment before calling speakers.")
     item_key = state.comment_item_id or 0
-    waiting = _ordered(meeting, _entries(meeting.id, item_key)).get(item_key, [])
+    waiting = _ordered(meeting, [row for row in _queue_rows(meeting.id) if row.item_key == item_key]).get(item_key, [])
     if state.speaker is None and not waiting:
         raise InvalidState("Nobody is waiting to speak.")
     _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
     entry = None
     if waiting:
-        entry = waiting[0]
+        entry = db.session.get(QueueEntry, waiting[0].id)
         last = db.session.scalar(sa.select(sa.func.max(QueueEntry.called_seq))
                                  .where(QueueEntry.meeting_id == meeting.id))
         allotted = timers.allotted_for(state.seconds_per_speaker, needs_interpreter=entry.needs_interpreter,
@@ -508,12 +524,107 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
 def join_queue(meeting, *, item_id, display_name=None, stance=None, interpreter=False, token=None,
                cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     """A resident takes a place; returns (entry, token). The token is the resident's only key."""
-    _begin_change(meeting)
-    item = _item(meeting, item_id, for_comment=True)
-    token = token or secrets.token_urlsafe(24)
-    entry = _new_entry(meeting, item=item, channel=Channel.REMOTE, display_name=display_name, stance=stance,
-                       interpreter=interpreter, token_hash=hash_token(token), cap=cap, actor=actor, now=now)
-    return entry, token
+    token = token or new_token()
+    [outcome] = join_many(meeting, [JoinRequest(item_id=item_id, token=token, display_name=display_name,
+                                                stance=stance, interpreter=interpreter)], cap=cap, actor=actor, now=now)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return db.session.get(QueueEntry, outcome.id), token
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    item_id: int | None
+    token: str
+    display_name: str | None = None
+    stance: str | None = None
+    interpreter: bool = False
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A new remote entry, as the join acknowledgement shows it."""
+
+    id: int
+    item_id: int | None
+    status: EntryStatus = EntryStatus.WAITING
+    channel: Channel = Channel.REMOTE
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
+    """Several residents' joins at once, with exactly `join_queue`'s rules applied in order.
+
+    For a burst of joins: two queries check the whole batch, one INSERT adds the
+    entries and one their log entries. Returns one `Joined` or `DomainError` per request.
+    """
+    _lock_live(meeting)
+    outcomes = [None] * len(requests)
+    item_ids = {request.item_id for request in requests} - {None}
+    # Every item named in the batch, loaded at once (each lookup is a round trip).
+    if item_ids:
+        db.session.scalars(sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids))).all()
+    for index, request in enumerate(requests):
+        try:
+            _item(meeting, request.item_id, for_comment=True)
+        except DomainError as error:
+            outcomes[index] = error
+    hashes = {index: hash_token(request.token) for index, request in enumerate(requests)}
+    waiting, held = _join_counts(meeting, {request.item_id or 0 for request in requests}, set(hashes.values()))
+    accepted = []
+    for index, request in enumerate(requests):
+        if outcomes[index] is not None:
+            continue
+        key = request.item_id or 0
+        try:
+            q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=waiting.get(key, 0), cap=cap)
+        except q.AlreadyQueued:
+            outcomes[index] = AlreadyQueued("You already have a place for this item.")
+            continue
+        except q.QueueFull:
+            outcomes[index] = QueueFull("The queue for this item is full.")
+            continue
+        held.add((key, hashes[index]))
+        waiting[key] = waiting.get(key, 0) + 1
+        accepted.append(index)
+    if not accepted:
+        return outcomes
+    rows = [{"meeting_id": meeting.id, "item_id": requests[i].item_id, "item_key": requests[i].item_id or 0,
+             "channel": Channel.REMOTE, "display_name": requests[i].display_name,
+             "stance": Stance(requests[i].stance) if requests[i].stance else None,
+             "needs_interpreter": bool(requests[i].interpreter), "token_hash": hashes[i],
+             "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""} for i in accepted]
+    ids = db.session.scalars(sa.insert(QueueEntry).returning(QueueEntry.id, sort_by_parameter_order=True),
+                             rows).all()
+    record_many(meeting, [(Tag.SPEAKER_JOINED, {
+        "entry_id": entry_id, "item_id": row["item_id"], "channel": Channel.REMOTE.value,
+        "display_name": row["display_name"], "stance": requests[i].stance,
+        "interpreter": row["needs_interpreter"]}) for i, entry_id, row in zip(accepted, ids, rows, strict=True)],
+        actor=actor, now=now)
+    meeting.state_version = (meeting.state_version or 0) + len(accepted)  # one version per change
+    db.session.flush()
+    for i, entry_id in zip(accepted, ids, strict=True):
+        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id)
+    return outcomes
+
+
+def _join_counts(meeting, item_keys, token_hashes):
+    """({item_key: waiting entries}, {(item_key, token_hash) holding a place}) in one query."""
+    in_items = (QueueEntry.meeting_id == meeting.id) & QueueEntry.item_key.in_(item_keys)
+    waiting = (sa.select(QueueEntry.item_key, sa.func.count().label("n"), sa.null().label("token_hash"))
+               .where(in_items, QueueEntry.status == EntryStatus.WAITING).group_by(QueueEntry.item_key))
+    holding = (sa.select(QueueEntry.item_key, sa.literal(0).label("n"), QueueEntry.token_hash)
+               .where(in_items, QueueEntry.token_hash.in_(token_hashes), QueueEntry.status.in_(HOLDS_PLACE)))
+    counts, held = {}, set()
+    for item_key, n, token_hash in db.session.execute(sa.union_all(waiting, holding)).all():
+        if token_hash is None:
+            counts[item_key] = n
+        else:
+            held.add((item_key, token_hash))
+    return counts, held
 
 
 def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False,

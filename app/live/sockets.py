@@ -136,15 +136,17 @@ class Refused(Exception):
 class Done:
     """What acknowledgements need once every change of a batch is applied."""
 
-    def __init__(self, meeting):
+    def __init__(self, meeting, item_ids):
         self.meeting = meeting
         self.version = meeting.state_version
+        self.item_ids = item_ids
         self._positions = None
 
     @property
     def positions(self):
+        """Places in the queues of the items this batch's entries joined, worked out once."""
         if self._positions is None:
-            self._positions = services.positions(self.meeting)
+            self._positions = services.positions(self.meeting, item_ids=self.item_ids)
         return self._positions
 
 
@@ -223,23 +225,69 @@ class LiveNamespace(Namespace):
     def _apply(self, meeting_id, changes):
         now = utcnow()
         with transaction():
-            meeting = db.session.get(Meeting, meeting_id)
-            finishers = []
+            meeting = services.locked_meeting(meeting_id)
+            finishers = [None] * len(changes)
+            joins = []  # consecutive joins go to the database together
+
+            def flush_joins():
+                if joins:
+                    for (index, _), finish in zip(joins, self._join_many(meeting, joins, now), strict=True):
+                        finishers[index] = finish
+                    joins.clear()
+
             for index, change in enumerate(changes):
                 try:
                     if meeting is None:
                         raise NotFound("This meeting no longer exists.")
+                    if change.event == "join_queue":
+                        joins.append((index, change))
+                        continue
+                    flush_joins()
                     user = self._authorise(change.connection, change.permission, meeting) if change.permission else None
-                    finishers.append(getattr(self, f"_{change.event}")(change.connection, meeting, user, now=now,
-                                                                         **change.payload))
+                    finishers[index] = getattr(self, f"_{change.event}")(change.connection, meeting, user, now=now,
+                                                                         **change.payload)
                 except Exception as error:  # noqa: BLE001 - answered to its sender only
-                    raise Refused(index, error) from error
+                    raise Refused(joins[0][0] if joins else index, error) from error
+            try:
+                flush_joins()
+            except Exception as error:  # noqa: BLE001
+                raise Refused(joins[0][0], error) from error
             # Acknowledgements are built before the commit, while the rows are loaded.
-            done = Done(meeting)
+            done = Done(meeting, {change.payload.get("item_id") for change in changes})
             acks = [finish(done) for finish in finishers]
             urgent = any(change.event not in RESIDENT_EVENTS for change in changes)
-            after_commit(lambda: self.broadcaster.changed(meeting_id, urgent=urgent))
+            after_commit(lambda: self._announce(meeting_id, urgent))
         return acks
+
+    @staticmethod
+    def _join_many(meeting, joins, now):
+        """Residents' joins of one batch, checked in order (services.join_many)."""
+        requests = []
+        for _, change in joins:
+            # Two joins from one connection in one batch must share its token.
+            change.connection.token = change.connection.token or services.new_token()
+            requests.append(services.JoinRequest(token=change.connection.token, **change.payload))
+        try:
+            outcomes = services.join_many(meeting, requests, cap=setting("LIVE_QUEUE_CAP"), now=now)
+        except DomainError as error:  # the meeting itself refuses (not live): every join is told
+            outcomes = [error] * len(requests)
+        finishers = []
+        for request, outcome in zip(requests, outcomes, strict=True):
+            if isinstance(outcome, DomainError):
+                finishers.append(lambda done, error=outcome: failure(error))
+            else:
+                finishers.append(lambda done, entry=outcome, token=request.token: ok(
+                    entry=services.entry_view(meeting, entry, token, known_positions=done.positions),
+                    version=done.version))
+        return finishers
+
+    def _announce(self, meeting_id, urgent):
+        """The change is committed whatever happens here: a failed send is logged, and
+        clients catch up with the next state or `sync`, but nobody is told it failed."""
+        try:
+            self.broadcaster.changed(meeting_id, urgent=urgent)
+        except Exception:  # noqa: BLE001
+            log.exception("broadcasting meeting %s failed", meeting_id)
 
     def _check_allowance(self, connection, args):
         if not connection.take(utcnow().timestamp(), setting("LIVE_EVENTS_PER_SECOND"),
@@ -311,15 +359,6 @@ class LiveNamespace(Namespace):
         return ok(entry=services.entry_view(meeting, entry), version=meeting.state_version)
 
     # -- changes: each runs inside its batch's transaction and returns how to acknowledge it
-    def _join_queue(self, connection, meeting, user, *, now, item_id, display_name, stance, interpreter):
-        entry, token = services.join_queue(
-            meeting, item_id=item_id, display_name=display_name, stance=stance, interpreter=interpreter,
-            token=connection.token, cap=setting("LIVE_QUEUE_CAP"), now=now)
-        # At once, not after the commit: a second join in the same batch must reuse it.
-        connection.token = token
-        return lambda done: ok(entry=services.entry_view(meeting, entry, token, known_positions=done.positions),
-                               version=done.version)
-
     def _leave_queue(self, connection, meeting, user, *, now, token, entry_id):
         left = services.leave_queue(meeting, token=token or connection.token, entry_id=entry_id, now=now)
         left_ids = [entry.id for entry in left]

@@ -255,6 +255,7 @@ async function burst(serverName, event, payloadFor) {
   const clients = await connectMany(serverName, cfg.burst, { meeting: cfg.dais.meeting });
   const failed = clients.filter((c) => c.error).length;
   const spacing = cfg.burstWindowMs / cfg.burst;
+  const cpuBefore = cpuNs(servers[serverName].pid);
   const t0 = now();
   const rtts = await Promise.all(clients.map(async (client, i) => {
     await sleep(i * spacing - (now() - t0));
@@ -263,11 +264,12 @@ async function burst(serverName, event, payloadFor) {
     return { ms: now() - sent, ok: Boolean(reply && reply.ok), code: reply && reply.error && reply.error.code, timeout: Boolean(reply && reply.timeout) };
   }));
   const sentWithinMs = now() - t0;
+  const cpuMs = (cpuNs(servers[serverName].pid) - cpuBefore) / 1e6;
   clients.forEach((c) => c.socket.disconnect());
   const oks = rtts.filter((r) => r.ok).map((r) => r.ms);
   const errors = {};
   rtts.filter((r) => !r.ok).forEach((r) => { const key = r.timeout ? "timeout" : r.code; errors[key] = (errors[key] || 0) + 1; });
-  return { ...summary(rtts.map((r) => r.ms)), acked: oks.length, failedConnect: failed, errors, elapsedMs: sentWithinMs };
+  return { ...summary(rtts.map((r) => r.ms)), acked: oks.length, failedConnect: failed, errors, elapsedMs: sentWithinMs, cpuMs };
 }
 
 async function burstPhase() {

@@ -179,3 +179,43 @@ def test_draft_and_cancelled_meetings_have_no_queue(app, now):
     meeting = make_meeting(status=MeetingStatus.DRAFT)
     with pytest.raises(InvalidState):
         live.join_queue(meeting, item_id=None, now=now)
+
+
+def test_joins_applied_together_follow_the_same_rules_in_order(meeting, item, chair, now):
+    other = make_item(meeting, accepts_public_comment=False)
+    db.session.commit()
+    join = live.JoinRequest
+    outcomes = live.join_many(meeting, [
+        join(item_id=item.id, token="ana", display_name="Ana", stance="support"),
+        join(item_id=item.id, token="ana"),                 # the same resident again in the batch
+        join(item_id=None, token="ana", interpreter=True),  # general comment is another queue
+        join(item_id=other.id, token="ben"),                # takes no comment
+        join(item_id=10**6, token="ben"),                   # not on the agenda
+        join(item_id=item.id, token="ben"),
+        join(item_id=item.id, token="cy"),                  # over the cap of 2
+    ], cap=2, now=now)
+    db.session.commit()
+    codes = [o.code if isinstance(o, Exception) else "ok" for o in outcomes]
+    assert codes == ["ok", "already_queued", "ok", "invalid_state", "not_found", "ok", "queue_full"]
+    assert meeting.state_version == 3  # one version per change that happened
+    state = live.public_state(meeting, now=now)
+    queue = {e["entry_id"]: e for e in state["queue"]}
+    assert [(e["entry_id"], e["item_id"], e["position"]) for e in state["queue"]] == [
+        (outcomes[2].id, None, 1), (outcomes[0].id, item.id, 1), (outcomes[5].id, item.id, 2)]
+    assert queue[outcomes[0].id]["display_name"] == "Ana" and queue[outcomes[2].id]["interpreter"] is True
+    # One log entry per join, in order, and the chain still verifies.
+    joined = [e for e in entries_for(meeting.id) if e.tag == "speaker:joined"]
+    assert [e.data["entry_id"] for e in joined] == [outcomes[0].id, outcomes[2].id, outcomes[5].id]
+    assert verify_meeting(meeting.id)[0]
+    assert live.positions(meeting) == {outcomes[0].id: 1, outcomes[5].id: 2, outcomes[2].id: 1}
+    assert live.positions(meeting, item_ids={None}) == {outcomes[2].id: 1}
+
+
+def test_a_batch_of_joins_on_a_meeting_that_is_not_live_changes_nothing(app, now):
+    meeting = make_meeting(status=MeetingStatus.ADJOURNED)
+    item = make_item(meeting)
+    db.session.commit()
+    with pytest.raises(InvalidState):
+        live.join_many(meeting, [live.JoinRequest(item_id=item.id, token="ana")], now=now)
+    db.session.rollback()
+    assert live.public_state(meeting, now=now)["queue"] == [] and tags(meeting) == []

@@ -275,3 +275,35 @@ def test_drafts_are_hidden_and_only_live_meetings_have_a_queue(app, connect, sta
     assert reply["error"]["code"] == "invalid_state"
     reply = emit(connect(meeting=closed.id), "join_queue", {"item_id": None})
     assert reply["error"]["code"] == "invalid_state"
+
+
+def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, meeting):
+    """Changes that arrive together are applied in one transaction; one that is refused
+    half-way (here a removal that fails after the lock) is answered alone and the
+    others are applied again without it."""
+    from app.live.sockets import NAMESPACE, Change, Connection
+
+    namespace = socketio.server.namespace_handlers[NAMESPACE]
+    chair = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    item_id = meeting.item.id
+    resident = Connection(meeting_id=meeting.id, body_id=meeting.body_id)
+    staff = Connection(meeting_id=meeting.id, body_id=meeting.body_id, user_id=chair.id)
+    speaker = {"item_id": item_id, "display_name": None, "stance": None, "interpreter": False}
+    outcomes = namespace._run_batch(meeting.id, [
+        Change("open_comment", staff, "live.moderate", {"item_id": item_id, "seconds_per_speaker": None,
+                                                        "period_seconds": None}),
+        Change("join_queue", resident, None, speaker),
+        Change("remove", staff, "live.moderate", {"entry_id": 10**6, "reason": "Gone"}),
+        Change("join_queue", resident, None, speaker),  # same connection, same token: refused
+        Change("call_next", resident, "live.moderate", {}),  # a resident may not
+        Change("call_next", staff, "live.moderate", {}),
+    ])
+    acks = [ack for ack, error in outcomes]
+    assert all(error is None for _, error in outcomes)
+    assert [a["ok"] or a["error"]["code"] for a in acks] == [True, True, "not_found", "already_queued",
+                                                             "forbidden", True]
+    # Acknowledgements describe the state at the batch's version: the resident who
+    # joined was already called by the end of it, so has no place in the queue.
+    assert acks[5]["entry_id"] == acks[1]["entry"]["entry_id"] and acks[1]["entry"]["position"] is None
+    assert {acks[i]["version"] for i in (0, 1, 5)} == {3} == {version(meeting)}
