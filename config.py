@@ -84,6 +84,10 @@ class Config:
     PAGE_SIZE = 20
     # Where packet builds run: "huey" (the worker process), "inline" or "off".
     PACKET_QUEUE = os.environ.get("PACKET_QUEUE", "huey")
+    # Residents' joins and leaves reach the room once they pause for QUIET seconds, and
+    # at most MAX_DELAY seconds after the first (docs/live.md); 0 sends each at once.
+    LIVE_RESIDENT_BROADCAST_QUIET = float(os.environ.get("LIVE_RESIDENT_BROADCAST_QUIET", "0.25"))
+    LIVE_RESIDENT_BROADCAST_MAX_DELAY = float(os.environ.get("LIVE_RESIDENT_BROADCAST_MAX_DELAY", "2"))
 
     # The remote-access watcher, run by the packet worker (app/minutes/access_watcher.py):
     # while a meeting sits, every INTERVAL seconds it checks that a resident could reach
