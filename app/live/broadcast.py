@@ -125,10 +125,9 @@ class Broadcaster:
             # A staff change sends everything that is pending too.
             self._pending.pop(meeting_id, None)
         with lock:
-            meeting = db.session.get(Meeting, meeting_id)
+            meeting = db.session.get(Meeting, meeting_id, populate_existing=True)
             if meeting is None:
                 return
-            db.session.refresh(meeting)
             state = self.state_for(meeting)
             db.session.rollback()  # a read: release the transaction before the (long) send
             previous = self._sent.get(meeting_id)

@@ -249,10 +249,10 @@ def _changed(meeting):
     db.session.flush()
 
 
-def _item(meeting, item_id, *, for_comment):
+def _item(meeting, item_id, *, for_comment, loaded=None):
     if item_id is None:
         return None
-    item = db.session.get(AgendaItem, item_id)
+    item = loaded.get(item_id) if loaded is not None else db.session.get(AgendaItem, item_id)
     if item is None or item.meeting_id != meeting.id:
         raise NotFound(f"Item {item_id} is not on this meeting's agenda.")
     if for_comment and not item.accepts_public_comment:
@@ -564,12 +564,13 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     _lock_live(meeting)
     outcomes = [None] * len(requests)
     item_ids = {request.item_id for request in requests} - {None}
-    # Every item named in the batch, loaded at once (each lookup is a round trip).
-    if item_ids:
-        db.session.scalars(sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids))).all()
+    # Every item named in the batch, loaded at once (each lookup is a round trip). The
+    # dict keeps them alive: the session only holds its objects weakly.
+    items = {item.id: item for item in db.session.scalars(
+        sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids)))} if item_ids else {}
     for index, request in enumerate(requests):
         try:
-            _item(meeting, request.item_id, for_comment=True)
+            _item(meeting, request.item_id, for_comment=True, loaded=items)
         except DomainError as error:
             outcomes[index] = error
     hashes = {index: hash_token(request.token) for index, request in enumerate(requests)}

@@ -306,9 +306,7 @@ class LiveNamespace(Namespace):
     def _authorise(connection, permission, meeting):
         """Re-read the user and their roles on every privileged call: a role revoked
         after connecting takes effect at once."""
-        user = db.session.get(User, connection.user_id) if connection.user_id else None
-        if user is not None:
-            db.session.refresh(user)
+        user = db.session.get(User, connection.user_id, populate_existing=True) if connection.user_id else None
         if user is None or not user.is_active or not policy.can(user, permission, meeting.body_id):
             raise Forbidden("Your role does not allow this.")
         return user
