@@ -40,7 +40,8 @@ def staff_paths(server):
                                  "ORDER BY start_at DESC LIMIT 1")
     (item,) = query(server, "SELECT i.id FROM agenda_items i JOIN attachments a ON a.item_id = i.id "
                             "JOIN meetings m ON m.id = i.meeting_id WHERE m.status = 'published' LIMIT 1")
-    return ["/staff", "/staff/bodies", "/staff/meetings/new", f"/staff/meetings/{draft.id}/agenda",
+    return ["/staff", "/staff/bodies", "/staff/bodies/city-council/settings", "/staff/meetings/new",
+            f"/staff/meetings/{draft.id}/agenda",
             f"/staff/meetings/{published.id}/agenda", f"/staff/items/{item.id}/edit",
             f"/staff/meetings/{published.id}/live", f"/staff/meetings/{adjourned.id}/proceedings",
             f"/staff/meetings/{adjourned.id}/minutes"]
