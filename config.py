@@ -88,6 +88,9 @@ class Config:
     # at most MAX_DELAY seconds after the first (docs/live.md); 0 sends each at once.
     LIVE_RESIDENT_BROADCAST_QUIET = float(os.environ.get("LIVE_RESIDENT_BROADCAST_QUIET", "0.25"))
     LIVE_RESIDENT_BROADCAST_MAX_DELAY = float(os.environ.get("LIVE_RESIDENT_BROADCAST_MAX_DELAY", "2"))
+    # Without REDIS_URL, how often each web process sends states changed by other
+    # processes (the worker's remote-access watcher); 0 turns it off.
+    LIVE_CATCH_UP_SECONDS = float(os.environ.get("LIVE_CATCH_UP_SECONDS", "2"))
 
     # The remote-access watcher, run by the packet worker (app/minutes/access_watcher.py):
     # while a meeting sits, every INTERVAL seconds it checks that a resident could reach
@@ -102,6 +105,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    LIVE_CATCH_UP_SECONDS = 0  # one thread per test app otherwise; tests call catch_up() directly
     PACKET_QUEUE = "off"
     SECRET_KEY = "test-secret-key"
     SOCKETIO_ASYNC_MODE = "threading"

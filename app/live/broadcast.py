@@ -19,11 +19,18 @@ version has missed nothing, and calls `sync` only if it holds less.
 The latest state built is also kept per meeting, keyed by its version, so a burst
 of connecting clients or `sync` calls does not rebuild it each time; only the
 speaker's remaining time is brought up to date when it is served.
+
+Without a message queue (no `REDIS_URL`), a change made by another process (the
+worker's remote-access watcher, a command) cannot reach this process's clients by
+itself. Each web process then looks every `LIVE_CATCH_UP_SECONDS` at the versions
+of the meetings its clients watch and sends any that moved (`catch_up`).
 """
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
 
 from app.core.time import utcnow
@@ -31,7 +38,9 @@ from app.extensions import db
 from app.live import services
 from app.meetings.models import Meeting
 
-DEFAULTS = {"LIVE_RESIDENT_BROADCAST_QUIET": 0.25, "LIVE_RESIDENT_BROADCAST_MAX_DELAY": 2.0}
+log = logging.getLogger(__name__)
+DEFAULTS = {"LIVE_RESIDENT_BROADCAST_QUIET": 0.25, "LIVE_RESIDENT_BROADCAST_MAX_DELAY": 2.0,
+            "LIVE_CATCH_UP_SECONDS": 2.0}
 
 
 def send_at(first_pending, last_change, *, quiet, max_delay):
@@ -55,8 +64,10 @@ class _Pending:
 
 
 class Broadcaster:
-    def __init__(self, socketio, namespace, room_for):
+    def __init__(self, socketio, namespace, room_for, watched=None):
         self.socketio = socketio
+        self.watched = watched or (lambda: set())  # meeting ids this process's clients watch
+        self._catching_up = False
         self.namespace = namespace
         self.room_for = room_for
         self._guard = threading.Lock()
@@ -78,6 +89,47 @@ class Broadcaster:
             if current is None or current.version <= state["version"]:
                 self._kept[meeting.id] = _Kept(state["version"], state["status"], state, timer)
         return state
+
+    # -- changes made elsewhere ------------------------------------------------------
+    def catch_up(self):
+        """Send the state of every watched meeting whose version moved past what this
+        process last sent or served (in the caller's app context)."""
+        watched = self.watched()
+        if not watched:
+            return []
+        rows = db.session.execute(sa.select(Meeting.id, Meeting.state_version).where(Meeting.id.in_(watched))).all()
+        db.session.rollback()
+        # A meeting with residents' changes waiting for their pause is left to that send.
+        moved = [meeting_id for meeting_id, version in rows
+                 if version > self._known_version(meeting_id) and meeting_id not in self._pending]
+        for meeting_id in moved:
+            self._send(meeting_id)
+        return moved
+
+    def _known_version(self, meeting_id):
+        kept = self._kept.get(meeting_id)
+        return max(self._sent.get(meeting_id, -1), kept.version if kept else -1)
+
+    def start_catching_up(self, app):
+        """Once per process, and only without a message queue (with one, every process
+        already receives every state)."""
+        interval = float(app.config.get("LIVE_CATCH_UP_SECONDS", DEFAULTS["LIVE_CATCH_UP_SECONDS"]))
+        with self._guard:
+            if self._catching_up or interval <= 0 or app.config.get("REDIS_URL"):
+                return
+            self._catching_up = True
+        self.socketio.start_background_task(self._catch_up_forever, app, interval)
+
+    def _catch_up_forever(self, app, interval):
+        while True:
+            self.socketio.sleep(interval)
+            with app.app_context():
+                try:
+                    self.catch_up()
+                except Exception:  # noqa: BLE001 - try again next time; never stop
+                    log.exception("catching up live states failed")
+                finally:
+                    db.session.remove()
 
     # -- after a commit ----------------------------------------------------------------
     def changed(self, meeting_id, *, urgent):

@@ -155,7 +155,10 @@ class LiveNamespace(Namespace):
         super().__init__(namespace)
         self.connections = {}
         self.batcher = Batcher(self._run_batch)
-        self.broadcaster = Broadcaster(socketio, namespace, meeting_room)
+        self.broadcaster = Broadcaster(socketio, namespace, meeting_room, watched=self._watched_meetings)
+
+    def _watched_meetings(self):
+        return {connection.meeting_id for connection in list(self.connections.values())}
 
     # -- dispatch ------------------------------------------------------------------
     def trigger_event(self, event, *args):
@@ -341,6 +344,7 @@ class LiveNamespace(Namespace):
                                     for action in ("live.moderate", "live.add_in_person")):
             join_room(staff_room(meeting.id))
         self.emit("state", self.broadcaster.state_for(meeting), room=request.sid)
+        self.broadcaster.start_catching_up(current_app._get_current_object())
         db.session.rollback()  # nothing was written; release the read transaction
 
     def on_disconnect(self, reason=None):

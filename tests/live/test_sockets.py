@@ -2,11 +2,12 @@
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from app.accounts.models import Membership
 from app.extensions import db, socketio
 from app.live.models import QueueEntry
-from app.meetings.models import MeetingStatus
+from app.meetings.models import Meeting, MeetingStatus
 from tests.factories import make_item, make_meeting, make_token, make_user
 
 NS = "/live"
@@ -307,3 +308,35 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
     # joined was already called by the end of it, so has no place in the queue.
     assert acks[5]["entry_id"] == acks[1]["entry"]["entry_id"] and acks[1]["entry"]["position"] is None
     assert {acks[i]["version"] for i in (0, 1, 5)} == {3} == {version(meeting)}
+
+
+def test_changes_made_by_another_process_are_caught_up(app, connect, meeting):
+    """Without a message queue a change committed elsewhere (the worker's remote-access
+    watcher) reaches this process's clients at its next catch-up."""
+    from app.live.sockets import APP_KEY
+
+    broadcaster = app.extensions[APP_KEY]
+    display = connect()
+    assert [s["version"] for s in states(display)] == [0]
+    assert broadcaster.catch_up() == []  # nothing moved
+    db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(state_version=7))
+    db.session.commit()
+    assert broadcaster.catch_up() == [meeting.id]
+    [state] = states(display)
+    assert state["version"] == 7 and state["previous_version"] == 6
+    assert broadcaster.catch_up() == []  # sent once
+
+
+def test_catching_up_runs_only_without_a_message_queue(app):
+    from app.live.sockets import APP_KEY
+
+    broadcaster = app.extensions[APP_KEY]
+    started = []
+    broadcaster.socketio = type("FakeSocketIO", (), {"start_background_task": lambda self, *a: started.append(a)})()
+    app.config.update(LIVE_CATCH_UP_SECONDS=2, REDIS_URL="redis://127.0.0.1:6379/15")
+    broadcaster.start_catching_up(app)
+    assert started == []
+    app.config.update(REDIS_URL=None)
+    broadcaster.start_catching_up(app)
+    broadcaster.start_catching_up(app)  # once per process
+    assert len(started) == 1
