@@ -55,12 +55,9 @@ def check_engineio(base_url, *, timeout):
     if not url.startswith(("http://", "https://")):
         return Failure(ENGINEIO, f"the public address {base_url!r} is not an http(s) address")
     what = f"the public comment service handshake at {url}"
-    try:
-        status, body = _get(url, timeout)
-    except (OSError, ValueError) as error:
-        return Failure(ENGINEIO, f"{what} {_unreachable(error)}")
-    if status != 200:
-        return Failure(ENGINEIO, f"{what} answered HTTP {status}")
+    body, failure = _fetch(ENGINEIO, what, url, timeout)
+    if failure is not None:
+        return failure
     sid = _open_packet_sid(body)
     if sid is None:
         return Failure(ENGINEIO, f"{what} answered without an Engine.IO open packet")
@@ -92,11 +89,16 @@ def _close(base_url, sid, timeout):
 
 def check_comment_page(base_url, meeting_id, *, timeout):
     url = comment_page_url(base_url, meeting_id)
-    what = f"the comment page {url}"
+    _body, failure = _fetch(COMMENT_PAGE, f"the comment page {url}", url, timeout)
+    return failure
+
+
+def _fetch(check, what, url, timeout):
+    """(body, None) for a 200 answer, else (None, the Failure saying what went wrong)."""
     try:
-        status, _body = _get(url, timeout)
+        status, body = _get(url, timeout)
     except (OSError, ValueError) as error:
-        return Failure(COMMENT_PAGE, f"{what} {_unreachable(error)}")
+        return None, Failure(check, f"{what} {_unreachable(error)}")
     if status != 200:
-        return Failure(COMMENT_PAGE, f"{what} answered HTTP {status}")
-    return None
+        return None, Failure(check, f"{what} answered HTTP {status}")
+    return body, None
