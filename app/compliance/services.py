@@ -49,7 +49,7 @@ def record_many(meeting, tagged_data, *, actor, now):
         fields = _next_fields(meeting, head, Tag(tag), data, actor=actor, now=now)
         rows.append(fields)
         head = ChainHead(fields["seq"], fields["hash"])
-    db.session.execute(sa.insert(ComplianceEntry), rows)
+    db.session.connection().execute(sa.insert(ComplianceEntry.__table__), rows)
     _remember_head(meeting, rows[-1])
 
 

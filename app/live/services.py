@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.compliance.services import record, record_many
 from app.compliance.tags import Tag
@@ -247,6 +248,16 @@ def _lock_live(meeting):
 def _changed(meeting):
     meeting.state_version = (meeting.state_version or 0) + 1
     db.session.flush()
+
+
+def _bump_version(meeting, changes):
+    """`changes` more versions, in one UPDATE that leaves the ORM object current."""
+    db.session.flush()
+    version = db.session.connection().execute(
+        sa.update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id)
+        .values(state_version=Meeting.__table__.c.state_version + changes)
+        .returning(Meeting.__table__.c.state_version)).scalar_one()
+    set_committed_value(meeting, "state_version", version)
 
 
 def _item(meeting, item_id, *, for_comment, loaded=None):
@@ -598,15 +609,17 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
              "stance": Stance(requests[i].stance) if requests[i].stance else None,
              "needs_interpreter": bool(requests[i].interpreter), "token_hash": hashes[i],
              "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""} for i in accepted]
-    ids = db.session.scalars(sa.insert(QueueEntry).returning(QueueEntry.id, sort_by_parameter_order=True),
-                             rows).all()
+    # Plain INSERT ... RETURNING on the table: the rows need no ORM bookkeeping, and
+    # the ORM's bulk path costs more than the statement itself.
+    table = QueueEntry.__table__
+    ids = db.session.connection().execute(
+        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     record_many(meeting, [(Tag.SPEAKER_JOINED, {
         "entry_id": entry_id, "item_id": row["item_id"], "channel": Channel.REMOTE.value,
         "display_name": row["display_name"], "stance": requests[i].stance,
         "interpreter": row["needs_interpreter"]}) for i, entry_id, row in zip(accepted, ids, rows, strict=True)],
         actor=actor, now=now)
-    meeting.state_version = (meeting.state_version or 0) + len(accepted)  # one version per change
-    db.session.flush()
+    _bump_version(meeting, len(accepted))  # one version per change
     for i, entry_id in zip(accepted, ids, strict=True):
         outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id)
     return outcomes
