@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.compliance.services import record, record_many
@@ -227,7 +228,10 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
 
 def locked_meeting(meeting_id):
     """The meeting, read and locked in one query, for a batch of changes (None if gone)."""
-    meeting = db.session.get(Meeting, meeting_id, with_for_update=True, populate_existing=True)
+    # The body comes in the same query (the queue's order needs its policy), locked
+    # only for the meeting's row.
+    meeting = db.session.get(Meeting, meeting_id, with_for_update={"of": Meeting.__table__},
+                             populate_existing=True, options=[joinedload(Meeting.body)])
     if meeting is not None:
         mark_row_locked(meeting)
     return meeting
