@@ -2,8 +2,9 @@
 
 Each event is rate-limited per connection, size-checked, validated, authorised
 (privileged events re-read the user's roles from the database on every call),
-run inside one transaction, and acknowledged with `{"ok": ...}`. The new state
-is broadcast to the meeting's room only after the commit.
+applied in a transaction together with the other changes to the meeting that
+arrived meanwhile (app.live.batching), and acknowledged with `{"ok": ...}`. The
+new state goes to the meeting's room only after the commit (app.live.broadcast).
 """
 import json
 import logging
