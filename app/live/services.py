@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.compliance.services import record, record_many
@@ -228,10 +227,9 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
 
 def locked_meeting(meeting_id):
     """The meeting, read and locked in one query, for a batch of changes (None if gone)."""
-    # The body comes in the same query (the queue's order needs its policy), locked
-    # only for the meeting's row.
-    meeting = db.session.get(Meeting, meeting_id, with_for_update={"of": Meeting.__table__},
-                             populate_existing=True, options=[joinedload(Meeting.body)])
+    # Not with its body joined in: the loader options would stay on the object, and a
+    # later refresh FOR UPDATE of it would lock the outer join, which PostgreSQL refuses.
+    meeting = db.session.get(Meeting, meeting_id, with_for_update=True, populate_existing=True)
     if meeting is not None:
         mark_row_locked(meeting)
     return meeting
