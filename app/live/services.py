@@ -248,8 +248,7 @@ def _lock_live(meeting):
 
 
 def _changed(meeting):
-    meeting.state_version = (meeting.state_version or 0) + 1
-    db.session.flush()
+    _bump_version(meeting, 1)
 
 
 def _bump_version(meeting, changes):

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.accounts import policy
 from app.core.api import api_user, json_body, make_api_blueprint
-from app.core.db import after_commit, transaction
+from app.core.db import transaction
 from app.core.errors import NotFound
 from app.core.time import utcnow
 from app.live.sockets import state_changed
@@ -22,11 +22,6 @@ bp = make_api_blueprint("minutes_api", __name__)
 def _staff_meeting(meeting_id, action):
     user = api_user()
     return user, meetings.staff_meeting(meeting_id, user, action)
-
-
-def _broadcast(meeting, now):
-    """Consoles and displays learn of the change through /live, after the commit."""
-    state_changed(meeting.id)
 
 
 def proceedings_json(meeting):
@@ -61,7 +56,7 @@ def proceedings_action(meeting_id):
         services.proceedings_action(meeting, action=payload["action"], note=payload.get("note") or "",
                                     item_ids=schemas.id_list(payload.get("item_ids"), "item_ids"),
                                     actor=user, now=now)
-        _broadcast(meeting, now)
+        state_changed(meeting.id)
     return proceedings_json(meeting)
 
 
@@ -76,7 +71,7 @@ def record_attendance(meeting_id, member_id):
             meeting, member, status=payload["status"], mode=payload.get("mode") or "in_person",
             remote_basis=payload.get("remote_basis") or "", actor=user, now=now)
         if changed:
-            _broadcast(meeting, now)
+            state_changed(meeting.id)
     return {**attendance_json(row), "changed": changed, "quorum": services.quorum(meeting)}
 
 
@@ -101,7 +96,7 @@ def pull_from_consent(meeting_id):
     with transaction():
         item = services.pull_from_consent(meeting, item_id=payload["item_id"], reason=payload.get("reason") or "",
                                           actor=user, now=now)
-        _broadcast(meeting, now)
+        state_changed(meeting.id)
     from app.meetings.numbering import item_numbers
 
     return {"item_id": item.id, "section_id": item.section_id, "number": item_numbers(meeting.sections)[item.id],
@@ -116,7 +111,7 @@ def make_motion(meeting_id):
     now = utcnow()
     with transaction():
         motion = services.make_motion(meeting, **payload, actor=user, now=now)
-        _broadcast(meeting, now)
+        state_changed(meeting.id)
     return services.motion_json(motion), 201, {"Location": url_for(".get_motion", motion_id=motion.id)}
 
 
@@ -143,7 +138,7 @@ def record_vote(motion_id):
         with transaction():
             motion = services.record_vote(motion, votes=votes, method=method,
                                           override_reason=payload.get("override_reason"), actor=user, now=now)
-            _broadcast(meeting, now)
+            state_changed(meeting.id)
     except services.VoteRefused as refused:
         with transaction():
             services.log_refused_vote(services.get_motion(motion_id), refused, votes=votes, method=method,
