@@ -98,7 +98,7 @@ def main(argv=None):
     parser.add_argument("--json", action="store_true", help="also print the raw results as JSON")
     parser.add_argument("--profile", metavar="FILE",
                         help="record Dais's server with py-spy into FILE (collapsed stacks; a .json FILE: speedscope, "
-                             "samples in time order); needs py-spy on PATH")
+                             "samples in time order); needs py-spy on PATH; BENCH_PROFILE_RATE sets samples a second (250)")
     args = parser.parse_args(argv)
 
     settings = dict(QUICK if args.quick else FULL)
@@ -154,7 +154,7 @@ class Run:
                 self._start_bare(free_port())
                 if self.profile:
                     profiler = subprocess.Popen(
-                        ["py-spy", "record", "--pid", str(dais.process.pid), "--rate", "250", "--nonblocking",
+                        ["py-spy", "record", "--pid", str(dais.process.pid), "--rate", os.environ.get("BENCH_PROFILE_RATE", "250"), "--nonblocking",
                          # speedscope keeps the samples in time order (idle ones too), raw adds them up
                          *(["--format", "speedscope", "--idle"] if self.profile.endswith(".json")
                            else ["--format", "raw"]),

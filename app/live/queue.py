@@ -104,6 +104,26 @@ def positions(entries, policy, last_channel=None):
     return {e.entry_id: n for n, e in enumerate(ordered(entries, policy, last_channel), start=1)}
 
 
+def place_of_newest(policy, channel, waiting, first_channel=None, last_channel=None):
+    """The position `ordered` gives a new entry of `channel`, the latest sign-up, from
+    counts alone: `waiting` is {channel: entries already waiting}, `first_channel` the
+    channel of the earliest of them. A burst of joins learns its places without the
+    database reading the whole queue back.
+    """
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}")
+    same, other = waiting.get(channel, 0), waiting.get(other_channel(channel), 0)
+    if policy == FIFO or other == 0:
+        return same + other + 1
+    if policy == IN_PERSON_FIRST:
+        return same + 1 if channel == IN_PERSON else same + other + 1
+    # Alternate: the lanes take turns from `turn` until one runs out, so the n-th of
+    # this lane follows n-1 of the other when this lane starts, n when the other does.
+    turn = other_channel(last_channel) if last_channel in CHANNELS else first_channel
+    n = same + 1
+    return n + min(n - 1 if turn == channel else n, other)
+
+
 def last_called_channel(entries):
     called = [e for e in entries if e.called_seq is not None]
     if not called:

@@ -5,7 +5,7 @@ Every change first locks the meeting row (PostgreSQL), so changes to one meeting
 are serialised: versions never repeat and the one-place-per-item check cannot race.
 """
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.live import queue as q
 from app.live import timer as timers
 from app.live.models import Channel, EntryStatus, LiveState, QueueEntry, Stance, hash_token
-from app.meetings.models import AgendaItem, Meeting, MeetingStatus
+from app.meetings.models import AgendaItem, Body, Meeting, MeetingStatus
 
 RESIDENT = "resident"
 DEFAULT_QUEUE_CAP = 300
@@ -559,6 +559,7 @@ class Joined:
 
     id: int
     item_id: int | None
+    position: int | None = None
     status: EntryStatus = EntryStatus.WAITING
     channel: Channel = Channel.REMOTE
 
@@ -570,46 +571,53 @@ def new_token():
 def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     """Several residents' joins at once, with exactly `join_queue`'s rules applied in order.
 
-    For a burst of joins: two queries check the whole batch, one INSERT adds the
-    entries and one their log entries. Returns one `Joined` or `DomainError` per request.
+    For a burst of joins: one query checks the whole batch and gives the counts its
+    places follow from (`queue.place_of_newest`), one INSERT adds the entries and
+    one their log entries. Returns one `Joined` or `DomainError` per request.
     """
     _lock_live(meeting)
     outcomes = [None] * len(requests)
     item_ids = {request.item_id for request in requests} - {None}
-    # Every item named in the batch, loaded at once (each lookup is a round trip). The
-    # dict keeps them alive: the session only holds its objects weakly.
-    items = {item.id: item for item in db.session.scalars(
-        sa.select(AgendaItem).where(AgendaItem.id.in_(item_ids)))} if item_ids else {}
+    items = {row.id: row for row in db.session.execute(
+        sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.accepts_public_comment)
+        .where(AgendaItem.id.in_(item_ids)))} if item_ids else {}
     for index, request in enumerate(requests):
         try:
             _item(meeting, request.item_id, for_comment=True, loaded=items)
         except DomainError as error:
             outcomes[index] = error
     hashes = {index: hash_token(request.token) for index, request in enumerate(requests)}
-    waiting, held = _join_counts(meeting, {request.item_id or 0 for request in requests}, set(hashes.values()))
+    queues, held = _join_counts(meeting, {request.item_id or 0 for request in requests}, set(hashes.values()))
+    policy = None
     accepted = []
     for index, request in enumerate(requests):
         if outcomes[index] is not None:
             continue
         key = request.item_id or 0
+        queue = queues.setdefault(key, _QueueCounts())
         try:
-            q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=waiting.get(key, 0), cap=cap)
+            q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=sum(queue.waiting.values()), cap=cap)
         except q.AlreadyQueued:
             outcomes[index] = AlreadyQueued("You already have a place for this item.")
             continue
         except q.QueueFull:
             outcomes[index] = QueueFull("The queue for this item is full.")
             continue
+        if policy is None:
+            policy = db.session.execute(
+                sa.select(Body.comment_policy).where(Body.id == meeting.body_id)).scalar_one().value
+        position = q.place_of_newest(policy, q.REMOTE, queue.waiting, queue.first_channel, queue.last_called)
         held.add((key, hashes[index]))
-        waiting[key] = waiting.get(key, 0) + 1
-        accepted.append(index)
+        queue.waiting[q.REMOTE] = queue.waiting.get(q.REMOTE, 0) + 1
+        queue.first_channel = queue.first_channel or q.REMOTE
+        accepted.append((index, position))
     if not accepted:
         return outcomes
     rows = [{"meeting_id": meeting.id, "item_id": requests[i].item_id, "item_key": requests[i].item_id or 0,
              "channel": Channel.REMOTE, "display_name": requests[i].display_name,
              "stance": Stance(requests[i].stance) if requests[i].stance else None,
              "needs_interpreter": bool(requests[i].interpreter), "token_hash": hashes[i],
-             "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""} for i in accepted]
+             "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""} for i, _ in accepted]
     # Plain INSERT ... RETURNING on the table: the rows need no ORM bookkeeping, and
     # the ORM's bulk path costs more than the statement itself.
     table = QueueEntry.__table__
@@ -618,28 +626,51 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     record_many(meeting, [(Tag.SPEAKER_JOINED, {
         "entry_id": entry_id, "item_id": row["item_id"], "channel": Channel.REMOTE.value,
         "display_name": row["display_name"], "stance": requests[i].stance,
-        "interpreter": row["needs_interpreter"]}) for i, entry_id, row in zip(accepted, ids, rows, strict=True)],
+        "interpreter": row["needs_interpreter"]}) for (i, _), entry_id, row in zip(accepted, ids, rows, strict=True)],
         actor=actor, now=now)
     _bump_version(meeting, len(accepted))  # one version per change
-    for i, entry_id in zip(accepted, ids, strict=True):
-        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id)
+    for (i, position), entry_id in zip(accepted, ids, strict=True):
+        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, position=position)
     return outcomes
 
 
+@dataclass
+class _QueueCounts:
+    """What the places of new entries in one item's queue follow from."""
+
+    waiting: dict = field(default_factory=dict)  # {channel: entries waiting}
+    first_channel: str | None = None             # channel of the earliest waiting entry
+    last_called: str | None = None               # channel of the last speaker called
+
+
 def _join_counts(meeting, item_keys, token_hashes):
-    """({item_key: waiting entries}, {(item_key, token_hash) holding a place}) in one query."""
+    """({item_key: _QueueCounts}, {(item_key, token_hash) holding a place}) in one query."""
     in_items = (QueueEntry.meeting_id == meeting.id) & QueueEntry.item_key.in_(item_keys)
-    waiting = (sa.select(QueueEntry.item_key, sa.func.count().label("n"), sa.null().label("token_hash"))
-               .where(in_items, QueueEntry.status == EntryStatus.WAITING).group_by(QueueEntry.item_key))
-    holding = (sa.select(QueueEntry.item_key, sa.literal(0).label("n"), QueueEntry.token_hash)
+    waiting = QueueEntry.status == EntryStatus.WAITING
+    per_channel = (sa.select(QueueEntry.item_key, QueueEntry.channel, sa.func.count().filter(waiting).label("n"),
+                             sa.func.min(QueueEntry.id).filter(waiting).label("first_id"),
+                             sa.func.max(QueueEntry.called_seq).label("last_called"),
+                             sa.null().label("token_hash"))
+                   .where(in_items, waiting | QueueEntry.called_seq.is_not(None))
+                   .group_by(QueueEntry.item_key, QueueEntry.channel))
+    holding = (sa.select(QueueEntry.item_key, sa.null(), sa.literal(0), sa.null(), sa.null(), QueueEntry.token_hash)
                .where(in_items, QueueEntry.token_hash.in_(token_hashes), QueueEntry.status.in_(HOLDS_PLACE)))
-    counts, held = {}, set()
-    for item_key, n, token_hash in db.session.execute(sa.union_all(waiting, holding)).all():
-        if token_hash is None:
-            counts[item_key] = n
-        else:
+    lanes, held = {}, set()
+    for item_key, channel, n, first_id, last_called, token_hash in db.session.execute(
+            sa.union_all(per_channel, holding)).all():
+        if token_hash is not None:
             held.add((item_key, token_hash))
-    return counts, held
+        else:
+            lanes.setdefault(item_key, []).append((Channel(channel).value, n, first_id, last_called))
+    queues = {}
+    for item_key, rows in lanes.items():
+        waiting_rows = [row for row in rows if row[1]]
+        called_rows = [row for row in rows if row[3] is not None]
+        queues[item_key] = _QueueCounts(
+            waiting={channel: n for channel, n, _, _ in waiting_rows},
+            first_channel=min(waiting_rows, key=lambda row: row[2])[0] if waiting_rows else None,
+            last_called=max(called_rows, key=lambda row: row[3])[0] if called_rows else None)
+    return queues, held
 
 
 def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False,

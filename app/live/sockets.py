@@ -135,12 +135,16 @@ class Refused(Exception):
 
 
 class Done:
-    """What acknowledgements need once every change of a batch is applied."""
+    """What acknowledgements need once every change of a batch is applied.
 
-    def __init__(self, meeting, item_ids):
+    `last_other` is the index of the batch's last change that was not a join: a
+    join after it keeps the place it was given, one before it may have moved."""
+
+    def __init__(self, meeting, item_ids, last_other=-1):
         self.meeting = meeting
         self.version = meeting.state_version
         self.item_ids = item_ids
+        self.last_other = last_other
         self._positions = None
 
     @property
@@ -152,8 +156,9 @@ class Done:
 
 
 class LiveNamespace(Namespace):
-    def __init__(self, socketio, namespace=NAMESPACE):
+    def __init__(self, socketio, app, namespace=NAMESPACE):
         super().__init__(namespace)
+        self.app = app
         self.connections = {}
         self.batcher = Batcher(self._run_batch)
         self.broadcaster = Broadcaster(socketio, namespace, meeting_room, watched=self._watched_meetings)
@@ -169,12 +174,17 @@ class LiveNamespace(Namespace):
             error = ValidationFailed("Unknown event.")
             error.code = "unknown_event"
             return failure(error)
-        return self.socketio._handle_event(self._handle, event, self.namespace, *args)
+        # An event needs the app and its database session, not a request: Flask-SocketIO
+        # would rebuild the HTTP request and open the cookie session for every event,
+        # about a fifth of the server's work in a burst of joins. (What the connection
+        # proved is kept in `self.connections`, so nothing here reads the request.)
+        sid, *payload = args
+        with self.app.app_context():
+            return self._handle(event, sid, *payload)
 
-    def _handle(self, *args):
-        event = request.event["message"]
+    def _handle(self, event, sid, *args):
         try:
-            connection = self.connections.get(request.sid)
+            connection = self.connections.get(sid)
             if connection is None:
                 raise Forbidden("Connect to a meeting first.")
             self._check_allowance(connection, args)
@@ -231,6 +241,7 @@ class LiveNamespace(Namespace):
         with transaction():
             meeting = services.locked_meeting(meeting_id)
             finishers = [None] * len(changes)
+            last_other = -1
             joins = []  # consecutive joins go to the database together
 
             def flush_joins():
@@ -247,6 +258,7 @@ class LiveNamespace(Namespace):
                         joins.append((index, change))
                         continue
                     flush_joins()
+                    last_other = index
                     user = self._authorise(change.connection, change.permission, meeting) if change.permission else None
                     finishers[index] = getattr(self, f"_{change.event}")(change.connection, meeting, user, now=now,
                                                                          **change.payload)
@@ -257,7 +269,7 @@ class LiveNamespace(Namespace):
             except Exception as error:  # noqa: BLE001
                 raise Refused(joins[0][0], error) from error
             # Acknowledgements are built before the commit, while the rows are loaded.
-            done = Done(meeting, {change.payload.get("item_id") for change in changes})
+            done = Done(meeting, {change.payload.get("item_id") for change in changes}, last_other)
             acks = [finish(done) for finish in finishers]
             urgent = any(change.event not in RESIDENT_EVENTS for change in changes)
             after_commit(lambda: self._announce(meeting_id, urgent))
@@ -276,12 +288,13 @@ class LiveNamespace(Namespace):
         except DomainError as error:  # the meeting itself refuses (not live): every join is told
             outcomes = [error] * len(requests)
         finishers = []
-        for request, outcome in zip(requests, outcomes, strict=True):
+        for (index, _), request, outcome in zip(joins, requests, outcomes, strict=True):
             if isinstance(outcome, DomainError):
                 finishers.append(lambda done, error=outcome: failure(error))
             else:
-                finishers.append(lambda done, entry=outcome, token=request.token: ok(
-                    entry=services.entry_view(meeting, entry, token, known_positions=done.positions),
+                finishers.append(lambda done, entry=outcome, token=request.token, index=index: ok(
+                    entry=services.entry_view(meeting, entry, token, known_positions=(
+                        {entry.id: entry.position} if index > done.last_other else done.positions)),
                     version=done.version))
         return finishers
 
@@ -424,6 +437,6 @@ def state_changed(meeting_id, *, urgent=True):
 
 
 def register_namespace(socketio, app):
-    namespace = LiveNamespace(socketio, NAMESPACE)
+    namespace = LiveNamespace(socketio, app, NAMESPACE)
     app.extensions[APP_KEY] = namespace.broadcaster
     socketio.on_namespace(namespace)

@@ -1,6 +1,6 @@
 """Property tests of the pure queue: any sequence of operations keeps every invariant."""
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.live import queue as q
@@ -143,3 +143,26 @@ def test_removed_speakers_cannot_sign_up_again_for_the_item():
 def test_unknown_policy_is_refused():
     with pytest.raises(ValueError):
         q.ordered([], "random")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(q.POLICIES), OPERATIONS, st.sampled_from(q.CHANNELS))
+# Alternate, this lane's turn first and the other lane longer: the new entry waits one turn less.
+@example(q.ALTERNATE, [("join", q.REMOTE, 1), ("join", q.IN_PERSON, 0), ("join", q.IN_PERSON, 0)], q.REMOTE)
+@example(q.ALTERNATE, [("join", q.IN_PERSON, 0), ("call_next",), ("join", q.REMOTE, 1), ("join", q.IN_PERSON, 0),
+                       ("join", q.IN_PERSON, 0)], q.REMOTE)
+def test_the_place_of_a_new_entry_follows_from_counts_alone(policy, operations, channel):
+    queue, joined = run(policy, operations, cap=1000)
+    entries = list(queue.entries.values())
+    waiting = [e for e in entries if e.status == q.WAITING]
+    counts = {c: sum(1 for e in waiting if e.channel == c) for c in q.CHANNELS}
+    first = min(waiting, key=lambda e: (e.seq, e.entry_id)).channel if waiting else None
+    last = q.last_called_channel(entries)
+    new = q.Entry(entry_id=len(joined) + 1, channel=channel, seq=max([e.seq for e in entries], default=0) + 1)
+    expected = q.positions([*entries, new], policy, last)[new.entry_id]
+    assert q.place_of_newest(policy, channel, counts, first, last) == expected
+
+
+def test_place_of_newest_refuses_an_unknown_policy():
+    with pytest.raises(ValueError):
+        q.place_of_newest("lottery", q.REMOTE, {})

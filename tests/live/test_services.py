@@ -211,6 +211,30 @@ def test_joins_applied_together_follow_the_same_rules_in_order(meeting, item, ch
     assert live.positions(meeting, item_ids={None}) == {outcomes[2].id: 1}
 
 
+@pytest.mark.parametrize("policy", list(CommentPolicy))
+def test_the_places_joins_are_given_are_the_places_the_queue_shows(meeting, item, chair, now, policy):
+    meeting.body.comment_policy = policy
+    db.session.commit()
+    live.set_item(meeting, item_id=item.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    join = live.JoinRequest
+    given = {}
+    # Remote residents and cards, speakers called in between: every lane and turn,
+    # and a remote lane that starts first but is shorter than the cards'.
+    given.update({o.id: o.position for o in live.join_many(meeting, [join(item_id=item.id, token="first")], now=now)})
+    for step in range(4):
+        for card in range(2):
+            live.add_in_person(meeting, item_id=item.id, display_name=f"Card {step}.{card}", actor=chair, now=now)
+        outcomes = live.join_many(meeting, [join(item_id=item.id, token=f"r{step}-{n}") for n in range(3)]
+                                  + [join(item_id=None, token=f"g{step}")], now=now)
+        assert live.positions(meeting) == {**live.positions(meeting), **{o.id: o.position for o in outcomes}}
+        given.update({o.id: o.position for o in outcomes})
+        if step % 2:
+            live.call_next(meeting, actor=chair, now=now)
+        db.session.commit()
+    assert len(given) == 17 and all(given.values())
+
+
 def test_a_batch_of_joins_on_a_meeting_that_is_not_live_changes_nothing(app, now):
     meeting = make_meeting(status=MeetingStatus.ADJOURNED)
     item = make_item(meeting)
