@@ -136,6 +136,11 @@ PACKS = {
                   severity=BLOCK, check=COMMENT, params={"no_early_close": True},
                   summary="A public comment period opened for a set time is not closed before "
                           "that time has passed."),
+            _rule(id="ca.comment.warn_before_removal", version=1, effective_from="2023-01-01",
+                  citation="Cal. Gov. Code §54957.95 (SB 1100)", source=CA_SECTION.format("54957.95"),
+                  severity=BLOCK, check=COMMENT, params={"warn_before_removal": True},
+                  summary="A person disrupting the meeting is warned before being removed, unless "
+                          "the behaviour is a use of force or a true threat of force."),
             *_content_rules("ca", "1994-04-01", title_citation="Cal. Gov. Code §54954.2(a)(1)",
                             accommodation_citation="Cal. Gov. Code §54954.2(a)(1)",
                             source=CA_SECTION.format("54954.2")),
@@ -256,6 +261,13 @@ def interpreter_multiple(pack_id, on_date=None):
     """How many times the usual speaking time a speaker with a translator gets (1 when no rule)."""
     rule = _comment_rule_with(pack_id, "interpreter_multiple", on_date or date.max)
     return rule.params["interpreter_multiple"] if rule else 1
+
+
+def warning_before_removal(pack_id, on_date):
+    """The rule in force on `on_date` that asks for a warning before a disruptive
+    participant is removed, or None."""
+    rule = _comment_rule_with(pack_id, "warn_before_removal", on_date)
+    return rule if rule and rule.params["warn_before_removal"] else None
 
 
 def no_early_close_since(pack_id):

@@ -19,6 +19,7 @@ class Tag(StrEnum):
     SPEAKER_CALLED = "speaker:called"
     SPEAKER_RECALLED = "speaker:recalled"
     SPEAKER_SKIPPED = "speaker:skipped"
+    SPEAKER_WARNED = "speaker:warned"
     SPEAKER_REMOVED = "speaker:removed"
     SPEAKER_FINISHED = "speaker:finished"
     TIMER_CHANGED = "timer:changed"

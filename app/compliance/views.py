@@ -31,6 +31,7 @@ TAG_LABELS = {
     Tag.SPEAKER_CALLED: _l("Speaker called"),
     Tag.SPEAKER_RECALLED: _l("Speaker recalled"),
     Tag.SPEAKER_SKIPPED: _l("Speaker skipped"),
+    Tag.SPEAKER_WARNED: _l("Speaker warned"),
     Tag.SPEAKER_REMOVED: _l("Speaker removed"),
     Tag.SPEAKER_FINISHED: _l("Speaker finished"),
     Tag.TIMER_CHANGED: _l("Timer changed"),

@@ -66,6 +66,9 @@ class QueueEntry(db.Model):
     allotted_seconds: Mapped[int | None] = mapped_column(nullable=True)
     used_seconds: Mapped[int | None] = mapped_column(nullable=True)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # When the chair last warned the participant that they were disrupting the meeting
+    # (some rule packs require a warning before removal; the log keeps each warning).
+    warned_at = mapped_column(UTCDateTime, nullable=True)
     removal_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     meeting = relationship("Meeting")

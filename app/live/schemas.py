@@ -125,10 +125,21 @@ def entry(data):
 
 
 def remove(data):
-    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
+    data = _object(data, ("entry_id", "reason", "threat"), required=("entry_id", "reason"))
     reason = clean_text(data.get("reason"), "reason", MAX_REASON)
     if not reason:
         raise ValidationFailed("A reason is required to remove a participant.")
+    threat = data.get("threat", False)
+    if not isinstance(threat, bool):
+        raise ValidationFailed("'threat' must be true or false.")
+    return {"entry_id": _id(data, "entry_id"), "reason": reason, "threat": threat}
+
+
+def warn(data):
+    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
+    reason = clean_text(data.get("reason"), "reason", MAX_REASON)
+    if not reason:
+        raise ValidationFailed("Say what the disruption is: the warning is logged with it.")
     return {"entry_id": _id(data, "entry_id"), "reason": reason}
 
 

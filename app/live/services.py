@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.compliance import rules
 from app.compliance.services import record, record_many
 from app.compliance.tags import Tag
 from app.core.db import lock_row_once, mark_row_locked
@@ -27,6 +28,7 @@ MAX_REASON = 500
 LIVE_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
 ACTIVE = (EntryStatus.WAITING, EntryStatus.SPEAKING)
 HOLDS_PLACE = [EntryStatus(status) for status in q.HOLDS_PLACE]
+REMOVABLE = (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED)
 
 
 class QueueFull(Conflict):
@@ -35,6 +37,10 @@ class QueueFull(Conflict):
 
 class AlreadyQueued(Conflict):
     code = "already_queued"
+
+
+class WarningRequired(InvalidState):
+    code = "warning_required"
 
 
 class CommentPeriodRunning(InvalidState):
@@ -82,7 +88,7 @@ def _entries(meeting_id, item_key=None):
 # because they are read for the whole queue on every broadcast.
 _ROW_COLUMNS = (QueueEntry.id, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key, QueueEntry.token_hash,
                 QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name, QueueEntry.stance,
-                QueueEntry.needs_interpreter)
+                QueueEntry.needs_interpreter, QueueEntry.warned_at)
 
 
 def _queue_rows(meeting_id, *, with_skipped=False, item_keys=None):
@@ -156,6 +162,7 @@ def public_state_and_timer(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
+                          "warned": entry.warned_at is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     if state and state.current_item_id:
@@ -164,7 +171,8 @@ def public_state_and_timer(meeting, *, now):
             current_item = {"item_id": item.id, "title": item.title}
     comment = {"open": is_open, "item_id": comment_item_id, "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
-               "period_seconds": state.comment_period_seconds if is_open else None}
+               "period_seconds": state.comment_period_seconds if is_open else None,
+               "warn_before_removal": _warning_rule(meeting, now) is not None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
             "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
@@ -188,7 +196,8 @@ def _proceedings(meeting):
 
 def _skipped(entries, comment_item_id):
     """Skipped speakers of the open item, so the chair can recall them."""
-    return [{"entry_id": e.id, "display_name": e.display_name, "channel": e.channel.value, "item_id": e.item_id}
+    return [{"entry_id": e.id, "display_name": e.display_name, "channel": e.channel.value, "item_id": e.item_id,
+             "warned": e.warned_at is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -199,7 +208,7 @@ def _speaker(state, now):
     return {"entry_id": entry.id, "display_name": entry.display_name, "channel": entry.channel.value,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
+            "warned": entry.warned_at is not None, "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
             "paused": timer.is_paused, "running": timer.is_running}
 
@@ -449,14 +458,47 @@ def recall(meeting, *, entry_id, actor, now):
     return entry
 
 
-def remove(meeting, *, entry_id, reason, actor, now):
-    state = _begin_change(meeting)
+def _reason(reason, missing):
     reason = " ".join((reason or "").split()) if isinstance(reason, str) else ""
     if not reason:
-        raise ValidationFailed("A reason is required to remove a participant.")
+        raise ValidationFailed(missing)
     if len(reason) > MAX_REASON:
         raise ValidationFailed(f"The reason must be at most {MAX_REASON} characters.")
+    return reason
+
+
+def _warning_rule(meeting, now):
+    """The body's rule asking for a warning before removal, in force today, or None."""
+    return rules.warning_before_removal(meeting.body.rule_pack, to_local(now, meeting.body.timezone).date())
+
+
+def warn(meeting, *, entry_id, reason, actor, now):
+    """The chair warns a participant that their conduct is disrupting the meeting and
+    may lead to removal; the warning and what it was for are logged."""
+    _begin_change(meeting)
+    reason = _reason(reason, "Say what the disruption is: the warning is logged with it.")
     entry = _entry(meeting, entry_id)
+    if entry.status not in (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED):
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only a participant in the queue can be warned.")
+    entry.warned_at = now
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_WARNED, {**_speaker_data(entry), "reason": reason}, actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def remove(meeting, *, entry_id, reason, threat=False, actor, now):
+    """Remove a disruptive participant. Where the body's rules ask for a warning first
+    (Cal. Gov. Code §54957.95), a participant who was not warned can be removed only
+    for a use of force or a true threat of force (`threat`), which is logged."""
+    state = _begin_change(meeting)
+    reason = _reason(reason, "A reason is required to remove a participant.")
+    entry = _entry(meeting, entry_id)
+    rule = _warning_rule(meeting, now)
+    if rule is not None and entry.warned_at is None and not threat and entry.status in REMOVABLE:
+        raise WarningRequired(
+            f"Warn this participant before removing them ({rule.citation}), unless the removal is "
+            f"for a use of force or a true threat of force.")
     if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
         _finish_speaker(meeting, state, status=EntryStatus.REMOVED, actor=actor, now=now, record_finish=False)
     elif entry.status in (EntryStatus.WAITING, EntryStatus.SKIPPED):
@@ -465,8 +507,10 @@ def remove(meeting, *, entry_id, reason, actor, now):
         raise InvalidState(f"Entry {entry.id} is {entry.status.value} and cannot be removed.")
     entry.removal_reason = reason
     db.session.flush()
-    record(meeting, Tag.SPEAKER_REMOVED, {**_speaker_data(entry), "reason": reason,
-                                          "used_seconds": entry.used_seconds}, actor=actor, now=now)
+    record(meeting, Tag.SPEAKER_REMOVED, {
+        **_speaker_data(entry), "reason": reason, "used_seconds": entry.used_seconds,
+        "warned_at": _iso(entry.warned_at), "threat": bool(threat),
+        **({"rule": rule.as_evidence()} if rule is not None else {})}, actor=actor, now=now)
     _changed(meeting)
     return entry
 

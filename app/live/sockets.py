@@ -103,6 +103,7 @@ EVENTS = {
     "call_next": (schemas.empty, "live.moderate"),
     "recall": (schemas.entry, "live.moderate"),
     "skip": (schemas.entry, "live.moderate"),
+    "warn": (schemas.warn, "live.moderate"),
     "remove": (schemas.remove, "live.moderate"),
     "timer": (schemas.timer, "live.moderate"),
 }
@@ -416,8 +417,12 @@ class LiveNamespace(Namespace):
         services.skip(meeting, entry_id=entry_id, actor=user, now=now)
         return _version_only
 
-    def _remove(self, connection, meeting, user, *, now, entry_id, reason):
-        services.remove(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
+    def _warn(self, connection, meeting, user, *, now, entry_id, reason):
+        services.warn(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
+        return _version_only
+
+    def _remove(self, connection, meeting, user, *, now, entry_id, reason, threat):
+        services.remove(meeting, entry_id=entry_id, reason=reason, threat=threat, actor=user, now=now)
         return _version_only
 
     def _timer(self, connection, meeting, user, *, now, action, seconds):

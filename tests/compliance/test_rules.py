@@ -294,5 +294,14 @@ def test_comment_rules_come_from_the_packs_with_citations():
     assert rules.no_early_close_since("us-ca-brown-act") == date(2026, 1, 1)
     assert rules.no_early_close_since("us-tx-oma") is None
     comment_rules = rules.get_pack("us-ca-brown-act").rules_for(rules.COMMENT)
-    assert {r.id for r in comment_rules} == {"ca.comment.interpreter", "ca.comment.no_early_close"}
+    assert {r.id for r in comment_rules} == {"ca.comment.interpreter", "ca.comment.no_early_close",
+                                             "ca.comment.warn_before_removal"}
     assert all("§" in r.citation for r in comment_rules)
+
+
+def test_california_asks_for_a_warning_before_removal_from_2023():
+    assert rules.warning_before_removal("us-ca-brown-act", date(2022, 12, 31)) is None
+    rule = rules.warning_before_removal("us-ca-brown-act", date(2023, 1, 1))
+    assert rule.id == "ca.comment.warn_before_removal" and "54957.95" in rule.citation
+    assert all(rules.warning_before_removal(pack, date(2026, 11, 22)) is None
+               for pack in ("us-tx-oma", "us-ny-oml", "us-il-oma", "generic", "unknown"))

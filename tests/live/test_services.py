@@ -41,7 +41,7 @@ def test_state_of_an_untouched_meeting(meeting, now):
     state = live.public_state(meeting, now=now)
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
-                                 "opened_at": None, "period_seconds": None},
+                                 "opened_at": None, "period_seconds": None, "warn_before_removal": True},
                      "speaker": None, "queue": [], "skipped": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
                                                 "has_quorum": False},
@@ -79,6 +79,8 @@ def test_a_full_comment_period(meeting, item, chair, now):
     live.recall(meeting, entry_id=card.id, actor=chair, now=now)
     live.timer(meeting, action="stop", actor=chair, now=now)
     assert second.status == EntryStatus.DONE
+    live.warn(meeting, entry_id=card.id, reason="Shouting over the speaker", actor=chair, now=now)
+    assert [e["warned"] for e in live.public_state(meeting, now=now)["queue"]] == [True]
     live.remove(meeting, entry_id=card.id, reason="Repeated disruption after a warning", actor=chair, now=now)
     live.close_comment(meeting, actor=chair, now=now)
     db.session.commit()
@@ -87,14 +89,17 @@ def test_a_full_comment_period(meeting, item, chair, now):
         "item:current", "comment:opened", "speaker:joined", "speaker:joined", "speaker:joined",
         "speaker:called", "timer:changed", "timer:changed", "timer:changed", "timer:changed",
         "speaker:finished", "speaker:called", "speaker:skipped", "speaker:called", "speaker:recalled",
-        "timer:changed", "speaker:finished", "speaker:removed", "comment:closed"]
-    removed = entries_for(meeting.id)[-2]
+        "timer:changed", "speaker:finished", "speaker:warned", "speaker:removed", "comment:closed"]
+    warned, removed = entries_for(meeting.id)[-3:-1]
+    assert warned.data["reason"] == "Shouting over the speaker" and warned.data["entry_id"] == card.id
     assert removed.data["reason"] == "Repeated disruption after a warning"
+    assert removed.data["warned_at"] == now.isoformat() and removed.data["threat"] is False
+    assert removed.data["rule"]["rule_id"] == "ca.comment.warn_before_removal"
     assert removed.actor == f"user:{chair.id}:{chair.email}"
     assert entries_for(meeting.id)[2].actor == "resident"
     assert verify_meeting(meeting.id)[0]
     state = live.public_state(meeting, now=now)
-    assert state["version"] == 17 and state["queue"] == [] and state["speaker"] is None  # one per change
+    assert state["version"] == 18 and state["queue"] == [] and state["speaker"] is None  # one per change
 
 
 def test_one_place_per_resident_per_item_and_a_cap(meeting, item, chair, now):
@@ -155,6 +160,10 @@ def test_changing_the_time_is_uniform_and_logged(meeting, item, chair, now):
     lambda m, c, n, e: live.recall(m, entry_id=e.id, actor=c, now=n),
     lambda m, c, n, e: live.remove(m, entry_id=e.id, reason="  ", actor=c, now=n),
     lambda m, c, n, e: live.skip(m, entry_id=10**6, actor=c, now=n),
+    # California: no removal without a warning first (unless for force or a threat of it).
+    lambda m, c, n, e: live.remove(m, entry_id=e.id, reason="Shouting", actor=c, now=n),
+    lambda m, c, n, e: live.warn(m, entry_id=e.id, reason=" ", actor=c, now=n),
+    lambda m, c, n, e: live.warn(m, entry_id=10**6, reason="Shouting", actor=c, now=n),
 ])
 def test_refused_actions_change_nothing(meeting, item, chair, now, action):
     entry, _ = live.join_queue(meeting, item_id=item.id, now=now)
@@ -164,6 +173,54 @@ def test_refused_actions_change_nothing(meeting, item, chair, now, action):
         action(meeting, chair, now, entry)
     db.session.rollback()
     assert live.public_state(meeting, now=now) == before
+
+
+def test_a_warning_comes_before_removal_where_the_rules_say_so(meeting, item, chair, now):
+    entry, _ = live.join_queue(meeting, item_id=item.id, display_name="Ana", now=now)
+    other, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    db.session.commit()
+    assert live.public_state(meeting, now=now)["comment"]["warn_before_removal"] is True
+    with pytest.raises(live.WarningRequired, match="54957.95"):
+        live.remove(meeting, entry_id=entry.id, reason="Shouting", actor=chair, now=now)
+    db.session.rollback()
+    live.warn(meeting, entry_id=entry.id, reason="Shouting over the chair", actor=chair, now=now)
+    live.remove(meeting, entry_id=entry.id, reason="Kept shouting", actor=chair, now=now)
+    # A use of force or a true threat of force needs no warning; the log says which it was.
+    live.remove(meeting, entry_id=other.id, reason="Threatened the clerk", threat=True, actor=chair, now=now)
+    db.session.commit()
+    warned, removed, threatened = entries_for(meeting.id)[-3:]
+    assert (warned.tag, warned.data["reason"]) == ("speaker:warned", "Shouting over the chair")
+    assert removed.data["warned_at"] is not None and removed.data["threat"] is False
+    assert threatened.data["warned_at"] is None and threatened.data["threat"] is True
+    assert threatened.data["rule"]["citation"] == "Cal. Gov. Code §54957.95 (SB 1100)"
+    assert {e.status for e in (entry, other)} == {EntryStatus.REMOVED}
+    assert verify_meeting(meeting.id)[0]
+
+
+def test_bodies_without_the_rule_remove_without_a_warning(app, now):
+    body = make_body(rule_pack="us-tx-oma", timezone="America/Chicago")
+    meeting = make_meeting(body=body, status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting)
+    chair = make_user(role="chair", body=body)
+    db.session.commit()
+    entry, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    assert live.public_state(meeting, now=now)["comment"]["warn_before_removal"] is False
+    live.remove(meeting, entry_id=entry.id, reason="Shouting", actor=chair, now=now)
+    db.session.commit()
+    removed = entries_for(meeting.id)[-1]
+    assert removed.tag == "speaker:removed" and "rule" not in removed.data
+
+
+def test_only_a_participant_still_in_the_queue_can_be_warned(meeting, item, chair, now):
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    live.leave_queue(meeting, token=token, now=now)
+    with pytest.raises(InvalidState):
+        live.warn(meeting, entry_id=entry.id, reason="Shouting", actor=chair, now=now)
+    speaker, _ = live.join_queue(meeting, item_id=item.id, display_name="Ben", token="ben", now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.warn(meeting, entry_id=speaker.id, reason="Off topic and shouting", actor=chair, now=now)
+    assert live.public_state(meeting, now=now)["speaker"]["warned"] is True
 
 
 def test_items_must_belong_to_the_meeting_and_take_comment(meeting, chair, now):

@@ -21,6 +21,7 @@ CHAIR_EVENTS = {
     "call_next": lambda ids: {},
     "recall": lambda ids: {"entry_id": ids["entry"]},
     "skip": lambda ids: {"entry_id": ids["entry"]},
+    "warn": lambda ids: {"entry_id": ids["entry"], "reason": "Shouting"},
     "remove": lambda ids: {"entry_id": ids["entry"], "reason": "Disruption"},
     "timer": lambda ids: {"action": "start"},
 }
@@ -108,19 +109,20 @@ def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
     assert emit(chair, "skip", {"entry_id": card["entry"]["entry_id"]})["ok"]
     assert emit(chair, "recall", {"entry_id": card["entry"]["entry_id"]})["ok"]
     assert emit(chair, "timer", {"action": "stop"})["ok"]
-    assert emit(chair, "remove", {"entry_id": card["entry"]["entry_id"], "reason": "Left the room"})["ok"]
-    assert emit(chair, "close_comment") == {"ok": True, "version": 15}
+    assert emit(chair, "warn", {"entry_id": card["entry"]["entry_id"], "reason": "Shouting"})["ok"]
+    assert emit(chair, "remove", {"entry_id": card["entry"]["entry_id"], "reason": "Kept shouting"})["ok"]
+    assert emit(chair, "close_comment") == {"ok": True, "version": 16}
 
     # Every staff change went out at once, in order; the resident's join (version 3)
     # went out with the next one, which says what it follows so nobody resyncs.
     received = states(display)
     seen = [s["version"] for s in received]
-    assert seen == [0, 1, 2, *range(4, 16)]
+    assert seen == [0, 1, 2, *range(4, 17)]
     assert received[3]["previous_version"] == 2 and len(received[3]["queue"]) == 2
     assert all(later["previous_version"] == earlier["version"] for earlier, later in zip(received[3:], received[4:]))
     assert [s["version"] for s in states(resident)] == seen
     synced = emit(resident, "sync")
-    assert synced["ok"] and synced["state"]["version"] == 15
+    assert synced["ok"] and synced["state"]["version"] == 16
     assert synced["state"]["speaker"] is None
 
     # The resident's display name was cleaned of the bidi override.
@@ -224,10 +226,26 @@ MALFORMED = [
     ("skip", {"entry_id": 1.5}),
     ("remove", {"entry_id": 1}),
     ("remove", {"entry_id": 1, "reason": "   "}),
+    ("remove", {"entry_id": 1, "reason": "Threats", "threat": "yes"}),
+    ("warn", {"entry_id": 1}),
+    ("warn", {"entry_id": 1, "reason": " \u200b "}),
+    ("warn", {"entry_id": "1", "reason": "Shouting"}),
     ("timer", {"action": "rewind"}),
     ("timer", {"action": "extend"}),
     ("timer", {"action": "start", "seconds": 10}),
 ]
+
+
+def test_removal_without_a_warning_is_refused_and_changes_nothing(connect, chair, meeting):
+    resident = connect()
+    entry_id = emit(resident, "join_queue", {"item_id": meeting.item.id})["entry"]["entry_id"]
+    before = version(meeting)
+    reply = emit(chair, "remove", {"entry_id": entry_id, "reason": "Shouting"})
+    assert reply["ok"] is False and reply["error"]["code"] == "warning_required"
+    assert "54957.95" in reply["error"]["message"] and version(meeting) == before
+    assert emit(chair, "warn", {"entry_id": entry_id, "reason": "Shouting"})["ok"]
+    assert emit(resident, "sync")["state"]["queue"][0]["warned"] is True
+    assert emit(chair, "remove", {"entry_id": entry_id, "reason": "Kept shouting"})["ok"]
 
 
 def test_malformed_payloads_are_invalid_and_change_nothing(app, chair, meeting):
@@ -295,7 +313,7 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
         Change("open_comment", staff, "live.moderate", {"item_id": item_id, "seconds_per_speaker": None,
                                                         "period_seconds": None}),
         Change("join_queue", resident, None, speaker),
-        Change("remove", staff, "live.moderate", {"entry_id": 10**6, "reason": "Gone"}),
+        Change("remove", staff, "live.moderate", {"entry_id": 10**6, "reason": "Gone", "threat": False}),
         Change("join_queue", resident, None, speaker),  # same connection, same token: refused
         Change("call_next", resident, "live.moderate", {}),  # a resident may not
         Change("call_next", staff, "live.moderate", {}),
