@@ -1,6 +1,7 @@
 /* The resident's page: join (a name is optional), keep the place across reloads and
    lost connections with a token kept in this browser, and follow the queue live.
-   Position changes are announced politely; "you're next" and "you're live" assertively. */
+   Position changes and a warning from the chair are announced politely; "you're next"
+   and "you're live" assertively. */
 (function () {
   "use strict";
   var L = window.DaisLive;
@@ -27,6 +28,13 @@
     var join = document.getElementById("join-section");
     if (join) { join.hidden = false; }
     if (message) { L.setText("connection", message); }
+    L.setText("my-warning", "");
+  }
+
+  // The resident's own entry wherever it is: speaking, waiting or skipped.
+  function findMine(state) {
+    if (state.speaker && state.speaker.entry_id === myEntry.entry_id) { return state.speaker; }
+    return state.queue.concat(state.skipped || []).filter(function (e) { return e.entry_id === myEntry.entry_id; })[0];
   }
 
   function alertOnce(message) {
@@ -53,6 +61,8 @@
       list.appendChild(empty);
     }
     if (!myEntry) { return; }
+    var found = findMine(state);
+    L.setText("my-warning", found && found.warned ? L.text("warnedNotice") : "");
     var countdown = document.getElementById("my-countdown");
     if (state.speaker && state.speaker.entry_id === myEntry.entry_id) {
       myEntry.status = "speaking";

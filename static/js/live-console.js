@@ -9,7 +9,12 @@
     titles[el.dataset.id] = el.textContent;
   });
   var mayModerate = L.root.dataset.mayModerate === "true";
-  var removing = null;
+  // The two small forms that act on one participant: which entry each is open for,
+  // and the button that opened it (focus goes back there when the form closes).
+  var forms = {
+    warn: { form: "warn-form", field: "warn-reason", label: "warn-label", text: "warnReason", entry: null, opener: null },
+    remove: { form: "remove-form", field: "remove-reason", label: "remove-label", text: "reason", entry: null, opener: null }
+  };
 
   var live = L.connect({ onState: render });
 
@@ -27,6 +32,38 @@
     b.textContent = label;
     b.addEventListener("click", onClick);
     return b;
+  }
+
+  // A button acting on one entry. Rows are rebuilt on every state, so the action and
+  // entry are written on the button to find its replacement and keep the focus there.
+  function entryButton(action, label, entry, onClick) {
+    var b = button(label, onClick);
+    b.dataset.action = action;
+    b.dataset.entry = String(entry.entry_id);
+    return b;
+  }
+
+  function moderationButtons(container, entry) {
+    container.appendChild(entryButton("warn", L.text("warn"), entry, function (event) {
+      openForm("warn", entry, event.currentTarget);
+    }));
+    container.appendChild(entryButton("remove", L.text("remove"), entry, function (event) {
+      openForm("remove", entry, event.currentTarget);
+    }));
+  }
+
+  function entryButtonFor(action, entryId) {
+    var found = document.querySelectorAll("button[data-action='" + action + "'][data-entry='" + entryId + "']");
+    return Array.prototype.filter.call(found, function (b) { return !b.closest("[hidden]"); })[0] || null;
+  }
+
+  function warnedBadge(container, entry) {
+    if (!entry.warned) { return; }
+    var badge = document.createElement("span");
+    badge.className = "badge live-warned";
+    badge.textContent = L.text("warned");
+    container.appendChild(document.createTextNode(" "));
+    container.appendChild(badge);
   }
 
   function cell(row, value, header) {
@@ -50,22 +87,29 @@
     var status = state.comment.open ? L.text("commentOpen") + ": " +
       (state.comment.item_id ? titles[state.comment.item_id] : L.text("general")) : L.text("commentClosed");
     L.setText("comment-status", status);
+    var focused = focusedEntryButton();
     var speaker = state.speaker;
     L.setText("speaker", speaker ? L.speakerName(speaker) + " · " + L.channelLabel(speaker.channel) +
       (speaker.interpreter ? " · " + L.text("interpreter") : "") : L.text("nobody"));
+    renderSpeakerControls(speaker);
+    var threat = document.getElementById("remove-threat");
+    if (threat) {
+      threat.hidden = !state.comment.warn_before_removal;
+      if (threat.hidden) { document.getElementById("remove-threat-check").checked = false; }
+    }
     var rows = document.getElementById("queue-rows");
     rows.textContent = "";
     state.queue.forEach(function (entry) {
       var row = document.createElement("tr");
       cell(row, String(entry.position));
-      cell(row, L.speakerName(entry) + (entry.interpreter ? " · " + L.text("interpreter") : ""), true);
+      warnedBadge(cell(row, L.speakerName(entry) + (entry.interpreter ? " · " + L.text("interpreter") : ""), true), entry);
       cell(row, L.channelLabel(entry.channel));
       cell(row, L.stanceLabel(entry.stance));
       cell(row, entry.item_id ? titles[entry.item_id] : L.text("general"));
       var actions = cell(row, "");
       if (mayModerate) {
-        actions.appendChild(button(L.text("skip"), function () { send("skip", { entry_id: entry.entry_id }); }));
-        actions.appendChild(button(L.text("remove"), function () { askReason(entry); }));
+        actions.appendChild(entryButton("skip", L.text("skip"), entry, function () { send("skip", { entry_id: entry.entry_id }); }));
+        moderationButtons(actions, entry);
       }
       rows.appendChild(row);
     });
@@ -74,20 +118,68 @@
       skipped.textContent = "";
       (state.skipped || []).forEach(function (entry) {
         var li = document.createElement("li");
-        li.textContent = L.speakerName(entry) + " ";
-        li.appendChild(button(L.text("recall"), function () { send("recall", { entry_id: entry.entry_id }); }));
-        li.appendChild(button(L.text("remove"), function () { askReason(entry); }));
+        li.textContent = L.speakerName(entry);
+        warnedBadge(li, entry);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(entryButton("recall", L.text("recall"), entry, function () { send("recall", { entry_id: entry.entry_id }); }));
+        moderationButtons(li, entry);
         skipped.appendChild(li);
       });
     }
+    restoreFocus(focused);
   }
 
-  function askReason(entry) {
-    removing = entry;
-    var form = document.getElementById("remove-form");
+  function renderSpeakerControls(speaker) {
+    var badge = document.getElementById("speaker-warned");
+    if (badge) { badge.hidden = !(speaker && speaker.warned); }
+    var group = document.getElementById("speaker-moderation");
+    if (!group) { return; }
+    group.hidden = !speaker;
+    ["speaker-warn", "speaker-remove"].forEach(function (id) {
+      document.getElementById(id).dataset.entry = speaker ? String(speaker.entry_id) : "";
+    });
+  }
+
+  function focusedEntryButton() {
+    var el = document.activeElement;
+    return el && el.dataset && el.dataset.entry ? { action: el.dataset.action, entry: el.dataset.entry } : null;
+  }
+
+  function restoreFocus(focused) {
+    if (!focused || (document.activeElement && document.activeElement !== document.body)) { return; }
+    var again = entryButtonFor(focused.action, focused.entry);
+    if (again) { again.focus(); }
+  }
+
+  function openForm(kind, entry, opener) {
+    var f = forms[kind];
+    var form = document.getElementById(f.form);
+    // A reason or a ticked box written for someone else must not carry over.
+    if (!f.entry || f.entry.entry_id !== entry.entry_id) { form.reset(); }
+    f.entry = entry;
+    f.opener = opener || null;
     form.hidden = false;
-    L.setText("remove-label", L.text("reason") + " " + L.speakerName(entry));
-    document.getElementById("remove-reason").focus();
+    L.setText(f.label, L.text(f.text) + " " + L.speakerName(entry));
+    document.getElementById(f.field).focus();
+  }
+
+  // `gone`: the participant just left the queue, so their buttons are about to go too.
+  function closeForm(kind, gone) {
+    var f = forms[kind];
+    var form = document.getElementById(f.form);
+    var entryId = f.entry ? f.entry.entry_id : null;
+    form.hidden = true;
+    form.reset();
+    f.entry = null;
+    // Back to the button that opened the form, or its replacement after a new state.
+    var target = null;
+    if (!gone) { target = f.opener && f.opener.isConnected && !f.opener.closest("[hidden]") ? f.opener : entryButtonFor(kind, entryId); }
+    if (!target) {
+      target = document.getElementById("queue-heading");
+      target.setAttribute("tabindex", "-1");
+    }
+    f.opener = null;
+    target.focus();
   }
 
   function intValue(form, name) {
@@ -126,17 +218,52 @@
       send("timer", payload);
     });
   });
-  on("remove-form", "submit", function (event) {
+  function speakerButton(id, kind) {
+    on(id, "click", function (event) {
+      var state = live.state();
+      if (state && state.speaker) { openForm(kind, state.speaker, event.currentTarget); }
+    });
+  }
+  speakerButton("speaker-warn", "warn");
+  speakerButton("speaker-remove", "remove");
+
+  function reasonOf(kind) {
+    var field = document.getElementById(forms[kind].field);
+    var reason = field.value.trim();
+    if (!reason) { field.focus(); }
+    return reason;
+  }
+
+  on("warn-form", "submit", function (event) {
     event.preventDefault();
-    var reason = document.getElementById("remove-reason").value.trim();
-    if (!removing || !reason) { return; }
-    send("remove", { entry_id: removing.entry_id, reason: reason }).then(function (reply) {
-      if (reply.ok) { event.target.hidden = true; event.target.reset(); removing = null; }
+    var entry = forms.warn.entry;
+    var reason = reasonOf("warn");
+    if (!entry || !reason) { return; }
+    send("warn", { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
+      if (reply.ok) { closeForm("warn"); }
     });
   });
-  on("remove-cancel", "click", function () {
-    document.getElementById("remove-form").hidden = true;
-    removing = null;
+  on("remove-form", "submit", function (event) {
+    event.preventDefault();
+    var entry = forms.remove.entry;
+    var reason = reasonOf("remove");
+    if (!entry || !reason) { return; }
+    var payload = { entry_id: entry.entry_id, reason: reason };
+    var threat = document.getElementById("remove-threat");
+    if (!threat.hidden && document.getElementById("remove-threat-check").checked) { payload.threat = true; }
+    // Refused with warning_required, the server's message shows as any error does and
+    // the form stays open: the chair can warn the participant first, then remove.
+    send("remove", payload).then(function (reply) {
+      if (reply.ok) { closeForm("remove", true); }
+    });
+  });
+  Object.keys(forms).forEach(function (kind) {
+    var form = document.getElementById(forms[kind].form);
+    if (!form) { return; }
+    form.querySelector("[data-close-form]").addEventListener("click", function () { closeForm(kind); });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); closeForm(kind); }
+    });
   });
   // Speaker cards: type, Enter, next card. Focus returns to the name field each time.
   on("card-form", "submit", function (event) {

@@ -1,6 +1,9 @@
 """Headless Chromium: a resident page, the chair's console and the public display in
 one meeting. The resident joins, the chair calls them, the resident sees "you're
-live" and their countdown; axe-core finds no serious or critical violation."""
+live" and their countdown. California asks for a warning before a removal: the
+console refuses to remove the unwarned speaker, the chair warns them with the
+keyboard and the resident sees the warning. axe-core finds no serious or critical
+violation."""
 import json
 import os
 import subprocess
@@ -94,6 +97,28 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-clock:has-text('2:5')")
                 display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
                 display.wait_for_selector("#countdown:has-text('2:5')")
+
+                # The test body follows California's rules: no removal before a warning.
+                chair.click("#speaker-remove")
+                chair.wait_for_selector("#remove-threat-check", state="visible")
+                chair.fill("#remove-reason", "Shouting over the chair")
+                chair.keyboard.press("Enter")
+                # Refused (warning_required): the reason shows, the form stays open, the speaker stays.
+                chair.wait_for_selector("#console-message:not(:empty)")
+                assert chair.is_visible("#remove-form") and chair.is_visible("#speaker-warn")
+                chair.keyboard.press("Escape")
+                chair.wait_for_selector("#remove-form", state="hidden")
+                assert chair.evaluate("document.activeElement.id") == "speaker-remove"
+
+                chair.click("#speaker-warn")
+                assert chair.evaluate("document.activeElement.id") == "warn-reason"
+                chair.keyboard.type("Shouting over the chair")
+                chair.keyboard.press("Enter")
+                chair.wait_for_selector("#speaker-warned:has-text('Warned')", state="visible")
+                chair.wait_for_selector("#warn-form", state="hidden")
+                resident.wait_for_selector("#my-warning:has-text('The chair has warned you')")
+                chair.click("#speaker-remove")  # open, so axe checks the form with its checkbox
+                chair.wait_for_selector("#remove-reason", state="visible")
 
                 found = {name: serious_violations(page)
                          for name, page in (("resident", resident), ("chair", chair), ("display", display))}
