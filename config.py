@@ -91,6 +91,11 @@ class Config:
     # Without REDIS_URL, how often each web process sends states changed by other
     # processes (the worker's remote-access watcher); 0 turns it off.
     LIVE_CATCH_UP_SECONDS = float(os.environ.get("LIVE_CATCH_UP_SECONDS", "2"))
+    # Joins to one meeting's queue from one client address, across all its connections
+    # (and all processes, with Redis): one person cannot fill the queue by reconnecting.
+    # Flask-Limiter syntax, ";" separates limits, empty turns it off. Residents behind
+    # one address (a library, a mobile carrier's NAT) share it, hence a generous figure.
+    LIVE_JOINS_PER_ADDRESS = os.environ.get("LIVE_JOINS_PER_ADDRESS", "30 per minute")
 
     # The remote-access watcher, run by the packet worker (app/minutes/access_watcher.py):
     # while a meeting sits, every INTERVAL seconds it checks that a resident could reach
@@ -106,6 +111,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     LIVE_CATCH_UP_SECONDS = 0  # one thread per test app otherwise; tests call catch_up() directly
+    LIVE_JOINS_PER_ADDRESS = ""  # every test client shares one address; the limit's own test sets it
     PACKET_QUEUE = "off"
     SECRET_KEY = "test-secret-key"
     SOCKETIO_ASYNC_MODE = "threading"

@@ -5,7 +5,8 @@ connections in one Node process, bench/js/live_clients.mjs) talk over 127.0.0.1 
 two servers started by this module, side by side in the same run:
 
 - Dais: `python wsgi.py` (eventlet by default), on PostgreSQL when it is reachable,
-  with one meeting in progress, comment open on an item, a chair API token;
+  with one meeting in progress, comment open on an item, a chair API token, and
+  no limit on joins per client address (every simulated resident is 127.0.0.1);
 - bare: bench/live_bare.py, python-socketio on the same async mode with no Flask,
   database or rules, broadcasting a payload of the same size (the very state Dais
   just sent) on a `trigger` event and acknowledging `echo`.

@@ -9,6 +9,9 @@ new state goes to the meeting's room only after the commit (app.live.broadcast).
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from limits import parse_many
 
 from flask import current_app, request
 from flask_login import current_user
@@ -20,7 +23,7 @@ from app.accounts.services import user_for_token
 from app.core.db import after_commit, transaction
 from app.core.errors import DomainError, Forbidden, NotFound, PayloadTooLarge, RateLimited, ValidationFailed
 from app.core.time import utcnow
-from app.extensions import db
+from app.extensions import db, limiter
 from app.live import schemas, services
 from app.live.batching import Batcher
 from app.live.broadcast import Broadcaster
@@ -34,6 +37,7 @@ DEFAULTS = {
     "LIVE_EVENTS_PER_SECOND": 5.0,
     "LIVE_EVENT_BURST": 20,
     "LIVE_QUEUE_CAP": services.DEFAULT_QUEUE_CAP,
+    "LIVE_JOINS_PER_ADDRESS": "30 per minute",
 }
 
 
@@ -57,6 +61,7 @@ class Connection:
     body_id: int
     user_id: int | None = None
     token: str | None = None
+    address: str | None = None  # the client's address (behind a proxy: from TRUSTED_PROXIES)
     allowance: float = 0.0
     checked_at: float = field(default=0.0)
 
@@ -191,6 +196,8 @@ class LiveNamespace(Namespace):
             self._check_allowance(connection, args)
             schema, permission = EVENTS[event]
             payload = schema(args[0] if args else None)
+            if event == "join_queue":
+                _check_joins_from_address(connection)
             if event in READ_ONLY_EVENTS:
                 meeting = self._meeting(connection)
                 try:
@@ -353,7 +360,8 @@ class LiveNamespace(Namespace):
         if token is not None and (not isinstance(token, str) or not 0 < len(token) <= schemas.MAX_TOKEN):
             raise refuse("invalid", "auth.token is not a token.")
         self.connections[request.sid] = Connection(meeting_id=meeting.id, body_id=meeting.body_id,
-                                                   user_id=user.id if user else None, token=token)
+                                                   user_id=user.id if user else None, token=token,
+                                                   address=request.remote_addr)
         join_room(meeting_room(meeting.id))
         if user is not None and any(policy.can(user, action, meeting.body_id)
                                     for action in ("live.moderate", "live.add_in_person")):
@@ -428,6 +436,29 @@ class LiveNamespace(Namespace):
     def _timer(self, connection, meeting, user, *, now, action, seconds):
         services.timer(meeting, action=action, seconds=seconds, actor=user, now=now)
         return _version_only
+
+
+@lru_cache(maxsize=8)
+def _limits(text):
+    return tuple(parse_many(text))
+
+
+def _check_joins_from_address(connection):
+    """Joins per meeting and client address, counted in Flask-Limiter's storage (memory,
+    or Redis shared by every process). Per-connection limits alone would let one person
+    fill the queue by opening many connections."""
+    text = setting("LIVE_JOINS_PER_ADDRESS")
+    if not text or not connection.address:
+        return
+    try:
+        allowed = all(limiter.limiter.hit(limit, "live-join", str(connection.meeting_id), connection.address)
+                      for limit in _limits(text))
+    except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
+        log.exception("checking joins per address failed; the join is let through")
+        return
+    if not allowed:
+        raise RateLimited("Too many people have joined from your network address just now. "
+                          "Please wait a minute and try again.")
 
 
 def _version_only(done):

@@ -60,6 +60,8 @@ class LiveServer:
             "PUBLIC_BASE_URL": self.url,
             "SECRET_KEY": "live-server-test-key",
             "PYTHONUNBUFFERED": "1",
+            # Every simulated resident connects from 127.0.0.1: one address, one limit.
+            "LIVE_JOINS_PER_ADDRESS": "",
             **(extra_env or {}),
         }
         # A developer's .env must not point the test server at their database.

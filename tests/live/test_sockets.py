@@ -248,6 +248,25 @@ def test_removal_without_a_warning_is_refused_and_changes_nothing(connect, chair
     assert emit(chair, "remove", {"entry_id": entry_id, "reason": "Kept shouting"})["ok"]
 
 
+def test_joins_from_one_address_are_limited_across_connections(app, connect, meeting):
+    from app.live.sockets import Connection, _check_joins_from_address
+
+    app.config["LIVE_JOINS_PER_ADDRESS"] = "2 per minute"
+    item = {"item_id": meeting.item.id}
+
+    def resident():  # Flask's test client connects from 127.0.0.1
+        return connect(flask_client=app.test_client())
+
+    assert emit(resident(), "join_queue", item)["ok"] and emit(resident(), "join_queue", item)["ok"]
+    before = version(meeting)
+    reply = emit(resident(), "join_queue", item)  # a third connection, same address
+    assert reply["ok"] is False and reply["error"]["code"] == "rate_limited" and version(meeting) == before
+    # Other addresses, and the same address in another meeting, keep their own count.
+    with app.app_context():
+        _check_joins_from_address(Connection(meeting_id=meeting.id, body_id=meeting.body_id, address="192.0.2.7"))
+        _check_joins_from_address(Connection(meeting_id=10**6, body_id=meeting.body_id, address="127.0.0.1"))
+
+
 def test_malformed_payloads_are_invalid_and_change_nothing(app, chair, meeting):
     app.config["LIVE_EVENT_BURST"] = len(MALFORMED)
     before = version(meeting)
