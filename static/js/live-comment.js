@@ -1,7 +1,7 @@
 /* The resident's page: join (a name is optional), keep the place across reloads and
    lost connections with a token kept in this browser, and follow the queue live.
-   Position changes and a warning from the chair are announced politely; "you're next"
-   and "you're live" assertively. */
+   Position changes, being skipped, the end of the place and a warning from the chair
+   are announced politely; "you're next" and "you're live" assertively. */
 (function () {
   "use strict";
   var L = window.DaisLive;
@@ -10,31 +10,53 @@
   var storageKey = "dais-live-token-" + meetingId;
   var entryKey = "dais-live-entry-" + meetingId;
   var token = window.localStorage.getItem(storageKey);
+  // The entry this page follows: its id, item and last known status ("waiting",
+  // "speaking", "skipped", or an end: "done", "closed", "gone"), and `since`, the
+  // version from which the server's state includes it.
   var myEntry = null;
   var lastAlert = "";
+  var ENDED = { done: true, closed: true, gone: true };
+  // What the resident is told once their place is no longer waiting or speaking.
+  var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done" };
 
-  function remember(entry) {
-    myEntry = entry;
+  function showJoin(shown) {
+    var join = document.getElementById("join-section");
+    if (join) { join.hidden = !shown; }
+  }
+
+  function remember(entry, version) {
+    myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
+                position: entry.position, since: version || 0 };
     window.localStorage.setItem(entryKey, String(entry.entry_id));
     document.getElementById("you").hidden = false;
-    var join = document.getElementById("join-section");
-    if (join) { join.hidden = true; }
+    showJoin(false);
   }
 
   function forget(message) {
     myEntry = null;
     window.localStorage.removeItem(entryKey);
     document.getElementById("you").hidden = true;
-    var join = document.getElementById("join-section");
-    if (join) { join.hidden = false; }
+    showJoin(true);
     if (message) { L.setText("connection", message); }
     L.setText("my-warning", "");
+    setStatus("", false);
+    setWait("");
+    clearAlert();
   }
 
-  // The resident's own entry wherever it is: speaking, waiting or skipped.
-  function findMine(state) {
-    if (state.speaker && state.speaker.entry_id === myEntry.entry_id) { return state.speaker; }
-    return state.queue.concat(state.skipped || []).filter(function (e) { return e.entry_id === myEntry.entry_id; })[0];
+  function byId(entries, entryId) {
+    return entries.filter(function (e) { return e.entry_id === entryId; })[0];
+  }
+
+  // `resume` answers only for a waiting or speaking place, so a page reloaded while
+  // its resident was skipped finds their entry (kept in this browser) among the skipped.
+  function rememberSkipped() {
+    var state = live.state();
+    var entryId = parseInt(window.localStorage.getItem(entryKey), 10);
+    var entry = state && byId(state.skipped || [], entryId);
+    if (!entry) { return false; }
+    remember({ entry_id: entryId, item_id: entry.item_id, status: "skipped", position: null }, state.version);
+    return true;
   }
 
   function alertOnce(message) {
@@ -42,6 +64,80 @@
       lastAlert = message;
       L.setText("my-alert", message);
     }
+  }
+
+  // Emptied so "you're next" never outlives the state that made it true; the next
+  // time it becomes true it is announced again.
+  function clearAlert() { alertOnce(""); }
+
+  // The polite status line: the place in line, or, as a notice, why there is none.
+  function setStatus(message, notice) {
+    var el = document.getElementById("my-position");
+    el.className = notice ? "notice" : "";
+    L.setText("my-position", message);
+  }
+
+  function setWait(message) {
+    L.setText("my-wait", message);
+    document.getElementById("my-wait").hidden = !message;
+  }
+
+  function commentOpenOnMine(state) {
+    return state.comment.open && state.comment.item_id === myEntry.item_id;
+  }
+
+  // The server sends no status for the resident's own entry: it is read from where
+  // the entry appears (skipped entries are listed only while comment on their item is
+  // open). Absent from all three, the place has ended: after speaking, the turn is
+  // over; a skipped resident whose comment closed can no longer be recalled; otherwise
+  // they were removed or left elsewhere (or were called while this page was offline).
+  function placeIn(state) {
+    var id = myEntry.entry_id;
+    if (state.speaker && state.speaker.entry_id === id) { return { status: "speaking", entry: state.speaker }; }
+    var waiting = byId(state.queue, id);
+    if (waiting) { return { status: "waiting", entry: waiting }; }
+    var skipped = byId(state.skipped || [], id);
+    if (skipped) { return { status: "skipped", entry: skipped }; }
+    // A state older than the join or resume reply cannot show the entry yet.
+    if (state.version < myEntry.since) { return { status: myEntry.status, entry: myEntry }; }
+    if (ENDED[myEntry.status]) { return { status: myEntry.status, entry: null }; }
+    if (myEntry.status === "speaking") { return { status: "done", entry: null }; }
+    if (myEntry.status === "skipped" && !commentOpenOnMine(state)) { return { status: "closed", entry: null }; }
+    return { status: "gone", entry: null };
+  }
+
+  function showWaiting(state, mine) {
+    if (!mine.position) { setStatus("", false); setWait(""); clearAlert(); return; }
+    var ahead = mine.position - 1;
+    setStatus(L.text("position", { position: mine.position, ahead: ahead }), false);
+    var seconds = 0;
+    state.queue.forEach(function (entry) {
+      if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
+    });
+    if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
+    setWait(L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }));
+    if (ahead === 0 && commentOpenOnMine(state)) { alertOnce(L.text("next")); } else { clearAlert(); }
+  }
+
+  function renderMine(state) {
+    var place = placeIn(state);
+    var status = place.status;
+    myEntry.status = status;
+    L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
+    document.getElementById("my-countdown").hidden = status !== "speaking";
+    // The server lets a resident leave only while waiting or speaking.
+    document.getElementById("leave").hidden = status !== "waiting" && status !== "speaking";
+    // Once the place has ended the resident may ask to speak on something else.
+    showJoin(Boolean(ENDED[status]));
+    if (status === "waiting") { showWaiting(state, place.entry); return; }
+    setWait("");
+    if (status === "speaking") {
+      setStatus("", false);
+      alertOnce(L.text("live"));
+      return;
+    }
+    clearAlert();
+    setStatus(L.text(MESSAGES[status]), true);
   }
 
   function render(state) {
@@ -60,36 +156,7 @@
       empty.textContent = L.text("empty");
       list.appendChild(empty);
     }
-    if (!myEntry) { return; }
-    var found = findMine(state);
-    L.setText("my-warning", found && found.warned ? L.text("warnedNotice") : "");
-    var countdown = document.getElementById("my-countdown");
-    if (state.speaker && state.speaker.entry_id === myEntry.entry_id) {
-      myEntry.status = "speaking";
-      L.setText("my-position", "");
-      L.setText("my-wait", "");
-      countdown.hidden = false;
-      alertOnce(L.text("live"));
-      return;
-    }
-    countdown.hidden = true;
-    var mine = state.queue.filter(function (e) { return e.entry_id === myEntry.entry_id; })[0];
-    if (!mine) {
-      if (myEntry.status === "speaking") { forget(); alertOnce(L.text("done")); }
-      else if (myEntry.status === "waiting") { myEntry.status = "gone"; L.setText("my-position", ""); }
-      return;
-    }
-    myEntry.status = "waiting";
-    var ahead = mine.position - 1;
-    L.setText("my-position", L.text("position", { position: mine.position, ahead: ahead }));
-    var seconds = 0;
-    state.queue.forEach(function (entry) {
-      if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
-    });
-    if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
-    L.setText("my-wait", L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }));
-    var isNext = ahead === 0 && state.comment.open && state.comment.item_id === mine.item_id;
-    if (isNext) { alertOnce(L.text("next")); }
+    if (myEntry) { renderMine(state); }
   }
 
   var live = L.connect({
@@ -98,8 +165,12 @@
     onConnect: function () {
       if (!token) { return; }
       live.call("resume", { token: token }).then(function (reply) {
-        if (reply.ok) { remember(reply.entry); if (live.state()) { render(live.state()); } }
-        else { forget(); }
+        if (reply.ok) { remember(reply.entry, reply.version); }
+        // A place this page already follows is placed by the state (it may have been
+        // skipped, removed or called while the connection was down); a fresh page may
+        // still find its skipped entry. Otherwise the stored entry is stale.
+        else if (!myEntry && !rememberSkipped()) { forget(); return; }
+        if (live.state()) { render(live.state()); }
       });
     }
   });
@@ -126,7 +197,7 @@
         L.setText("join-error", "");
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
-        remember(reply.entry);
+        remember(reply.entry, reply.version);
         if (live.state()) { render(live.state()); }
         document.getElementById("you-heading").focus();
       });

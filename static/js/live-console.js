@@ -18,8 +18,19 @@
 
   var live = L.connect({ onState: render });
 
+  // A refusal in the page's language where the console knows the code, else the
+  // server's (English) message.
+  var errorTexts = document.getElementById("console-errors");
+
+  function refusal(error) {
+    if (!error) { return ""; }
+    var own = errorTexts && /^[a-z_]+$/.test(error.code || "") ?
+      errorTexts.getAttribute("data-" + error.code.replace(/_/g, "-")) : null;
+    return own || error.message || "";
+  }
+
   function report(reply) {
-    L.setText("console-message", reply.ok ? "" : (reply.error ? reply.error.message : ""));
+    L.setText("console-message", reply.ok ? "" : refusal(reply.error));
     return reply;
   }
 
@@ -251,7 +262,7 @@
     var payload = { entry_id: entry.entry_id, reason: reason };
     var threat = document.getElementById("remove-threat");
     if (!threat.hidden && document.getElementById("remove-threat-check").checked) { payload.threat = true; }
-    // Refused with warning_required, the server's message shows as any error does and
+    // Refused with warning_required, the refusal shows as any error does and
     // the form stays open: the chair can warn the participant first, then remove.
     send("remove", payload).then(function (reply) {
       if (reply.ok) { closeForm("remove", true); }
