@@ -13,11 +13,12 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.core.errors import PayloadTooLarge, ValidationFailed
 from app.extensions import db
-from app.meetings.models import Attachment
+from app.meetings.models import AgendaVersion, Attachment
 from app.meetings.services import get_by_id, note_agenda_change
 
 PDF_MAGIC = b"%PDF-"
@@ -115,6 +116,20 @@ def delete_attachment(attachment, *, actor, now):
     attachment.item.attachments.remove(attachment)
     db.session.delete(attachment)
     db.session.flush()
+
+
+def published_attachment(meeting_id, attachment_id):
+    """The attachment as the meeting's latest published version listing it recorded it
+    (id, filename, title, sha256...), or None."""
+    contents = db.session.scalars(sa.select(AgendaVersion.content).where(AgendaVersion.meeting_id == meeting_id)
+                                  .order_by(AgendaVersion.number.desc()))
+    for content in contents:
+        for section in content.get("sections", []):
+            for item in section.get("items", []):
+                for listed in item.get("attachments", []):
+                    if listed.get("id") == attachment_id:
+                        return listed
+    return None
 
 
 def get_attachment(attachment_id):

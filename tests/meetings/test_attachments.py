@@ -231,3 +231,30 @@ def test_api_delete_attachment(app, client, staff, clerk_item, now):
     assert client.delete(f"/api/v1/attachments/{attachment.id}", headers=headers).status_code == 204
     assert client.get(url).status_code == 404
     assert client.delete(f"/api/v1/attachments/{attachment.id}", headers=headers).status_code == 404
+
+
+def test_links_in_published_versions_survive_deleting_the_attachment(app, client, now):
+    from app.meetings.publishing import publish_agenda
+    from tests.factories import NOW
+
+    body = make_body()
+    clerk = make_user("clerk", body=body)
+    item = make_item(make_meeting(body))
+    data = make_pdf(2)
+    published, url = _upload(app, item, clerk, NOW, data)
+    publish_agenda(item.meeting, actor=clerk, now=NOW)
+    never_published, unpublished_url = _upload(app, item, clerk, NOW)
+    attachments.delete_attachment(published, actor=clerk, now=now)
+    attachments.delete_attachment(never_published, actor=clerk, now=now)
+    db.session.commit()
+    # Version 1 is a public record that links the file: the link keeps working.
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == data
+    assert response.headers["Content-Security-Policy"] == ATTACHMENT_CSP
+    moved = client.get(url.rsplit("/", 1)[0] + "/renamed.pdf")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(url.replace(" ", "%20"))
+    # Nothing published ever listed the other one, and another meeting's id finds nothing.
+    assert client.get(unpublished_url).status_code == 404
+    other = make_meeting(body, status=MeetingStatus.PUBLISHED)
+    db.session.commit()
+    assert client.get(url.replace(f"/meetings/{item.meeting_id}/", f"/meetings/{other.id}/")).status_code == 404
