@@ -237,6 +237,12 @@
   }
   speakerButton("speaker-warn", "warn");
   speakerButton("speaker-remove", "remove");
+  // A speaker who does not answer (a remote resident who never unmutes) is skipped,
+  // not finished: they keep their place and the chair can recall them later.
+  on("speaker-skip", "click", function () {
+    var state = live.state();
+    if (state && state.speaker) { send("skip", { entry_id: state.speaker.entry_id }); }
+  });
 
   function reasonOf(kind) {
     var field = document.getElementById(forms[kind].field);

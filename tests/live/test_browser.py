@@ -134,6 +134,10 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
 
                 found = {name: serious_violations(page)
                          for name, page in (("resident", resident), ("chair", chair), ("display", display))}
+                # A speaker who does not answer is skipped from the speaker's own controls.
+                chair.click("#speaker-skip")
+                resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
+                chair.wait_for_selector("#speaker-moderation", state="hidden")
             finally:
                 browser.close()
     assert errors == []
