@@ -28,7 +28,7 @@ MAX_REASON = 500
 LIVE_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
 ACTIVE = (EntryStatus.WAITING, EntryStatus.SPEAKING)
 HOLDS_PLACE = [EntryStatus(status) for status in q.HOLDS_PLACE]
-REMOVABLE = (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED)
+IN_QUEUE = (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED)  # may be warned or removed
 
 
 class QueueFull(Conflict):
@@ -208,7 +208,8 @@ def _speaker(state, now):
     return {"entry_id": entry.id, "display_name": entry.display_name, "channel": entry.channel.value,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "warned": entry.warned_at is not None, "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
+            "warned": entry.warned_at is not None,
+            "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
             "paused": timer.is_paused, "running": timer.is_running}
 
@@ -478,7 +479,7 @@ def warn(meeting, *, entry_id, reason, actor, now):
     _begin_change(meeting)
     reason = _reason(reason, "Say what the disruption is: the warning is logged with it.")
     entry = _entry(meeting, entry_id)
-    if entry.status not in (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED):
+    if entry.status not in IN_QUEUE:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only a participant in the queue can be warned.")
     entry.warned_at = now
     db.session.flush()
@@ -495,7 +496,7 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
     reason = _reason(reason, "A reason is required to remove a participant.")
     entry = _entry(meeting, entry_id)
     rule = _warning_rule(meeting, now)
-    if rule is not None and entry.warned_at is None and not threat and entry.status in REMOVABLE:
+    if rule is not None and entry.warned_at is None and not threat and entry.status in IN_QUEUE:
         raise WarningRequired(
             f"Warn this participant before removing them ({rule.citation}), unless the removal is "
             f"for a use of force or a true threat of force.")
