@@ -68,9 +68,9 @@ with app.app_context():
 """
 
 # The event-loop phase runs once, with `event_loop_at` residents connected.
-FULL = dict(sizes=[100, 500, 1000, 2000], rounds=15, queue=40, burst=500, probes=10, probe_window_ms=2500,
+FULL = dict(sizes=[100, 500, 1000, 2000], rounds=15, queue=40, burst=500, alone=30, probes=10, probe_window_ms=2500,
             event_loop_at=500, event_loop_pairs=3)
-QUICK = dict(sizes=[50, 200], rounds=5, queue=10, burst=100, probes=5, probe_window_ms=1500, event_loop_at=200,
+QUICK = dict(sizes=[50, 200], rounds=5, queue=10, burst=100, alone=10, probes=5, probe_window_ms=1500, event_loop_at=200,
              event_loop_pairs=2)
 
 
@@ -217,7 +217,7 @@ class Run:
             "dais": {"url": dais.url, "pid": dais.process.pid, "meeting": ids["meeting"], "token": ids["token"]},
             "bare": {"url": f"http://127.0.0.1:{self.bare_port}", "pid": self.bare.pid},
             "items": ids["items"], "sizes": s["sizes"], "rounds": s["rounds"], "queue": s["queue"],
-            "burst": s["burst"], "burstWindowMs": 1000, "burstAckTimeoutMs": 60000,
+            "burst": s["burst"], "aloneCount": s["alone"], "burstWindowMs": 1000, "burstAckTimeoutMs": 60000,
             "probes": s["probes"], "probeIntervalMs": 500, "probeWindowMs": s["probe_window_ms"],
             "eventLoop": self.backend == "postgresql", "eventLoopAt": s["event_loop_at"],
             "eventLoopPairs": s["event_loop_pairs"],
@@ -334,6 +334,13 @@ def print_table(results, settings, backend, async_mode):
               f"acked ok {d['acked']}/{burst['size']}  errors {d['errors'] or 'none'}  server CPU {_ms(d.get('cpuMs'))} ms")
         print(f"  bare echo ack  p50 {_ms(b['p50'])} ms  p99 {_ms(b['p99'])} ms  max {_ms(b['max'])} ms  "
               f"acked ok {b['acked']}/{burst['size']}  server CPU {_ms(b.get('cpuMs'))} ms")
+        alone = burst.get("alone")
+        if alone:
+            da, ba = alone["dais"], alone["bare"]
+            print(f"  one at a time ({da['count']} each, nothing else happening): Dais join ack p50 {_ms(da['p50'])} ms "
+                  f"p99 {_ms(da['p99'])} ms ({da['acked']} ok), bare echo p50 {_ms(ba['p50'])} ms p99 {_ms(ba['p99'])} ms; "
+                  f"a join is acknowledged after its commit: this floor alone is "
+                  f"{_x(_ratio(da['p50'], b['p99']))} of the bare burst p99")
         met = ratio is not None and ratio <= TARGET_BURST_RATIO and d["acked"] == burst["size"]
         print(f"  Target: all acknowledged, p99 within {TARGET_BURST_RATIO}x: {_x(ratio)} {'MET' if met else 'MISSED'}")
     loop = results["event_loop"]

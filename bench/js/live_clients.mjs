@@ -272,13 +272,36 @@ async function burst(serverName, event, payloadFor) {
   return { ...summary(rtts.map((r) => r.ms)), acked: oks.length, failedConnect: failed, errors, elapsedMs: sentWithinMs, cpuMs };
 }
 
+// The floor under the burst: the same acks one at a time with nothing else happening.
+// A Dais join is acknowledged only after its transaction commits, so this shows what
+// durability alone costs against an echo that stores nothing.
+async function oneByOne(serverName, event, payload, count) {
+  const clients = await connectMany(serverName, count, { meeting: cfg.dais.meeting });
+  const rtts = [];
+  let oks = 0;
+  for (const client of clients) {
+    const sent = now();
+    const reply = await ack(client, event, payload, cfg.burstAckTimeoutMs);
+    rtts.push(now() - sent);
+    if (reply && reply.ok) { oks++; }
+    await sleep(20);
+  }
+  clients.forEach((c) => c.socket.disconnect());
+  return { ...summary(rtts), acked: oks };
+}
+
 async function burstPhase() {
+  const alone = {
+    bare: await oneByOne("bare", "echo", {}, cfg.aloneCount),
+    dais: await oneByOne("dais", "join_queue", { item_id: cfg.items[0] }, cfg.aloneCount),
+  };
+  await sleep(500);
   const bare = await burst("bare", "echo", () => ({}));
   await sleep(500);
   const half = Math.ceil(cfg.burst / 2);
   // Two agenda items, so the per-item queue cap (300 by default) is not what is measured.
   const dais = await burst("dais", "join_queue", (i) => ({ item_id: i < half ? cfg.items[1] : cfg.items[2] }));
-  out("RESULT", { phase: "burst", size: cfg.burst, dais, bare });
+  out("RESULT", { phase: "burst", size: cfg.burst, dais, bare, alone });
   log(`burst: dais ack p99 ${dais.p99?.toFixed(1)} ms (${dais.acked} ok), bare echo p99 ${bare.p99?.toFixed(1)} ms`);
 }
 
