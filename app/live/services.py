@@ -28,7 +28,9 @@ MAX_REASON = 500
 LIVE_STATUSES = {MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED}
 ACTIVE = (EntryStatus.WAITING, EntryStatus.SPEAKING)
 HOLDS_PLACE = [EntryStatus(status) for status in q.HOLDS_PLACE]
-IN_QUEUE = (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED)  # may be warned or removed
+# Still holding a place (a skipped one can be recalled): may be warned or removed, may
+# leave, and is what `resume` finds.
+IN_QUEUE = (EntryStatus.WAITING, EntryStatus.SPEAKING, EntryStatus.SKIPPED)
 
 
 class QueueFull(Conflict):
@@ -738,22 +740,28 @@ def _entries_for_token(meeting, token):
 
 
 def resume(meeting, *, token):
-    """The resident's active entry for this token (the one under comment first); read-only."""
-    active = [e for e in _entries_for_token(meeting, token) if e.status in ACTIVE]
-    if not active:
-        raise NotFound("No active place in the queue for this token.")
+    """The resident's place for this token; read-only. With several, the one under
+    comment comes first, then a waiting or speaking one before a skipped one, then the
+    newest. A skipped place is found too: the chair may still recall it."""
+    held = [e for e in _entries_for_token(meeting, token) if e.status in IN_QUEUE]
+    if not held:
+        raise NotFound("No place in the queue for this token.")
     state = db.session.get(LiveState, meeting.id)
-    under_comment = [e for e in active if state and state.is_comment_open and e.item_id == state.comment_item_id]
-    return (under_comment or active)[-1]
+    is_open = state is not None and state.is_comment_open
+
+    def preference(entry):
+        return is_open and entry.item_id == state.comment_item_id, entry.status in ACTIVE, entry.id
+    return max(held, key=preference)
 
 
 def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
-    """The resident gives up their place (one entry, or every active one for the token)."""
+    """The resident gives up their place (one entry, or every one for the token),
+    skipped ones included, so the chair does not recall someone who has gone."""
     state = _begin_change(meeting)
-    active = [e for e in _entries_for_token(meeting, token) if e.status in ACTIVE
+    active = [e for e in _entries_for_token(meeting, token) if e.status in IN_QUEUE
               and (entry_id is None or e.id == entry_id)]
     if not active:
-        raise NotFound("No active place in the queue for this token.")
+        raise NotFound("No place in the queue for this token.")
     for entry in active:
         if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
             _finish_speaker(meeting, state, status=EntryStatus.LEFT, actor=actor, now=now)

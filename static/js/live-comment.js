@@ -8,7 +8,6 @@
   if (!L.root) { return; }
   var meetingId = L.root.dataset.meeting;
   var storageKey = "dais-live-token-" + meetingId;
-  var entryKey = "dais-live-entry-" + meetingId;
   var token = window.localStorage.getItem(storageKey);
   // The entry this page follows: its id, item and last known status ("waiting",
   // "speaking", "skipped", or an end: "done", "closed", "gone"), and `since`, the
@@ -27,14 +26,12 @@
   function remember(entry, version) {
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
-    window.localStorage.setItem(entryKey, String(entry.entry_id));
     document.getElementById("you").hidden = false;
     showJoin(false);
   }
 
   function forget(message) {
     myEntry = null;
-    window.localStorage.removeItem(entryKey);
     document.getElementById("you").hidden = true;
     showJoin(true);
     if (message) { L.setText("connection", message); }
@@ -46,17 +43,6 @@
 
   function byId(entries, entryId) {
     return entries.filter(function (e) { return e.entry_id === entryId; })[0];
-  }
-
-  // `resume` answers only for a waiting or speaking place, so a page reloaded while
-  // its resident was skipped finds their entry (kept in this browser) among the skipped.
-  function rememberSkipped() {
-    var state = live.state();
-    var entryId = parseInt(window.localStorage.getItem(entryKey), 10);
-    var entry = state && byId(state.skipped || [], entryId);
-    if (!entry) { return false; }
-    remember({ entry_id: entryId, item_id: entry.item_id, status: "skipped", position: null }, state.version);
-    return true;
   }
 
   function alertOnce(message) {
@@ -125,8 +111,9 @@
     myEntry.status = status;
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
     document.getElementById("my-countdown").hidden = status !== "speaking";
-    // The server lets a resident leave only while waiting or speaking.
-    document.getElementById("leave").hidden = status !== "waiting" && status !== "speaking";
+    // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
+    document.getElementById("leave").hidden = status !== "waiting" && status !== "speaking" && status !== "skipped";
+    if (ENDED[status]) { L.setText("leave-error", ""); }
     // Once the place has ended the resident may ask to speak on something else.
     showJoin(Boolean(ENDED[status]));
     if (status === "waiting") { showWaiting(state, place.entry); return; }
@@ -165,11 +152,11 @@
     onConnect: function () {
       if (!token) { return; }
       live.call("resume", { token: token }).then(function (reply) {
+        // `resume` finds a waiting, speaking or skipped place. A place this page already
+        // follows and `resume` no longer finds (it ended while the connection was down)
+        // is placed by the state; otherwise the stored token has no place left.
         if (reply.ok) { remember(reply.entry, reply.version); }
-        // A place this page already follows is placed by the state (it may have been
-        // skipped, removed or called while the connection was down); a fresh page may
-        // still find its skipped entry. Otherwise the stored entry is stale.
-        else if (!myEntry && !rememberSkipped()) { forget(); return; }
+        else if (!myEntry) { forget(); return; }
         if (live.state()) { render(live.state()); }
       });
     }
@@ -193,7 +180,7 @@
       if (name) { payload.display_name = name; }
       if (data.get("stance")) { payload.stance = data.get("stance"); }
       live.call("join_queue", payload).then(function (reply) {
-        if (!reply.ok) { L.setText("join-error", reply.error ? reply.error.message : ""); return; }
+        if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
         L.setText("join-error", "");
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
@@ -208,6 +195,7 @@
   document.getElementById("leave").addEventListener("click", function () {
     if (!myEntry) { return; }
     live.call("leave_queue", { token: token, entry_id: myEntry.entry_id }).then(function (reply) {
+      L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) { forget(L.text("left")); }
     });
   });

@@ -20,6 +20,18 @@
     return value;
   }
 
+  // A refusal in the page's language where the page knows its code (the template's
+  // #live-errors element, one data attribute per code), else the server's message,
+  // which is in English.
+  var errorTexts = document.getElementById("live-errors");
+
+  function refusal(error) {
+    if (!error) { return ""; }
+    var own = errorTexts && /^[a-z_]+$/.test(error.code || "") ?
+      errorTexts.getAttribute("data-" + error.code.replace(/_/g, "-")) : null;
+    return own || error.message || "";
+  }
+
   function speakerName(entry) {
     if (entry.display_name) {
       return entry.display_name + " (" + text("nameUnverified") + ")";
@@ -102,6 +114,6 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick
+    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal
   };
 })();

@@ -18,19 +18,8 @@
 
   var live = L.connect({ onState: render });
 
-  // A refusal in the page's language where the console knows the code, else the
-  // server's (English) message.
-  var errorTexts = document.getElementById("console-errors");
-
-  function refusal(error) {
-    if (!error) { return ""; }
-    var own = errorTexts && /^[a-z_]+$/.test(error.code || "") ?
-      errorTexts.getAttribute("data-" + error.code.replace(/_/g, "-")) : null;
-    return own || error.message || "";
-  }
-
   function report(reply) {
-    L.setText("console-message", reply.ok ? "" : refusal(reply.error));
+    L.setText("console-message", reply.ok ? "" : L.refusal(reply.error));
     return reply;
   }
 

@@ -3,8 +3,9 @@ one meeting. The resident joins; the chair skips them (the resident is told, wit
 stale place) and recalls them; the chair calls them, the resident sees "you're
 live" and their countdown. California asks for a warning before a removal: the
 console refuses to remove the unwarned speaker, the chair warns them with the
-keyboard and the resident sees the warning. axe-core finds no serious or critical
-violation."""
+keyboard and the resident sees the warning. Skipped again, the resident reloads,
+finds the place and withdraws from it. A refusal shows in the page's own words.
+axe-core finds no serious or critical violation."""
 import json
 import os
 import subprocess
@@ -85,6 +86,17 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#open-form button[type=submit]")
                 display.wait_for_selector("#comment-status:has-text('open')")
 
+                # An item taken off the agenda while the page was open: the refusal is in the
+                # page's own words, not the server's.
+                resident.evaluate("""() => {
+                    const gone = document.createElement("option");
+                    gone.value = "999999"; gone.textContent = "Withdrawn item";
+                    document.getElementById("join-item").appendChild(gone);
+                }""")
+                resident.select_option("#join-item", "999999")
+                resident.click("#join-form button[type=submit]")
+                resident.wait_for_selector("#join-error:has-text('no longer on the agenda')")
+
                 resident.select_option("#join-item", str(ids["item"]))
                 resident.check("input[name=stance][value=support]")
                 resident.click("#join-form button[type=submit]")
@@ -138,6 +150,15 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#speaker-skip")
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
                 chair.wait_for_selector("#speaker-moderation", state="hidden")
+                # Reloaded while skipped, the page finds the place again; the resident withdraws,
+                # and the chair has nobody left to recall.
+                chair.wait_for_selector("#skipped-list button[data-action=recall]")
+                resident.reload()
+                resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
+                resident.click("#leave")
+                resident.wait_for_selector("#connection:has-text('You left the queue')")
+                chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
+                assert resident.is_visible("#join-section") and not resident.is_visible("#you")
             finally:
                 browser.close()
     assert errors == []

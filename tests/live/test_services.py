@@ -125,6 +125,31 @@ def test_leaving_and_resuming(meeting, item, now):
             live.resume(meeting, token=bad)
 
 
+def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now):
+    other = make_item(meeting)
+    skipped, token = live.join_queue(meeting, item_id=item.id, now=now)
+    later, _ = live.join_queue(meeting, item_id=other.id, token=token, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.skip(meeting, entry_id=skipped.id, actor=chair, now=now)
+    # Under comment, the skipped place is the one found again (the chair may recall it) ...
+    assert live.resume(meeting, token=token) == skipped
+    assert live.entry_view(meeting, skipped)["status"] == "skipped"
+    # ... once comment moves on, a place still waiting comes first.
+    live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=5))
+    assert live.resume(meeting, token=token) == later
+    # Withdrawing ends the skipped place: it leaves the chair's list and cannot be recalled.
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now + timedelta(minutes=6))
+    assert [e["entry_id"] for e in live.public_state(meeting, now=now)["skipped"]] == [skipped.id]
+    version = meeting.state_version
+    assert live.leave_queue(meeting, token=token, entry_id=skipped.id, now=now) == [skipped]
+    assert skipped.status == EntryStatus.LEFT and meeting.state_version == version + 1
+    assert live.public_state(meeting, now=now)["skipped"] == []
+    with pytest.raises(InvalidState):
+        live.recall(meeting, entry_id=skipped.id, actor=chair, now=now)
+    assert live.resume(meeting, token=token) == later
+
+
 def test_policy_orders_the_queue(app, now):
     body = make_body(comment_policy=CommentPolicy.IN_PERSON_FIRST)
     meeting = make_meeting(body, status=MeetingStatus.PUBLISHED)
