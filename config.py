@@ -51,7 +51,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-set-SECRET_KEY"
     REDIS_URL = os.environ.get("REDIS_URL") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Unset, it is the server's own HOST:PORT, so `make run PORT=8080` links and
+    # accepts live connections on 8080.
+    PUBLIC_BASE_URL = own_or_public_address(os.environ)
 
     # Attachments: staff reports and exhibits, stored by SHA-256 under UPLOAD_DIR.
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))

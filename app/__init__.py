@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
 from config import Config
 
@@ -50,7 +51,7 @@ def create_app(config=None, **overrides):
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
-        cors_allowed_origins=[app.config["PUBLIC_BASE_URL"]],
+        cors_allowed_origins=browser_origins(app.config["PUBLIC_BASE_URL"]),
         max_http_buffer_size=64 * 1024,
     )
 

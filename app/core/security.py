@@ -3,6 +3,8 @@
 The CSP allows only our own scripts and styles: templates carry no inline script
 or style, so an injected `<script>` or `onerror=` can never run.
 """
+from urllib.parse import urlsplit
+
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -25,6 +27,22 @@ CSP = "; ".join([
 ATTACHMENT_CSP = "default-src 'none'; object-src 'none'; sandbox"
 
 PRIVATE_PREFIXES = ("/staff", "/login")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def browser_origins(public_base_url):
+    """The origins whose pages may open the live socket (a browser sends its page's
+    origin, and the server refuses others). The public address's origin, without its
+    path; where that is a loopback address (a local run), every loopback name for the
+    same port too, since a browser at http://localhost:5000 sends that origin, not
+    http://127.0.0.1:5000's."""
+    parts = urlsplit(public_base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname
+    if host not in LOOPBACK_HOSTS:
+        return [origin]
+    port = f":{parts.port}" if parts.port else ""
+    return [origin] + [f"{parts.scheme}://{name}{port}" for name in LOOPBACK_HOSTS if name != host]
 
 
 def init_app(app):

@@ -2,6 +2,7 @@
 import pytest
 
 from app import create_app
+from app.core.security import browser_origins
 from app.extensions import db
 from config import TestConfig
 from tests.accounts.login import post_login
@@ -147,3 +148,14 @@ def test_bearer_header_never_falls_back_to_the_cookie_session(client, staff):
     response = client.get("/api/v1/me", headers={"Authorization": "Bearer dais_not-a-real-token"})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("public, origins", [
+    ("http://127.0.0.1:5000", ["http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"]),
+    ("http://localhost:8080/", ["http://localhost:8080", "http://127.0.0.1:8080", "http://[::1]:8080"]),
+    ("https://meetings.example.gov/dais", ["https://meetings.example.gov"]),  # an origin has no path
+    ("https://meetings.example.gov", ["https://meetings.example.gov"]),
+])
+def test_live_socket_origins(public, origins):
+    assert browser_origins(public) == origins
+
