@@ -128,7 +128,7 @@
   }
 
   function render(state) {
-    L.setText("comment-status", state.comment.open ? L.text("commentOpen") : L.text("commentClosed"));
+    L.setText("comment-status", L.commentStatus(state));
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";
@@ -140,6 +140,7 @@
     });
     if (!state.queue.length) {
       var empty = document.createElement("li");
+      empty.className = "live-empty";
       empty.textContent = L.text("empty");
       list.appendChild(empty);
     }

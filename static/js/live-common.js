@@ -32,6 +32,20 @@
     return own || error.message || "";
   }
 
+  // Agenda item titles by id, from the page's #item-titles (the state carries ids only).
+  var titles = {};
+  Array.prototype.forEach.call(document.querySelectorAll("#item-titles span"), function (el) {
+    titles[el.dataset.id] = el.textContent;
+  });
+
+  function itemTitle(itemId) {
+    return itemId ? titles[itemId] || "" : text("general");
+  }
+
+  function commentStatus(state) {
+    return state.comment.open ? text("commentOpen") + ": " + itemTitle(state.comment.item_id) : text("commentClosed");
+  }
+
   function speakerName(entry) {
     if (entry.display_name) {
       return entry.display_name + " (" + text("nameUnverified") + ")";
@@ -114,6 +128,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal
+    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    itemTitle: itemTitle, commentStatus: commentStatus
   };
 })();

@@ -4,10 +4,6 @@
   "use strict";
   var L = window.DaisLive;
   if (!L.root) { return; }
-  var titles = {};
-  Array.prototype.forEach.call(document.querySelectorAll("#item-titles span"), function (el) {
-    titles[el.dataset.id] = el.textContent;
-  });
   var mayModerate = L.root.dataset.mayModerate === "true";
   // The two small forms that act on one participant: which entry each is open for,
   // and the button that opened it (focus goes back there when the form closes).
@@ -84,9 +80,7 @@
       cardItem.value = state.comment.item_id === null ? "" : String(state.comment.item_id);
     }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
-    var status = state.comment.open ? L.text("commentOpen") + ": " +
-      (state.comment.item_id ? titles[state.comment.item_id] : L.text("general")) : L.text("commentClosed");
-    L.setText("comment-status", status);
+    L.setText("comment-status", L.commentStatus(state));
     var focused = focusedEntryButton();
     var speaker = state.speaker;
     L.setText("speaker", speaker ? L.speakerName(speaker) + " · " + L.channelLabel(speaker.channel) +
@@ -105,7 +99,7 @@
       warnedBadge(cell(row, L.speakerName(entry) + (entry.interpreter ? " · " + L.text("interpreter") : ""), true), entry);
       cell(row, L.channelLabel(entry.channel));
       cell(row, L.stanceLabel(entry.stance));
-      cell(row, entry.item_id ? titles[entry.item_id] : L.text("general"));
+      cell(row, L.itemTitle(entry.item_id));
       var actions = cell(row, "");
       if (mayModerate) {
         actions.appendChild(entryButton("skip", L.text("skip"), entry, function () { send("skip", { entry_id: entry.entry_id }); }));
@@ -113,9 +107,19 @@
       }
       rows.appendChild(row);
     });
+    if (!state.queue.length) {
+      var none = document.createElement("tr");
+      cell(none, L.text("empty")).colSpan = 6;
+      rows.appendChild(none);
+    }
     var skipped = document.getElementById("skipped-list");
     if (skipped) {
       skipped.textContent = "";
+      if (!(state.skipped || []).length) {
+        var nobody = document.createElement("li");
+        nobody.textContent = L.text("noneSkipped");
+        skipped.appendChild(nobody);
+      }
       (state.skipped || []).forEach(function (entry) {
         var li = document.createElement("li");
         li.textContent = L.speakerName(entry);

@@ -6,7 +6,7 @@
 
   function render(state) {
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
-    L.setText("comment-status", state.comment.open ? L.text("commentOpen") : L.text("commentClosed"));
+    L.setText("comment-status", L.commentStatus(state));
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";
@@ -19,6 +19,7 @@
     });
     if (!next.length) {
       var empty = document.createElement("li");
+      empty.className = "live-empty";
       empty.textContent = L.text("empty");
       list.appendChild(empty);
     }

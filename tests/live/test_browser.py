@@ -114,7 +114,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-alert:has-text('You are next')")
                 assert "number 1" in resident.inner_text("#my-position") and resident.is_visible("#my-wait")
 
-                chair.wait_for_selector("#queue-rows tr")
+                chair.wait_for_selector("#queue-rows th")  # a speaker row, not the "nobody is waiting" one
                 chair.click("#call-next")
                 chair.click("[data-timer=start]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
