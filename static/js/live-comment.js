@@ -68,6 +68,11 @@
     document.getElementById("my-wait").hidden = !message;
   }
 
+  // Said once each: "you are live", then "your time is up" when the countdown runs out.
+  function speakingAlert(state, remaining) {
+    alertOnce(L.countdownPhase(state, remaining) === "over" ? L.text("yourTimeUp") : L.text("live"));
+  }
+
   function commentOpenOnMine(state) {
     return state.comment.open && state.comment.item_id === myEntry.item_id;
   }
@@ -120,7 +125,7 @@
     setWait("");
     if (status === "speaking") {
       setStatus("", false);
-      alertOnce(L.text("live"));
+      speakingAlert(state, live.remaining());
       return;
     }
     clearAlert();
@@ -166,7 +171,8 @@
   L.tick(live, function (remaining) {
     var state = live.state();
     if (myEntry && state && state.speaker && state.speaker.entry_id === myEntry.entry_id) {
-      L.setText("my-clock", L.clock(remaining));
+      L.showCountdown("my-clock", state, remaining);
+      speakingAlert(state, remaining);
     }
   });
 

@@ -68,6 +68,43 @@
     return minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  var ENDING_SECONDS = 30;
+
+  // "over" once a started timer has run out, "ending" in its last 30 seconds, else "".
+  function countdownPhase(state, remaining) {
+    var speaker = state && state.speaker;
+    if (remaining === null || !speaker || !speaker.started_at) { return ""; }
+    return remaining <= 0 ? "over" : remaining <= ENDING_SECONDS ? "ending" : "";
+  }
+
+  // The speaker's countdown in element `id`: the time left and, smaller beside it, why
+  // it is not running or that time is up; `data-phase` lets the style mark the last
+  // seconds (the words say "time is up" too, so colour is never the only sign).
+  function showCountdown(id, state, remaining) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var time = el.querySelector(".countdown-time");
+    var note = el.querySelector(".countdown-note");
+    if (!time) {
+      el.textContent = "";
+      time = el.appendChild(document.createElement("span"));
+      time.className = "countdown-time";
+      el.appendChild(document.createTextNode(" "));
+      note = el.appendChild(document.createElement("span"));
+      note.className = "countdown-note";
+    }
+    var speaker = state && state.speaker;
+    var phase = countdownPhase(state, remaining);
+    var why = "";
+    if (speaker && speaker.paused) { why = "(" + text("paused") + ")"; }
+    else if (speaker && !speaker.started_at) { why = "(" + text("notStarted") + ")"; }
+    else if (phase === "over") { why = text("timeUp"); }
+    var label = remaining === null ? "" : clock(remaining);
+    if (time.textContent !== label) { time.textContent = label; }
+    if (note.textContent !== why) { note.textContent = why; }
+    el.setAttribute("data-phase", phase);
+  }
+
   function setText(id, value) {
     var el = document.getElementById(id);
     if (el && el.textContent !== value) { el.textContent = value; }
@@ -129,6 +166,7 @@
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
-    itemTitle: itemTitle, commentStatus: commentStatus
+    itemTitle: itemTitle, commentStatus: commentStatus, countdownPhase: countdownPhase,
+    showCountdown: showCountdown
   };
 })();

@@ -294,11 +294,5 @@
     });
   });
 
-  L.tick(live, function (remaining) {
-    var state = live.state();
-    var label = remaining === null ? "" : L.clock(remaining);
-    if (state && state.speaker && state.speaker.paused) { label += " (" + L.text("paused") + ")"; }
-    else if (state && state.speaker && !state.speaker.started_at) { label += " (" + L.text("notStarted") + ")"; }
-    L.setText("countdown", label);
-  });
+  L.tick(live, function (remaining) { L.showCountdown("countdown", live.state(), remaining); });
 })();

@@ -26,10 +26,5 @@
   }
 
   var live = L.connect({ onState: render });
-  L.tick(live, function (remaining) {
-    var state = live.state();
-    var label = remaining === null ? "" : L.clock(remaining);
-    if (state && state.speaker && state.speaker.paused) { label += " (" + L.text("paused") + ")"; }
-    L.setText("countdown", label);
-  });
+  L.tick(live, function (remaining) { L.showCountdown("countdown", live.state(), remaining); });
 })();

@@ -3,7 +3,8 @@ one meeting. The resident joins; the chair skips them (the resident is told, wit
 stale place) and recalls them; the chair calls them, the resident sees "you're
 live" and their countdown. California asks for a warning before a removal: the
 console refuses to remove the unwarned speaker, the chair warns them with the
-keyboard and the resident sees the warning. Skipped again, the resident reloads,
+keyboard and the resident sees the warning; the speaker's time runs out on every
+page. Skipped again, the resident reloads,
 finds the place and withdraws from it. A refusal shows in the page's own words.
 axe-core finds no serious or critical violation."""
 import json
@@ -83,6 +84,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.select_option("#item-select", str(ids["item"]))
                 chair.click("#item-form button[type=submit]")
                 chair.select_option("#open-item", str(ids["item"]))
+                chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
                 chair.click("#open-form button[type=submit]")
                 display.wait_for_selector("#comment-status:has-text('open')")
 
@@ -118,9 +120,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#call-next")
                 chair.click("[data-timer=start]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
-                resident.wait_for_selector("#my-clock:has-text('2:5')")
+                resident.wait_for_selector("#my-clock:has-text('0:1')")
                 display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
-                display.wait_for_selector("#countdown:has-text('2:5')")
+                display.wait_for_selector("#countdown:has-text('0:1')")
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")
@@ -144,6 +146,11 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#speaker-remove")  # open, so axe checks the form with its checkbox
                 chair.wait_for_selector("#remove-reason", state="visible")
 
+                # The countdown runs out: said in words on the display and the console, and
+                # announced once to the speaker.
+                resident.wait_for_selector("#my-alert:has-text('Your time is up')")
+                display.wait_for_selector("#countdown[data-phase=over]:has-text('time is up')")
+                chair.wait_for_selector("#countdown[data-phase=over]:has-text('time is up')")
                 found = {name: serious_violations(page)
                          for name, page in (("resident", resident), ("chair", chair), ("display", display))}
                 # A speaker who does not answer is skipped from the speaker's own controls.
