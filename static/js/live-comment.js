@@ -106,7 +106,8 @@
       if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
     });
     if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
-    setWait(L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }));
+    // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
+    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "");
     if (ahead === 0 && commentOpenOnMine(state)) { alertOnce(L.text("next")); } else { clearAlert(); }
   }
 
