@@ -81,6 +81,7 @@
     }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     L.setText("comment-status", L.commentStatus(state));
+    showCommentActions(state.comment.open);
     var focused = focusedEntryButton();
     var speaker = state.speaker;
     L.setText("speaker", speaker ? L.speakerName(speaker) + " · " + L.channelLabel(speaker.channel) +
@@ -184,6 +185,22 @@
     }
     f.opener = null;
     target.focus();
+  }
+
+  // The opening form while comment is closed; the time and the close while it is open.
+  // Focus that was on a control being hidden moves to what comes next: Call next after
+  // opening, the item to comment on after closing.
+  function showCommentActions(open) {
+    var openForm = document.getElementById("open-form");
+    if (!openForm) { return; }
+    var active = document.activeElement;
+    var wasIn = function (el) { return el && el.contains(active) && active !== document.body; };
+    var lost = (open && wasIn(openForm)) ||
+      (!open && (wasIn(document.getElementById("time-form")) || wasIn(document.getElementById("close-comment"))));
+    openForm.hidden = open;
+    document.getElementById("time-form").hidden = !open;
+    document.getElementById("close-comment").hidden = !open;
+    if (lost) { document.getElementById(open ? "call-next" : "open-item").focus(); }
   }
 
   function intValue(form, name) {

@@ -87,6 +87,11 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
                 chair.click("#open-form button[type=submit]")
                 display.wait_for_selector("#comment-status:has-text('open')")
+                # Only what applies now: no opening form, the time and close controls, and
+                # focus moved on to Call next.
+                chair.wait_for_selector("#open-form", state="hidden")
+                assert chair.is_visible("#close-comment") and chair.is_visible("#time-form")
+                assert chair.evaluate("document.activeElement.id") == "call-next"
 
                 # An item taken off the agenda while the page was open: the refusal is in the
                 # page's own words, not the server's.
