@@ -14,13 +14,14 @@
   // version from which the server's state includes it.
   var myEntry = null;
   var lastAlert = "";
-  var ENDED = { done: true, closed: true, gone: true };
+  var ENDED = { done: true, closed: true, gone: true, over: true };
   // What the resident is told once their place is no longer waiting or speaking.
-  var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done" };
+  var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over" };
+  // Whether the meeting's status lets anyone join (an adjourned meeting does not).
+  var meetingLive = !document.getElementById("join-section").hidden;
 
   function showJoin(shown) {
-    var join = document.getElementById("join-section");
-    if (join) { join.hidden = !shown; }
+    document.getElementById("join-section").hidden = !shown || !meetingLive;
   }
 
   function remember(entry, version) {
@@ -84,6 +85,8 @@
   // they were removed or left elsewhere (or were called while this page was offline).
   function placeIn(state) {
     var id = myEntry.entry_id;
+    // Adjourned, cancelled or postponed: a place still open ends with the meeting.
+    if (!meetingLive) { return { status: ENDED[myEntry.status] ? myEntry.status : "over", entry: null }; }
     if (state.speaker && state.speaker.entry_id === id) { return { status: "speaking", entry: state.speaker }; }
     var waiting = byId(state.queue, id);
     if (waiting) { return { status: "waiting", entry: waiting }; }
@@ -135,6 +138,9 @@
 
   function render(state) {
     L.setText("comment-status", L.commentStatus(state));
+    L.showMeetingNotice(state);
+    meetingLive = L.isLive(state);
+    if (!myEntry) { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";

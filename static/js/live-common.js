@@ -42,6 +42,22 @@
     return itemId ? titles[itemId] || "" : text("general");
   }
 
+  // Statuses in which the queue can be used; a recess keeps it.
+  var LIVE_STATUSES = { published: true, in_progress: true, recessed: true };
+  var STATUS_NOTICES = { draft: "statusDraft", recessed: "statusRecessed", adjourned: "statusAdjourned",
+                         cancelled: "statusCancelled", postponed: "statusPostponed" };
+
+  function isLive(state) { return Boolean(LIVE_STATUSES[state.status]); }
+
+  // The #meeting-notice line: what the meeting's status means for public comment.
+  function showMeetingNotice(state) {
+    var el = document.getElementById("meeting-notice");
+    if (!el) { return; }
+    var message = STATUS_NOTICES[state.status] ? text(STATUS_NOTICES[state.status]) : "";
+    setText("meeting-notice", message);
+    el.hidden = !message;
+  }
+
   function commentStatus(state) {
     return state.comment.open ? text("commentOpen") + ": " + itemTitle(state.comment.item_id) : text("commentClosed");
   }
@@ -166,7 +182,7 @@
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
-    itemTitle: itemTitle, commentStatus: commentStatus, countdownPhase: countdownPhase,
+    itemTitle: itemTitle, commentStatus: commentStatus, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown
   };
 })();

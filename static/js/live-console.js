@@ -81,6 +81,7 @@
     }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     L.setText("comment-status", L.commentStatus(state));
+    L.showMeetingNotice(state);
     showCommentActions(state.comment.open);
     var focused = focusedEntryButton();
     var speaker = state.speaker;

@@ -7,6 +7,7 @@
   function render(state) {
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     L.setText("comment-status", L.commentStatus(state));
+    L.showMeetingNotice(state);
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";

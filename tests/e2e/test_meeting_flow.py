@@ -158,6 +158,10 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
 
                 submit(clerk, "button[name=action][value=adjourn]")
                 assert "adjourned" in clerk.inner_text("#quorum-status")
+                # The resident's page, still open, says public comment is over and offers no join.
+                resident.wait_for_selector("#meeting-notice:has-text('The meeting has adjourned')")
+                assert not resident.is_visible("#join-section")
+                assert "Thank you for your comment" in resident.inner_text("#my-position")
 
                 # The minutes drafted from the record carry every member's vote.
                 clerk.goto(f"{server.url}/staff/meetings/{meeting}/minutes")

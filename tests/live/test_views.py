@@ -49,6 +49,32 @@ def test_draft_meetings_have_no_public_live_pages(client, app):
     assert client.get(f"/meetings/{draft.id}/display").status_code == 404
 
 
+@pytest.mark.parametrize("status, notice, joinable", [
+    (MeetingStatus.IN_PROGRESS, None, True),
+    (MeetingStatus.RECESSED, "The meeting is in recess. Places in the queue are kept.", True),
+    (MeetingStatus.ADJOURNED, "The meeting has adjourned. Public comment is over.", False),
+    (MeetingStatus.CANCELLED, "The meeting was cancelled. There is no public comment.", False),
+])
+def test_comment_page_says_what_the_meetings_status_means(client, app, status, notice, joinable):
+    meeting = make_meeting(status=status)
+    make_item(meeting)
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/comment").text
+    if notice:
+        assert f'role="status" >{notice}</p>' in page
+    else:
+        assert '<p id="meeting-notice" class="notice notice-warn" role="status" hidden></p>' in page
+    assert ('id="join-section" hidden' not in page) == joinable
+
+
+def test_console_of_a_draft_says_it_must_be_published(client, staff, app):
+    draft = make_meeting(status=MeetingStatus.DRAFT)
+    db.session.commit()
+    staff.login(staff.user("clerk", draft.body))
+    page = client.get(f"/staff/meetings/{draft.id}/live").text
+    assert "The meeting must be published before the queue can be used." in page
+
+
 def test_console_needs_a_sign_in(client, meeting):
     assert client.get(f"/staff/meetings/{meeting.id}/live").status_code == 302
 
