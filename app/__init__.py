@@ -144,6 +144,7 @@ def _register_error_handlers(app):
 
 
 def _register_template_helpers(app):
-    from app.core import display
+    from app.core import display, static_files
 
     display.init_app(app)
+    static_files.init_app(app)
