@@ -185,6 +185,7 @@
 
   var form = document.getElementById("join-form");
   if (form) {
+    form.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
