@@ -303,6 +303,9 @@
     if (name) { payload.display_name = name; }
     if (data.get("stance")) { payload.stance = data.get("stance"); }
     send("add_in_person", payload).then(function (reply) {
+      L.setText("card-status", reply.ok ? L.text("cardAdded", {
+        name: L.speakerName({ entry_id: reply.entry.entry_id, display_name: payload.display_name }),
+        position: reply.entry.position }) : "");
       if (reply.ok) {
         var item = form.elements.item_id.value;
         form.reset();

@@ -6,6 +6,7 @@ console refuses to remove the unwarned speaker, the chair warns them with the
 keyboard and the resident sees the warning; the speaker's time runs out on every
 page. Skipped again, the resident reloads,
 finds the place and withdraws from it. A refusal shows in the page's own words.
+The clerk enters speaker cards from the keyboard alone.
 axe-core finds no serious or critical violation."""
 import json
 import os
@@ -172,6 +173,19 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#connection:has-text('You left the queue')")
                 chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
+
+                # The clerk's speaker cards from the keyboard alone: type, Enter, and the next
+                # card; a stance by Tab and Space, then Tab to the button.
+                chair.focus("#card-name")
+                chair.keyboard.type("Card One")
+                chair.keyboard.press("Enter")
+                chair.wait_for_selector("#card-status:has-text('Added Card One')")
+                assert chair.evaluate("document.activeElement.id") == "card-name"
+                chair.keyboard.type("Card Two")
+                for key in ("Tab", "Space", "Tab", "Tab", "Enter"):  # Support, interpreter box, Add
+                    chair.keyboard.press(key)
+                chair.wait_for_selector("#card-status:has-text('Added Card Two')")
+                chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
             finally:
                 browser.close()
     assert errors == []
