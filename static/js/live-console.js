@@ -231,7 +231,13 @@
     event.preventDefault();
     send("set_speaker_time", { seconds: intValue(event.target, "seconds") });
   });
-  on("close-comment", "click", function () { send("close_comment", {}); });
+  // Closing ends the turn of everyone still waiting on the item: ask first when anyone is.
+  on("close-comment", "click", function () {
+    var state = live.state();
+    var waiting = state ? state.queue.filter(function (e) { return e.item_id === state.comment.item_id; }).length : 0;
+    if (waiting && !window.confirm(L.text("closeWaiting", { n: waiting }))) { return; }
+    send("close_comment", {});
+  });
   on("call-next", "click", function () { send("call_next", {}); });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {

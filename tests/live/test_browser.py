@@ -186,6 +186,17 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                     chair.keyboard.press(key)
                 chair.wait_for_selector("#card-status:has-text('Added Card Two')")
                 chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
+
+                # Closing with people still waiting asks first; cancelling keeps comment open.
+                asked = []
+                chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+                chair.click("#close-comment")
+                chair.wait_for_timeout(300)
+                assert asked and asked[0].startswith("2 still waiting")
+                assert "open" in chair.inner_text("#comment-status")
+                chair.once("dialog", lambda dialog: dialog.accept())
+                chair.click("#close-comment")
+                chair.wait_for_selector("#comment-status:has-text('closed')")
             finally:
                 browser.close()
     assert errors == []
