@@ -104,6 +104,8 @@
     if (!mine.position) { setStatus("", false); setWait(""); clearAlert(); return; }
     var ahead = mine.position - 1;
     setStatus(L.text("position", { position: mine.position, ahead: ahead }), false);
+    // Signed up early, or comment on the item closed: no wait to estimate until it opens.
+    if (!commentOpenOnMine(state)) { setWait(L.text("notOpen")); clearAlert(); return; }
     var seconds = 0;
     state.queue.forEach(function (entry) {
       if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }

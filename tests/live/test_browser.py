@@ -84,16 +84,6 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
 
                 chair.select_option("#item-select", str(ids["item"]))
                 chair.click("#item-form button[type=submit]")
-                chair.select_option("#open-item", str(ids["item"]))
-                chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
-                chair.click("#open-form button[type=submit]")
-                display.wait_for_selector("#comment-status:has-text('open')")
-                # Only what applies now: no opening form, the time and close controls, and
-                # focus moved on to Call next.
-                chair.wait_for_selector("#open-form", state="hidden")
-                assert chair.is_visible("#close-comment") and chair.is_visible("#time-form")
-                assert chair.evaluate("document.activeElement.id") == "call-next"
-
                 # An item taken off the agenda while the page was open: the refusal is in the
                 # page's own words, not the server's.
                 resident.evaluate("""() => {
@@ -108,7 +98,20 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.select_option("#join-item", str(ids["item"]))
                 resident.check("input[name=stance][value=support]")
                 resident.click("#join-form button[type=submit]")
+                # Signed up before comment opens: the place is kept, and the page says so.
                 resident.wait_for_selector("#my-position:has-text('number 1')")
+                resident.wait_for_selector("#my-wait:has-text('not open right now')")
+                assert resident.inner_text("#my-alert") == ""
+
+                chair.select_option("#open-item", str(ids["item"]))
+                chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
+                chair.click("#open-form button[type=submit]")
+                display.wait_for_selector("#comment-status:has-text('open')")
+                # Only what applies now: no opening form, the time and close controls, and
+                # focus moved on to Call next.
+                chair.wait_for_selector("#open-form", state="hidden")
+                assert chair.is_visible("#close-comment") and chair.is_visible("#time-form")
+                assert chair.evaluate("document.activeElement.id") == "call-next"
                 resident.wait_for_selector("#my-alert:has-text('You are next')")
 
                 # Skipped, the resident is told so and that a recall is possible; no stale
