@@ -114,6 +114,7 @@
       cell(none, L.text("empty")).colSpan = 6;
       rows.appendChild(none);
     }
+    L.setText("queue-summary", queueSummary(state));
     var skipped = document.getElementById("skipped-list");
     if (skipped) {
       skipped.textContent = "";
@@ -191,6 +192,14 @@
   // The opening form while comment is closed; the time and the close while it is open.
   // Focus that was on a control being hidden moves to what comes next: Call next after
   // opening, the item to comment on after closing.
+  function queueSummary(state) {
+    if (!state.comment.open) { return ""; }
+    var waiting = state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
+    if (!waiting.length) { return ""; }
+    var seconds = waiting.reduce(function (sum, e) { return sum + e.expected_seconds; }, 0);
+    return L.text("queueSummary", { n: waiting.length, minutes: Math.max(1, Math.round(seconds / 60)) });
+  }
+
   function showCommentActions(open) {
     var openForm = document.getElementById("open-form");
     if (!openForm) { return; }

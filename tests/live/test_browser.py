@@ -189,6 +189,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                     chair.keyboard.press(key)
                 chair.wait_for_selector("#card-status:has-text('Added Card Two')")
                 chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
+                # Two cards of 20 s each on the item under comment.
+                chair.wait_for_selector("#queue-summary:has-text('2 waiting on the item under comment: about 1 min')")
 
                 # Closing with people still waiting asks first; cancelling keeps comment open.
                 asked = []
