@@ -58,6 +58,11 @@
     el.hidden = !message;
   }
 
+  // The queue entries for the item comment is (or was last) open on, in speaking order.
+  function waitingOnCommentItem(state) {
+    return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
+  }
+
   function commentStatus(state) {
     return state.comment.open ? text("commentOpen") + ": " + itemTitle(state.comment.item_id) : text("commentClosed");
   }
@@ -182,7 +187,7 @@
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
-    itemTitle: itemTitle, commentStatus: commentStatus, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
+    itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown
   };
 })();

@@ -189,17 +189,17 @@
     target.focus();
   }
 
-  // The opening form while comment is closed; the time and the close while it is open.
-  // Focus that was on a control being hidden moves to what comes next: Call next after
-  // opening, the item to comment on after closing.
   function queueSummary(state) {
     if (!state.comment.open) { return ""; }
-    var waiting = state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
+    var waiting = L.waitingOnCommentItem(state);
     if (!waiting.length) { return ""; }
     var seconds = waiting.reduce(function (sum, e) { return sum + e.expected_seconds; }, 0);
     return L.text("queueSummary", { n: waiting.length, minutes: Math.max(1, Math.round(seconds / 60)) });
   }
 
+  // The opening form while comment is closed; the time and the close while it is open.
+  // Focus that was on a control being hidden moves to what comes next: Call next after
+  // opening, the item to comment on after closing.
   function showCommentActions(open) {
     var openForm = document.getElementById("open-form");
     if (!openForm) { return; }
@@ -243,7 +243,7 @@
   // Closing ends the turn of everyone still waiting on the item: ask first when anyone is.
   on("close-comment", "click", function () {
     var state = live.state();
-    var waiting = state ? state.queue.filter(function (e) { return e.item_id === state.comment.item_id; }).length : 0;
+    var waiting = state ? L.waitingOnCommentItem(state).length : 0;
     if (waiting && !window.confirm(L.text("closeWaiting", { n: waiting }))) { return; }
     send("close_comment", {});
   });

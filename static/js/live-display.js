@@ -11,7 +11,7 @@
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";
-    var next = state.queue.filter(function (e) { return e.item_id === state.comment.item_id; }).slice(0, 5);
+    var next = L.waitingOnCommentItem(state).slice(0, 5);
     if (!next.length) { next = state.queue.slice(0, 5); }
     next.forEach(function (entry) {
       var li = document.createElement("li");
