@@ -46,10 +46,17 @@
     return entries.filter(function (e) { return e.entry_id === entryId; })[0];
   }
 
+  // A resident who waits with the page in a background tab (or the phone in a pocket)
+  // cannot hear the live region: the tab's title carries the alert too, and a phone
+  // that can vibrates once when it first appears.
+  var pageTitle = document.title;
+
   function alertOnce(message) {
     if (message !== lastAlert) {
       lastAlert = message;
       L.setText("my-alert", message);
+      document.title = message ? message + " — " + pageTitle : pageTitle;
+      if (message && navigator.vibrate) { navigator.vibrate([200, 100, 200]); }
     }
   }
 

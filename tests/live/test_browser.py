@@ -102,6 +102,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
                 assert resident.inner_text("#my-alert") == ""
+                plain_title = resident.title()
 
                 chair.select_option("#open-item", str(ids["item"]))
                 chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
@@ -113,6 +114,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 assert chair.is_visible("#close-comment") and chair.is_visible("#time-form")
                 assert chair.evaluate("document.activeElement.id") == "call-next"
                 resident.wait_for_selector("#my-alert:has-text('You are next')")
+                # A background tab shows it too, in the tab's title.
+                assert resident.title() == f"You are next. Get ready to speak. — {plain_title}"
 
                 # Skipped, the resident is told so and that a recall is possible; no stale
                 # place, wait or "you are next". Recalled, the waiting view returns.
@@ -120,6 +123,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
                 assert "number" not in resident.inner_text("#my-position")
                 assert resident.inner_text("#my-alert") == "" and not resident.is_visible("#my-wait")
+                assert resident.title() == plain_title
                 skipped_violations = serious_violations(resident)
                 chair.click("#skipped-list button[data-action=recall]")
                 resident.wait_for_selector("#my-alert:has-text('You are next')")
@@ -130,6 +134,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#call-next")
                 chair.click("[data-timer=start]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
+                assert resident.title().startswith("You are live")
                 resident.wait_for_selector("#my-clock:has-text('0:1')")
                 display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
                 display.wait_for_selector("#countdown:has-text('0:1')")
