@@ -106,6 +106,12 @@ def main(argv=None):
     for name in ("sizes", "rounds", "burst"):
         if getattr(args, name) is not None:
             settings[name] = getattr(args, name)
+    # Each round one more resident joins a queue kept `queue` long, so every N must
+    # have that many residents to draw on.
+    needed = settings["queue"] + settings["rounds"]
+    if min(settings["sizes"]) < needed:
+        parser.error(f"every N in --sizes must be at least {needed} (a queue of {settings['queue']} "
+                     f"plus one join per round)")
     missing = _missing_tools()
     if missing:
         print(f"bench live: {missing}", file=sys.stderr)
