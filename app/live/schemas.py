@@ -44,6 +44,24 @@ def _int(data, name, *, required=False):
     return value
 
 
+# Zero-width (non-)joiners are format characters, but inside a word they are part of
+# it: Persian and Indic spellings and emoji sequences (a family, a flag) need them.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _hidden(c):
+    return unicodedata.category(c)[0] in "CZ"
+
+
+def _printable(value):
+    """Control, format and separator characters become spaces, except a joiner between
+    two visible characters."""
+    return "".join(
+        c if not _hidden(c) or (c in JOINERS and 0 < i < len(value) - 1
+                                and not _hidden(value[i - 1]) and not _hidden(value[i + 1])) else " "
+        for i, c in enumerate(value))
+
+
 def clean_text(value, name, max_length):
     """Printable text with whitespace collapsed; control and bidi-override characters removed,
     so a typed name cannot break or disguise the queue display."""
@@ -53,8 +71,7 @@ def clean_text(value, name, max_length):
         raise ValidationFailed(f"'{name}' must be text.")
     if len(value) > max_length * 4:
         raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
-    kept = "".join(c if unicodedata.category(c)[0] not in "CZ" else " " for c in value)
-    text = " ".join(kept.split())
+    text = " ".join(_printable(value).split())
     if len(text) > max_length:
         raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
     return text or None

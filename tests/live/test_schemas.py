@@ -1,0 +1,31 @@
+"""Typed names: what the queue shows of what a resident or clerk typed."""
+import pytest
+
+from app.core.errors import ValidationFailed
+from app.live.schemas import clean_text
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("  Ana   María ", "Ana María"),
+    ("Ana\u202e evil", "Ana evil"),          # a bidi override cannot reverse the rest of the row
+    ("Ana\x00\nLópez", "Ana López"),
+    ("\u200b", None),                        # nothing visible left: anonymous
+    ("\u200d", None),
+    # Joiners between visible characters are part of the word or the emoji.
+    ("\U0001F468\u200d\U0001F469\u200d\U0001F467", "\U0001F468\u200d\U0001F469\u200d\U0001F467"),
+    ("\U0001F3F3\ufe0f\u200d\U0001F308", "\U0001F3F3\ufe0f\u200d\U0001F308"),
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),
+    # ...but not at an edge or next to a space, where they would only hide something.
+    ("\u200dAna\u200d", "Ana"),
+    ("Ana \u200d López", "Ana López"),
+    ("Ana\u200d\u200dLópez", "Ana López"),
+])
+def test_names_keep_what_is_visible(typed, shown):
+    assert clean_text(typed, "display_name", 60) == shown
+
+
+def test_names_that_are_too_long_or_not_text_are_refused():
+    with pytest.raises(ValidationFailed):
+        clean_text("a" * 61, "display_name", 60)
+    with pytest.raises(ValidationFailed):
+        clean_text(42, "display_name", 60)
