@@ -229,7 +229,7 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
     else:
         position = position_of(meeting, entry)
     view = {"entry_id": entry.id, "position": position, "item_id": entry.item_id,
-            "status": entry.status.value, "channel": entry.channel.value}
+            "status": entry.status.value, "channel": entry.channel.value, "display_name": entry.display_name}
     if token is not None:
         view["token"] = token
     return view
@@ -563,7 +563,7 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
     try:
         q.refuse_join(holds_place=bool(holds_place), waiting=waiting, cap=cap)
     except q.AlreadyQueued:
-        raise AlreadyQueued("You already have a place for this item.") from None
+        raise AlreadyQueued("You already have a place for this item, or have already spoken or been removed on it.") from None
     except q.QueueFull:
         raise QueueFull("The queue for this item is full.") from None
     entry = QueueEntry(meeting_id=meeting.id, item_id=item.id if item else None, item_key=item_key,
@@ -607,6 +607,7 @@ class Joined:
     id: int
     item_id: int | None
     position: int | None = None
+    display_name: str | None = None
     status: EntryStatus = EntryStatus.WAITING
     channel: Channel = Channel.REMOTE
 
@@ -645,7 +646,7 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         try:
             q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=sum(queue.waiting.values()), cap=cap)
         except q.AlreadyQueued:
-            outcomes[index] = AlreadyQueued("You already have a place for this item.")
+            outcomes[index] = AlreadyQueued("You already have a place for this item, or have already spoken or been removed on it.")
             continue
         except q.QueueFull:
             outcomes[index] = QueueFull("The queue for this item is full.")
@@ -677,7 +678,8 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         actor=actor, now=now)
     _bump_version(meeting, len(accepted))  # one version per change
     for (i, position), entry_id in zip(accepted, ids, strict=True):
-        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, position=position)
+        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, position=position,
+                             display_name=requests[i].display_name)
     return outcomes
 
 

@@ -88,7 +88,7 @@ def ok(**payload):
 
 
 def failure(error):
-    return {"ok": False, "error": {"code": error.code, "message": error.message}}
+    return {"ok": False, **error.to_dict()}
 
 
 SERVER_ERROR = {"ok": False, "error": {"code": "server_error", "message": "Something went wrong."}}

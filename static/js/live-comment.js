@@ -27,6 +27,10 @@
   function remember(entry, version) {
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
+    // An anonymous resident is listed as "Speaker <number>": they should know it's them.
+    L.setText("my-name", L.text("listedAs", { name: L.speakerName(entry) }));
+    L.setText("join-note", "");
+    L.setText("join-error", "");
     document.getElementById("you").hidden = false;
     showJoin(false);
   }
@@ -35,7 +39,9 @@
     myEntry = null;
     document.getElementById("you").hidden = true;
     showJoin(true);
-    if (message) { L.setText("connection", message); }
+    // Said where the resident now looks: above the join form that has come back.
+    L.setText("join-note", message || "");
+    L.setText("join-error", "");
     L.setText("my-warning", "");
     setStatus("", false);
     setWait("");
@@ -149,23 +155,28 @@
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     meetingLive = L.isLive(state);
-    if (!myEntry) { showJoin(true); }
+    if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
+    // One line at a time, numbered by place: the resident's own item while they hold a
+    // place on it, else the item under comment (each item has its own line).
+    var shown = myEntry && !ENDED[myEntry.status] ? myEntry.item_id : state.comment.open ? state.comment.item_id : undefined;
+    var line = shown === undefined ? [] : state.queue.filter(function (e) { return e.item_id === shown; });
+    L.setText("queue-item", shown === undefined ? "" : L.text("queueFor", { item: L.itemTitle(shown) }));
     var list = document.getElementById("queue");
     list.textContent = "";
-    state.queue.forEach(function (entry) {
+    line.forEach(function (entry) {
       var li = document.createElement("li");
+      li.value = entry.position;
       li.textContent = L.speakerName(entry);
       if (myEntry && entry.entry_id === myEntry.entry_id) { li.className = "mine"; }
       list.appendChild(li);
     });
-    if (!state.queue.length) {
+    if (!line.length) {
       var empty = document.createElement("li");
       empty.className = "live-empty";
       empty.textContent = L.text("empty");
       list.appendChild(empty);
     }
-    if (myEntry) { renderMine(state); }
   }
 
   var live = L.connect({
@@ -186,6 +197,7 @@
 
   L.tick(live, function (remaining) {
     var state = live.state();
+    L.setText("speaker-time", remaining === null ? "" : " · " + L.clock(remaining));
     if (myEntry && state && state.speaker && state.speaker.entry_id === myEntry.entry_id) {
       L.showCountdown("my-clock", state, remaining);
       speakingAlert(state, remaining);

@@ -60,11 +60,14 @@
 
   // The queue entries for the item comment is (or was last) open on, in speaking order.
   function waitingOnCommentItem(state) {
+    if (!state.comment.open) { return []; }
     return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
   }
 
   function commentStatus(state) {
-    return state.comment.open ? text("commentOpen") + ": " + itemTitle(state.comment.item_id) : text("commentClosed");
+    if (!state.comment.open) { return text("commentClosed"); }
+    return text("commentOpen") + ": " + itemTitle(state.comment.item_id) + " · " +
+      text("perSpeaker", { time: clock(state.comment.seconds_per_speaker) });
   }
 
   function speakerName(entry) {

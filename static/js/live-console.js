@@ -15,11 +15,44 @@
   var live = L.connect({ onState: render });
 
   function report(reply) {
-    L.setText("console-message", reply.ok ? "" : L.refusal(reply.error));
+    L.setText("console-message", reply.ok ? "" : refusal(reply.error));
     return reply;
   }
 
-  function send(event, payload) { return live.call(event, payload).then(report); }
+  // A timed period that may not close yet says when it may, in the body's local time.
+  function refusal(error) {
+    var until = error && error.code === "comment_period_running" && error.details && error.details.may_close_at;
+    var errors = document.getElementById("live-errors");
+    if (!until || !errors) { return L.refusal(error); }
+    var time = new Date(until).toLocaleTimeString(document.documentElement.lang || undefined,
+      { hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: L.root.dataset.timezone || undefined });
+    return errors.dataset.commentPeriodRunningUntil.split("{time}").join(time);
+  }
+
+  // One action at a time: a second activation of the same action while the first is
+  // on its way (a double click, Enter pressed twice) is dropped. Calling next twice
+  // would end the turn of the speaker just called before they said a word, and a card
+  // entered twice puts one person in line twice. A double click can outlast a fast
+  // reply, so these stay closed a moment after their answer too.
+  var pending = {};
+  var SETTLE_MS = { call_next: 1000, add_in_person: 600, timer: 600, skip: 600, recall: 600 };
+
+  // `control`, when given, looks unavailable meanwhile (aria-disabled, not disabled,
+  // so a keyboard user's focus stays on it).
+  function send(event, payload, control) {
+    var p = payload || {};
+    var key = [event, p.action || p.entry_id || p.display_name || ""].join(":");
+    if (pending[key]) { return new Promise(function () {}); }  // nothing to report: the first one will
+    pending[key] = true;
+    if (control) { control.setAttribute("aria-disabled", "true"); }
+    return live.call(event, payload).then(function (reply) {
+      window.setTimeout(function () {
+        delete pending[key];
+        if (control) { control.removeAttribute("aria-disabled"); }
+      }, SETTLE_MS[event] || 0);
+      return report(reply);
+    });
+  }
 
   function button(label, onClick) {
     var b = document.createElement("button");
@@ -80,6 +113,9 @@
       cardItem.value = state.comment.item_id === null ? "" : String(state.comment.item_id);
     }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
+    // The pickers show what is in force, unless the chair is choosing right now.
+    keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
+    keepValue("time-seconds", String(state.comment.seconds_per_speaker));
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     showCommentActions(state.comment.open);
@@ -190,7 +226,6 @@
   }
 
   function queueSummary(state) {
-    if (!state.comment.open) { return ""; }
     var waiting = L.waitingOnCommentItem(state);
     if (!waiting.length) { return ""; }
     var seconds = waiting.reduce(function (sum, e) { return sum + e.expected_seconds; }, 0);
@@ -211,6 +246,11 @@
     document.getElementById("time-form").hidden = !open;
     document.getElementById("close-comment").hidden = !open;
     if (lost) { document.getElementById(open ? "call-next" : "open-item").focus(); }
+  }
+
+  function keepValue(id, value) {
+    var el = document.getElementById(id);
+    if (el && el !== document.activeElement && el.value !== value) { el.value = value; }
   }
 
   function intValue(form, name) {
@@ -238,7 +278,9 @@
   });
   on("time-form", "submit", function (event) {
     event.preventDefault();
-    send("set_speaker_time", { seconds: intValue(event.target, "seconds") });
+    var seconds = intValue(event.target, "seconds");
+    if (!seconds) { document.getElementById("time-seconds").focus(); return; }
+    send("set_speaker_time", { seconds: seconds });
   });
   // Closing ends the turn of everyone still waiting on the item: ask first when anyone is.
   on("close-comment", "click", function () {
@@ -247,12 +289,12 @@
     if (waiting && !window.confirm(L.text("closeWaiting", { n: waiting }))) { return; }
     send("close_comment", {});
   });
-  on("call-next", "click", function () { send("call_next", {}); });
+  on("call-next", "click", function (event) { send("call_next", {}, event.currentTarget); });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {
       var payload = { action: b.dataset.timer };
       if (payload.action === "extend") { payload.seconds = 30; }
-      send("timer", payload);
+      send("timer", payload, b);
     });
   });
   function speakerButton(id, kind) {
@@ -309,6 +351,7 @@
     });
   });
   // Speaker cards: type, Enter, next card. Focus returns to the name field each time.
+  var lastCardAt = 0;
   on("card-form", "submit", function (event) {
     event.preventDefault();
     var form = event.target;
@@ -317,11 +360,15 @@
     var name = (data.get("display_name") || "").trim();
     if (name) { payload.display_name = name; }
     if (data.get("stance")) { payload.stance = data.get("stance"); }
+    // Enter pressed again just after a card went in lands on the emptied form: that is
+    // not a nameless card, which nobody could type and send that fast.
+    if (!name && Date.now() - lastCardAt < 1000) { return; }
     send("add_in_person", payload).then(function (reply) {
       L.setText("card-status", reply.ok ? L.text("cardAdded", {
         name: L.speakerName({ entry_id: reply.entry.entry_id, display_name: payload.display_name }),
         position: reply.entry.position }) : "");
       if (reply.ok) {
+        lastCardAt = Date.now();
         var item = form.elements.item_id.value;
         form.reset();
         form.elements.item_id.value = item;

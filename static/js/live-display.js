@@ -11,8 +11,8 @@
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     var list = document.getElementById("queue");
     list.textContent = "";
+    // Only the line that is being called: with comment closed nobody is next.
     var next = L.waitingOnCommentItem(state).slice(0, 5);
-    if (!next.length) { next = state.queue.slice(0, 5); }
     next.forEach(function (entry) {
       var li = document.createElement("li");
       li.textContent = L.speakerName(entry) + " · " + L.channelLabel(entry.channel);

@@ -125,6 +125,8 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.wait_for_selector("#queue-rows tr:nth-child(2)")
                 chair.click("#call-next")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
+                # Call next rests a moment after each call, so a double click calls one speaker.
+                chair.wait_for_selector("#call-next:not([aria-disabled=true])")
                 chair.click("#call-next")
                 chair.wait_for_selector("#speaker:has-text('Bo In-Person')")
                 chair.click("#close-comment")

@@ -101,6 +101,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # Signed up before comment opens: the place is kept, and the page says so.
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
+                # Anonymous: the page says how the queue lists them.
+                assert resident.inner_text("#my-name").startswith("You are listed as Speaker ")
                 assert resident.inner_text("#my-alert") == ""
                 plain_title = resident.title()
 
@@ -108,6 +110,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.fill("#open-seconds", "20")  # short, so the test sees the time run out
                 chair.click("#open-form button[type=submit]")
                 display.wait_for_selector("#comment-status:has-text('open')")
+                display.wait_for_selector("#comment-status:has-text('0:20 per speaker')")
+                assert chair.input_value("#time-seconds") == "20"  # the time in force, ready to change
                 # Only what applies now: no opening form, the time and close controls, and
                 # focus moved on to Call next.
                 chair.wait_for_selector("#open-form", state="hidden")
@@ -131,11 +135,16 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 assert "number 1" in resident.inner_text("#my-position") and not resident.is_visible("#my-wait")
 
                 chair.wait_for_selector("#queue-rows th")  # a speaker row, not the "nobody is waiting" one
-                chair.click("#call-next")
+                # A double click calls one speaker: the second click must not end their turn.
+                chair.dblclick("#call-next")
+                resident.wait_for_selector("#my-alert:has-text('You are live')")
+                chair.wait_for_timeout(1200)
+                assert "Speaker" in chair.inner_text("#speaker") and resident.is_visible("#my-countdown")
                 chair.click("[data-timer=start]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
                 assert resident.title().startswith("You are live")
                 resident.wait_for_selector("#my-clock:has-text('0:1')")
+                resident.wait_for_selector("#speaker-time:has-text('0:1')")
                 display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
                 display.wait_for_selector("#countdown:has-text('0:1')")
 
@@ -178,15 +187,21 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.reload()
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
                 resident.click("#leave")
-                resident.wait_for_selector("#connection:has-text('You left the queue')")
+                resident.wait_for_selector("#join-note:has-text('You left the queue')")
+                assert "Connected" in resident.inner_text("#connection")
                 chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
 
                 # The clerk's speaker cards from the keyboard alone: type, Enter, and the next
                 # card; a stance by Tab and Space, then Tab to the button.
+                # Reloaded, the console shows the item in force in its picker.
+                chair.reload()
+                chair.wait_for_selector("#connection:has-text('Connected')")
+                assert chair.input_value("#item-select") == str(ids["item"])
                 chair.focus("#card-name")
                 chair.keyboard.type("Card One")
                 chair.keyboard.press("Enter")
+                chair.keyboard.press("Enter")  # pressed twice: still one card
                 chair.wait_for_selector("#card-status:has-text('Added Card One')")
                 assert chair.evaluate("document.activeElement.id") == "card-name"
                 chair.keyboard.type("Card Two")
@@ -196,17 +211,25 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
                 # Two cards of 20 s each on the item under comment.
                 chair.wait_for_selector("#queue-summary:has-text('2 waiting on the item under comment: about 1 min')")
+                # A name typed as one long word wraps on a phone instead of widening the page.
+                chair.fill("#card-name", "W" * 60)
+                chair.keyboard.press("Enter")
+                resident.wait_for_selector("#queue li:has-text('WWWWWWWWWW')")
+                assert resident.evaluate("document.documentElement.scrollWidth") <= 375
+                chair.wait_for_selector("#queue-summary:has-text('3 waiting')")
 
                 # Closing with people still waiting asks first; cancelling keeps comment open.
                 asked = []
                 chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 chair.click("#close-comment")
                 chair.wait_for_timeout(300)
-                assert asked and asked[0].startswith("2 still waiting")
+                assert asked and asked[0].startswith("3 still waiting")
                 assert "open" in chair.inner_text("#comment-status")
                 chair.once("dialog", lambda dialog: dialog.accept())
                 chair.click("#close-comment")
                 chair.wait_for_selector("#comment-status:has-text('closed')")
+                # Comment closed: nobody is "next" on the chamber screen.
+                display.wait_for_selector("#queue li.live-empty")
             finally:
                 browser.close()
     assert errors == []

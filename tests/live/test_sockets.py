@@ -1,10 +1,12 @@
 """The /live namespace through Flask-SocketIO's test client: every event, roles, bad input."""
 import time
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Membership
+from app.core.time import utcnow
 from app.extensions import db, socketio
 from app.live.models import QueueEntry
 from app.meetings.models import Meeting, MeetingStatus
@@ -96,6 +98,7 @@ def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
     assert emit(chair, "open_comment", {"item_id": item_id, "seconds_per_speaker": 120})["ok"]
     joined = emit(resident, "join_queue", {"item_id": item_id, "display_name": " Ana\u202e ", "stance": "oppose"})
     assert joined["ok"] and joined["entry"]["position"] == 1 and joined["version"] == 3
+    assert joined["entry"]["display_name"] == "Ana"  # as listed, so an anonymous resident knows their number
     token = joined["entry"]["token"]
     card = emit(chair, "add_in_person", {"item_id": item_id, "display_name": "Card 7"})
     assert card["ok"] and card["entry"]["position"] == 2
@@ -129,6 +132,16 @@ def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
     db.session.expire_all()
     assert db.session.get(QueueEntry, joined["entry"]["entry_id"]).display_name == "Ana"
     assert emit(resident, "resume", {"token": token})["ok"] is False  # done: no active place
+
+
+def test_a_timed_period_refused_early_says_when_it_may_close(connect, chair, meeting):
+    assert emit(chair, "open_comment", {"item_id": meeting.item.id, "period_seconds": 1800})["ok"]
+    before = version(meeting)
+    refused = emit(chair, "close_comment")
+    assert refused["ok"] is False and refused["error"]["code"] == "comment_period_running"
+    may_close_at = datetime.fromisoformat(refused["error"]["details"]["may_close_at"])
+    assert timedelta(minutes=29) < may_close_at - utcnow() <= timedelta(minutes=30)
+    assert version(meeting) == before
 
 
 def test_residents_changes_are_gathered_and_sent_after_a_pause(app, connect, chair, meeting):
