@@ -205,6 +205,7 @@
   });
 
   var form = document.getElementById("join-form");
+  var joining = false;
   if (form) {
     form.hidden = false;
     form.addEventListener("submit", function (event) {
@@ -215,7 +216,11 @@
       var name = (data.get("display_name") || "").trim();
       if (name) { payload.display_name = name; }
       if (data.get("stance")) { payload.stance = data.get("stance"); }
+      // A double tap sends one join (the second would only be refused as a duplicate).
+      if (joining) { return; }
+      joining = true;
       live.call("join_queue", payload).then(function (reply) {
+        joining = false;
         if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
         L.setText("join-error", "");
         token = reply.entry.token;
