@@ -9,6 +9,9 @@
   var meetingId = L.root.dataset.meeting;
   var storageKey = "dais-live-token-" + meetingId;
   var token = window.localStorage.getItem(storageKey);
+  // The last status this browser saw for its place, so a reload that no longer finds
+  // the place (it ended, or was removed or called while the page was closed) says so.
+  var lastKey = "dais-live-last-" + meetingId;
   // The entry this page follows: its id, item and last known status ("waiting",
   // "speaking", "skipped", or an end: "done", "closed", "gone"), and `since`, the
   // version from which the server's state includes it.
@@ -133,6 +136,7 @@
     var place = placeIn(state);
     var status = place.status;
     myEntry.status = status;
+    window.localStorage.setItem(lastKey, status);
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
@@ -189,7 +193,11 @@
         // follows and `resume` no longer finds (it ended while the connection was down)
         // is placed by the state; otherwise the stored token has no place left.
         if (reply.ok) { remember(reply.entry, reply.version); }
-        else if (!myEntry) { forget(); return; }
+        else if (!myEntry) {
+          var last = window.localStorage.getItem(lastKey);
+          forget(last ? L.text(ENDED[last] ? MESSAGES[last] : "gone") : "");
+          return;
+        }
         if (live.state()) { render(live.state()); }
       });
     }
@@ -237,7 +245,10 @@
     if (!myEntry) { return; }
     live.call("leave_queue", { token: token, entry_id: myEntry.entry_id }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
-      if (reply.ok) { forget(L.text("left")); }
+      if (reply.ok) {
+        window.localStorage.removeItem(lastKey);
+        forget(L.text("left"));
+      }
     });
   });
 })();

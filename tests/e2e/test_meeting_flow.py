@@ -129,6 +129,14 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.wait_for_selector("#call-next:not([aria-disabled=true])")
                 chair.click("#call-next")
                 chair.wait_for_selector("#speaker:has-text('Bo In-Person')")
+                resident.wait_for_selector("#my-position:has-text('Your turn is over')")
+                # Opened again in this browser, the page no longer finds a place, and says why
+                # instead of nothing.
+                again = resident.context.new_page()
+                again.goto(f"{server.url}/meetings/{meeting}/comment")
+                again.wait_for_selector("#join-note:has-text('Your turn is over')")
+                assert not again.is_visible("#you")
+                again.close()
                 chair.click("#close-comment")
                 chair.wait_for_selector("#comment-status:has-text('closed')")
 
