@@ -114,6 +114,14 @@ def empty(data):
     return {}
 
 
+def call_next(data):
+    """`current_speaker`, optional: the speaker the chair's screen showed (null: nobody)."""
+    data = _object(data, ("current_speaker",))
+    if "current_speaker" not in data:
+        return {}
+    return {"current_speaker": _id(data, "current_speaker", nullable=True)}
+
+
 def leave_queue(data):
     data = _object(data, ("token", "entry_id"))
     return {"token": _token(data, required=False), "entry_id": _id(data, "entry_id", nullable=True)}

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.live import queue as q
 from app.live import timer as timers
 from app.live.models import Channel, EntryStatus, LiveState, QueueEntry, Stance, hash_token
+from app.meetings import services as meetings
 from app.meetings.models import AgendaItem, Body, Meeting, MeetingStatus
 
 RESIDENT = "resident"
@@ -47,6 +48,13 @@ class WarningRequired(InvalidState):
 
 class CommentPeriodRunning(InvalidState):
     code = "comment_period_running"
+
+
+class SpeakerChanged(InvalidState):
+    code = "speaker_changed"
+
+
+ANY_SPEAKER = object()
 
 
 # -- reading -------------------------------------------------------------------
@@ -263,6 +271,12 @@ def _changed(meeting):
     _bump_version(meeting, 1)
 
 
+def _refuse_in_recess(meeting, doing):
+    # Places are kept through a recess, but nobody is given the floor until it ends.
+    if meeting.status == MeetingStatus.RECESSED:
+        raise InvalidState(f"The meeting is in recess; reconvene before you {doing}.")
+
+
 def _bump_version(meeting, changes):
     """`changes` more versions, in one UPDATE that leaves the ORM object current."""
     db.session.flush()
@@ -370,16 +384,48 @@ def close_comment(meeting, *, actor, now):
             f"This timed comment period cannot close before {may_close_at.isoformat()} under the "
             f"body's rules.", details={"may_close_at": may_close_at.isoformat()})
     _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+    _record_close(meeting, state, now=now, actor=actor)
+    _changed(meeting)
+    return state
+
+
+def _record_close(meeting, state, *, now, actor, reason=None):
+    """Log the end of the comment period (with why, when the chair did not close it) and close it."""
     waiting = sum(1 for e in _entries(meeting.id, state.comment_item_id or 0) if e.status == EntryStatus.WAITING)
     record(meeting, Tag.COMMENT_CLOSED,
            {"item_id": state.comment_item_id, "opened_at": _iso(state.comment_opened_at),
             "closed_at": now.isoformat(), "period_seconds": state.comment_period_seconds,
-            "still_waiting": waiting}, actor=actor, now=now)
+            "still_waiting": waiting, **({"reason": reason} if reason else {})}, actor=actor, now=now)
     state.is_comment_open = False
     state.comment_opened_at = None
     state.comment_period_seconds = None
+
+
+@meetings.on_status_change
+def follow_meeting_status(meeting, previous, *, actor, now):
+    """A recess pauses the speaker's countdown, so nobody loses time while the room is
+    away (the chair resumes it). Once the meeting is no longer live (adjourned,
+    cancelled, postponed) public comment ends with it, whatever a timed period would
+    allow: the speaker's turn ends and the close is logged with the reason."""
+    state = db.session.get(LiveState, meeting.id)
+    if state is None:
+        return
+    if meeting.status == MeetingStatus.RECESSED:
+        timer = _timer(state)
+        if state.speaker is None or not timer.is_running:
+            return
+        paused = timers.pause(timer, now)
+        _store_timer(state, paused)
+        record(meeting, Tag.TIMER_CHANGED,
+               {"entry_id": state.speaker_entry_id, "action": "pause", "seconds": None, "reason": "recess",
+                "allotted_seconds": paused.allotted_seconds,
+                "remaining_seconds": timers.remaining_seconds(paused, now)}, actor=actor, now=now)
+    elif meeting.status not in LIVE_STATUSES and state.is_comment_open:
+        _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+        _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
+    else:
+        return
     _changed(meeting)
-    return state
 
 
 def change_speaker_time(meeting, *, seconds, actor, now):
@@ -400,11 +446,18 @@ def change_speaker_time(meeting, *, seconds, actor, now):
     return state
 
 
-def call_next(meeting, *, actor, now):
-    """Finish the current speaker and call the head of the open item's queue (None if empty)."""
+def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
+    """Finish the current speaker and call the head of the open item's queue (None if empty).
+
+    `current_speaker` is who the caller saw speaking (an entry id, or None for nobody).
+    When someone else has called next since, the call is refused: two consoles pressing
+    Call next together would otherwise end the new speaker's turn before it began."""
     state = _begin_change(meeting)
     if not state.is_comment_open:
         raise InvalidState("Open public comment before calling speakers.")
+    _refuse_in_recess(meeting, "call speakers")
+    if current_speaker is not ANY_SPEAKER and current_speaker != state.speaker_entry_id:
+        raise SpeakerChanged("The speaker changed since this was sent: someone else called next.")
     item_key = state.comment_item_id or 0
     waiting = _ordered(meeting, [row for row in _queue_rows(meeting.id) if row.item_key == item_key]).get(item_key, [])
     if state.speaker is None and not waiting:
@@ -527,6 +580,8 @@ def timer(meeting, *, action, seconds=None, actor, now):
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
     if state.speaker is None:
         raise InvalidState("Nobody is speaking.")
+    if action in ("start", "resume"):
+        _refuse_in_recess(meeting, f"{action} the timer")
     speaker = state.speaker
     current = _timer(state)
     try:

@@ -105,7 +105,7 @@ EVENTS = {
     "close_comment": (schemas.empty, "live.moderate"),
     "set_speaker_time": (schemas.seconds, "live.moderate"),
     "add_in_person": (schemas.speaker, "live.add_in_person"),
-    "call_next": (schemas.empty, "live.moderate"),
+    "call_next": (schemas.call_next, "live.moderate"),
     "recall": (schemas.entry, "live.moderate"),
     "skip": (schemas.entry, "live.moderate"),
     "warn": (schemas.warn, "live.moderate"),
@@ -412,8 +412,8 @@ class LiveNamespace(Namespace):
         return lambda done: ok(entry=services.entry_view(meeting, entry, known_positions=done.positions),
                                version=done.version)
 
-    def _call_next(self, connection, meeting, user, *, now):
-        entry = services.call_next(meeting, actor=user, now=now)
+    def _call_next(self, connection, meeting, user, *, now, **seen):
+        entry = services.call_next(meeting, actor=user, now=now, **seen)
         entry_id = entry.id if entry else None
         return lambda done: ok(entry_id=entry_id, version=done.version)
 

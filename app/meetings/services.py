@@ -391,6 +391,17 @@ def _check_transition(meeting, status):
 STATUS_TAGS = {MeetingStatus.CANCELLED: Tag.MEETING_CANCELLED, MeetingStatus.POSTPONED: Tag.MEETING_POSTPONED}
 
 
+# Parts built on meetings act on a status change in the same transaction (the live
+# queue: a recess pauses the speaker's clock, an adjournment closes public comment).
+_status_listeners = []
+
+
+def on_status_change(listener):
+    """Register `listener(meeting, previous, *, actor, now)`, called after every status change."""
+    _status_listeners.append(listener)
+    return listener
+
+
 def _set_status(meeting, status, *, reason, actor, now):
     previous = meeting.status
     meeting.status = status
@@ -398,6 +409,8 @@ def _set_status(meeting, status, *, reason, actor, now):
     if status in STATUS_TAGS:
         record(meeting, STATUS_TAGS[status], {"from": previous.value, "reason": reason},
                actor=actor, now=now)
+    for listener in _status_listeners:
+        listener(meeting, previous, actor=actor, now=now)
 
 
 def change_status(meeting, status, *, actor, now, reason=""):

@@ -240,6 +240,19 @@
     });
   }
 
+  // Another tab of this browser joined: follow that place here too (with its token,
+  // so a join from this tab is refused as a second place, not given one).
+  window.addEventListener("storage", function (event) {
+    if (event.key !== storageKey || !event.newValue || event.newValue === token) { return; }
+    token = event.newValue;
+    live.socket.auth.token = token;  // for reconnecting
+    live.call("resume", { token: token }).then(function (reply) {
+      if (!reply.ok) { return; }
+      remember(reply.entry, reply.version);
+      if (live.state()) { render(live.state()); }
+    });
+  });
+
   document.getElementById("you-heading").setAttribute("tabindex", "-1");
   document.getElementById("leave").addEventListener("click", function () {
     if (!myEntry) { return; }

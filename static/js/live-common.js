@@ -134,6 +134,8 @@
     if (el && el.textContent !== value) { el.textContent = value; }
   }
 
+  var CALL_TIMEOUT_MS = 10000;
+
   function connect(options) {
     var meetingId = parseInt(root.dataset.meeting, 10);
     var current = null;
@@ -160,10 +162,15 @@
 
     socket.on("state", apply);
     socket.on("connect", function () {
+      root.removeAttribute("data-offline");
       setText("connection", text("connected"));
       if (options.onConnect) { options.onConnect(socket); }
     });
-    socket.on("disconnect", function () { setText("connection", text("disconnected")); });
+    // Offline, the page's controls look unavailable (live.css) and say so when pressed.
+    socket.on("disconnect", function () {
+      root.setAttribute("data-offline", "true");
+      setText("connection", text("disconnected"));
+    });
     socket.io.on("reconnect", sync);
 
     function remaining() {
@@ -173,9 +180,19 @@
       return Math.max(0, speaker.remaining_seconds - (performance.now() - receivedAt) / 1000);
     }
 
+    // Sent only while connected: Socket.IO would otherwise hold the event and send it
+    // on reconnecting, acting on a press made seconds earlier about a state that has
+    // moved on (a stale Call next ends the wrong speaker's turn). An event that gets no
+    // answer in time is reported too; the state that follows shows what happened.
     function call(event, payload) {
+      if (!socket.connected) {
+        return Promise.resolve({ ok: false, error: { code: "offline", message: text("offline") } });
+      }
       return new Promise(function (resolve) {
-        socket.emit(event, payload || {}, function (reply) { resolve(reply || { ok: false }); });
+        socket.timeout(CALL_TIMEOUT_MS).emit(event, payload || {}, function (error, reply) {
+          if (error) { resolve({ ok: false, error: { code: "no_answer", message: text("noAnswer") } }); return; }
+          resolve(reply || { ok: false });
+        });
       });
     }
 

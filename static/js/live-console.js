@@ -169,7 +169,21 @@
         skipped.appendChild(li);
       });
     }
+    // A warn or remove form left open for someone no longer speaking, waiting or skipped
+    // (another console called next or removed them, or they left) closes, and says why.
+    Object.keys(forms).forEach(function (kind) {
+      var entry = forms[kind].entry;
+      if (entry && !inLine(state, entry.entry_id)) {
+        closeForm(kind, true);
+        L.setText("console-message", L.text("participantGone", { name: L.speakerName(entry) }));
+      }
+    });
     restoreFocus(focused);
+  }
+
+  function inLine(state, entryId) {
+    var has = function (e) { return e.entry_id === entryId; };
+    return Boolean((state.speaker && has(state.speaker)) || state.queue.some(has) || (state.skipped || []).some(has));
   }
 
   function renderSpeakerControls(speaker) {
@@ -282,14 +296,24 @@
     if (!seconds) { document.getElementById("time-seconds").focus(); return; }
     send("set_speaker_time", { seconds: seconds });
   });
-  // Closing ends the turn of everyone still waiting on the item: ask first when anyone is.
+  // Closing ends the speaker's turn too: ask first when anyone is speaking or waiting.
   on("close-comment", "click", function () {
     var state = live.state();
     var waiting = state ? L.waitingOnCommentItem(state).length : 0;
-    if (waiting && !window.confirm(L.text("closeWaiting", { n: waiting }))) { return; }
+    var speaker = state && state.speaker;
+    var warnings = [];
+    if (waiting) { warnings.push(L.text("closeWaiting", { n: waiting })); }
+    if (speaker) { warnings.push(L.text("closeSpeaker", { name: L.speakerName(speaker) })); }
+    if (warnings.length && !window.confirm(warnings.concat(L.text("closeAsk")).join(" "))) { return; }
     send("close_comment", {});
   });
-  on("call-next", "click", function (event) { send("call_next", {}, event.currentTarget); });
+  // Says who this console shows speaking: if another console has called next since,
+  // the server refuses (speaker_changed) rather than end the new speaker's turn.
+  on("call-next", "click", function (event) {
+    var state = live.state();
+    var payload = state ? { current_speaker: state.speaker ? state.speaker.entry_id : null } : {};
+    send("call_next", payload, event.currentTarget);
+  });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {
       var payload = { action: b.dataset.timer };

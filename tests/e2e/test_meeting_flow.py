@@ -137,8 +137,13 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 again.wait_for_selector("#join-note:has-text('Your turn is over')")
                 assert not again.is_visible("#you")
                 again.close()
+                # Closing while Bo speaks asks first: his turn would end.
+                asked = []
+                chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
                 chair.click("#close-comment")
                 chair.wait_for_selector("#comment-status:has-text('closed')")
+                assert asked == ["The turn of Bo In-Person (name not verified), speaking now, will end. "
+                                 "Close public comment?"]
 
                 # A motion and a roll-call vote on the item: 4-1.
                 clerk.goto(console_url)

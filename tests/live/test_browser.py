@@ -66,7 +66,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                                                  args=["--no-sandbox", "--disable-gpu"])
             try:
                 chair = browser.new_page()
-                resident = browser.new_page(viewport={"width": 375, "height": 740})
+                # A context of its own, so the resident can open a second tab.
+                resident = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
                 display = browser.new_page()
                 for name, page in (("chair", chair), ("resident", resident), ("display", display)):
                     page.on("pageerror", lambda error, name=name: errors.append((name, str(error))))
@@ -78,6 +79,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                     chair.click("#submit")
                 chair.goto(f"{server.url}/staff/meetings/{ids['meeting']}/live")
                 resident.goto(base + "/comment")
+                # A second tab of the resident's browser, open before they join.
+                other_tab = resident.context.new_page()
+                other_tab.goto(base + "/comment")
                 display.goto(base + "/display")
                 for page in (chair, resident, display):
                     page.wait_for_selector("#connection:has-text('Connected')")
@@ -102,6 +106,10 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 resident.wait_for_timeout(300)
                 assert resident.inner_text("#join-error") == ""
+                # The other tab follows the same place instead of offering a second one.
+                other_tab.wait_for_selector("#my-position:has-text('number 1')")
+                assert not other_tab.is_visible("#join-section")
+                other_tab.close()
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
                 # Anonymous: the page says how the queue lists them.
                 assert resident.inner_text("#my-name").startswith("You are listed as Speaker ")
@@ -188,10 +196,22 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#skipped-list button[data-action=recall]")
                 resident.reload()
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
+                # Offline, nothing is sent (Socket.IO would send it late, on reconnecting).
+                resident.context.set_offline(True)
+                resident.wait_for_selector("#connection:has-text('Connection lost')")
+                resident.click("#leave")
+                resident.wait_for_selector("#leave-error:has-text('Not connected, so nothing was sent')")
+                resident.context.set_offline(False)
+                resident.wait_for_selector("#connection:has-text('Connected')")
+                resident.wait_for_timeout(500)
+                assert resident.is_visible("#you") and chair.is_visible("#skipped-list button[data-action=recall]")
                 resident.click("#leave")
                 resident.wait_for_selector("#join-note:has-text('You left the queue')")
                 assert "Connected" in resident.inner_text("#connection")
                 chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
+                # The remove form the chair left open for them closes, saying why.
+                chair.wait_for_selector("#remove-form", state="hidden")
+                assert "no longer speaking or in line" in chair.inner_text("#console-message")
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
 
                 # The clerk's speaker cards from the keyboard alone: type, Enter, and the next

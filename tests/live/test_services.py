@@ -8,6 +8,7 @@ from app.core.errors import InvalidState, NotFound, ValidationFailed
 from app.extensions import db
 from app.live import services as live
 from app.live.models import EntryStatus
+from app.meetings import services as meetings
 from app.meetings.models import CommentPolicy, MeetingStatus
 from tests.factories import make_body, make_item, make_meeting, make_user
 
@@ -325,3 +326,47 @@ def test_a_batch_of_joins_on_a_meeting_that_is_not_live_changes_nothing(app, now
         live.join_many(meeting, [live.JoinRequest(item_id=item.id, token="ana")], now=now)
     db.session.rollback()
     assert live.public_state(meeting, now=now)["queue"] == [] and tags(meeting) == []
+
+
+def test_a_recess_pauses_the_speakers_clock_and_reconvening_leaves_it_to_the_chair(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    entry, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.timer(meeting, action="start", actor=chair, now=now)
+    meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now + timedelta(seconds=30))
+    speaker = live.public_state(meeting, now=now + timedelta(minutes=10))["speaker"]
+    assert speaker["paused"] and speaker["remaining_seconds"] == 150  # 3 min, 30 s used before the recess
+    assert entries_for(meeting.id)[-1].data["reason"] == "recess"
+    meetings.change_status(meeting, MeetingStatus.IN_PROGRESS, actor=chair, now=now + timedelta(minutes=10))
+    assert live.public_state(meeting, now=now + timedelta(minutes=11))["speaker"]["paused"]
+    live.timer(meeting, action="resume", actor=chair, now=now + timedelta(minutes=11))
+    assert verify_meeting(meeting.id) == (True, None)
+
+
+def test_adjourning_ends_public_comment_even_in_a_timed_period(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    live.join_queue(meeting, item_id=item.id, now=now)
+    live.join_queue(meeting, item_id=item.id, now=now)
+    called = live.call_next(meeting, actor=chair, now=now)
+    version = meeting.state_version
+    meetings.change_status(meeting, MeetingStatus.ADJOURNED, actor=chair, now=now + timedelta(minutes=5))
+    state = live.public_state(meeting, now=now + timedelta(minutes=5))
+    assert state["comment"]["open"] is False and state["speaker"] is None
+    assert db.session.get(live.QueueEntry, called.id).status == EntryStatus.DONE
+    closed = [e for e in entries_for(meeting.id) if e.tag == "comment:closed"][-1]
+    assert closed.data["reason"] == "adjourned" and closed.data["still_waiting"] == 1
+    assert meeting.state_version > version
+    assert verify_meeting(meeting.id) == (True, None)
+
+
+def test_nobody_is_given_the_floor_during_a_recess(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.join_queue(meeting, item_id=item.id, now=now)
+    meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now)
+    with pytest.raises(InvalidState, match="recess"):
+        live.call_next(meeting, actor=chair, now=now)
+    meetings.change_status(meeting, MeetingStatus.IN_PROGRESS, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now)
+    with pytest.raises(InvalidState, match="recess"):
+        live.timer(meeting, action="start", actor=chair, now=now)

@@ -235,6 +235,8 @@ MALFORMED = [
     ("set_speaker_time", {"seconds": 0}),
     ("add_in_person", {"item_id": None, "stance": 3}),
     ("call_next", "go"),
+    ("call_next", {"current_speaker": "3"}),
+    ("call_next", {"current_speaker": 0}),
     ("recall", {"entry_id": None}),
     ("skip", {"entry_id": 1.5}),
     ("remove", {"entry_id": 1}),
@@ -247,6 +249,25 @@ MALFORMED = [
     ("timer", {"action": "extend"}),
     ("timer", {"action": "start", "seconds": 10}),
 ]
+
+
+def test_two_consoles_calling_next_together_call_one_speaker(connect, chair, meeting):
+    """Both consoles saw nobody speaking; the second call would have ended the turn of
+    the speaker the first one had just called."""
+    token = make_token(make_user(role="chair", body=meeting.body))
+    db.session.commit()
+    second = connect(api_token=token)
+    assert emit(chair, "open_comment", {"item_id": meeting.item.id})["ok"]
+    residents = [emit(connect(), "join_queue", {"item_id": meeting.item.id})["entry"]["entry_id"] for _ in range(2)]
+    first = emit(chair, "call_next", {"current_speaker": None})
+    assert first["ok"] and first["entry_id"] == residents[0]
+    before = version(meeting)
+    late = emit(second, "call_next", {"current_speaker": None})
+    assert late["ok"] is False and late["error"]["code"] == "speaker_changed"
+    assert version(meeting) == before
+    # Pressed again knowing who speaks now, it moves on.
+    again = emit(second, "call_next", {"current_speaker": residents[0]})
+    assert again["ok"] and again["entry_id"] == residents[1]
 
 
 def test_removal_without_a_warning_is_refused_and_changes_nothing(connect, chair, meeting):
