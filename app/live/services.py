@@ -41,6 +41,9 @@ class QueueFull(Conflict):
 class AlreadyQueued(Conflict):
     code = "already_queued"
 
+    def __init__(self, message="You already have a place for this item, or have already spoken or been removed on it."):
+        super().__init__(message)
+
 
 class WarningRequired(InvalidState):
     code = "warning_required"
@@ -618,7 +621,7 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
     try:
         q.refuse_join(holds_place=bool(holds_place), waiting=waiting, cap=cap)
     except q.AlreadyQueued:
-        raise AlreadyQueued("You already have a place for this item, or have already spoken or been removed on it.") from None
+        raise AlreadyQueued() from None
     except q.QueueFull:
         raise QueueFull("The queue for this item is full.") from None
     entry = QueueEntry(meeting_id=meeting.id, item_id=item.id if item else None, item_key=item_key,
@@ -701,7 +704,7 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         try:
             q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=sum(queue.waiting.values()), cap=cap)
         except q.AlreadyQueued:
-            outcomes[index] = AlreadyQueued("You already have a place for this item, or have already spoken or been removed on it.")
+            outcomes[index] = AlreadyQueued()
             continue
         except q.QueueFull:
             outcomes[index] = QueueFull("The queue for this item is full.")

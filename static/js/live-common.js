@@ -58,7 +58,7 @@
     el.hidden = !message;
   }
 
-  // The queue entries for the item comment is (or was last) open on, in speaking order.
+  // The queue entries for the item under comment, in speaking order; none while comment is closed.
   function waitingOnCommentItem(state) {
     if (!state.comment.open) { return []; }
     return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
