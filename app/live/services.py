@@ -57,6 +57,10 @@ class SpeakerChanged(InvalidState):
     code = "speaker_changed"
 
 
+class InRecess(InvalidState):
+    code = "in_recess"
+
+
 ANY_SPEAKER = object()
 
 
@@ -277,7 +281,7 @@ def _changed(meeting):
 def _refuse_in_recess(meeting, doing):
     # Places are kept through a recess, but nobody is given the floor until it ends.
     if meeting.status == MeetingStatus.RECESSED:
-        raise InvalidState(f"The meeting is in recess; reconvene before you {doing}.")
+        raise InRecess(f"The meeting is in recess; reconvene before you {doing}.")
 
 
 def _bump_version(meeting, changes):
@@ -323,7 +327,7 @@ def _finish_speaker(meeting, state, *, status, actor, now, record_finish=True):
     entry.finished_at = now
     entry.allotted_seconds = timer.allotted_seconds
     entry.used_seconds = timers.used_seconds(timer, now)
-    state.speaker_entry_id = None
+    state.speaker = None  # the relationship, not only its key: later changes in this session read it
     _store_timer(state, timers.Timer(allotted_seconds=0))
     db.session.flush()
     if record_finish:
@@ -477,7 +481,7 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
         entry.called_at = now
         entry.called_seq = (last or 0) + 1
         entry.allotted_seconds = allotted
-        state.speaker_entry_id = entry.id
+        state.speaker = entry  # (sets speaker_entry_id at the flush below)
         # The timer waits for the chair: a remote speaker must be unmuted first, and
         # remote and in-person speakers are owed the same time.
         _store_timer(state, timers.Timer(allotted_seconds=allotted))

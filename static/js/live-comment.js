@@ -12,6 +12,9 @@
   // The last status this browser saw for its place, so a reload that no longer finds
   // the place (it ended, or was removed or called while the page was closed) says so.
   var lastKey = "dais-live-last-" + meetingId;
+  // Written at each join, so the browser's other tabs follow it (the token alone does
+  // not change on a second join, and an unchanged value fires no storage event).
+  var joinedKey = "dais-live-joined-" + meetingId;
   // The entry this page follows: its id, item and last known status ("waiting",
   // "speaking", "skipped", or an end: "done", "closed", "gone"), and `since`, the
   // version from which the server's state includes it.
@@ -87,6 +90,7 @@
 
   // Said once each: "you are live", then "your time is up" when the countdown runs out.
   function speakingAlert(state, remaining) {
+    if (state.status === "recessed") { clearAlert(); return; }
     alertOnce(L.countdownPhase(state, remaining) === "over" ? L.text("yourTimeUp") : L.text("live"));
   }
 
@@ -129,7 +133,9 @@
     if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
     // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
     setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "");
-    if (ahead === 0 && commentOpenOnMine(state)) { alertOnce(L.text("next")); } else { clearAlert(); }
+    // In recess nobody is called: the meeting notice says so, and "you are next" waits.
+    if (ahead === 0 && commentOpenOnMine(state) && state.status !== "recessed") { alertOnce(L.text("next")); }
+    else { clearAlert(); }
   }
 
   function renderMine(state) {
@@ -194,8 +200,10 @@
         // is placed by the state; otherwise the stored token has no place left.
         if (reply.ok) { remember(reply.entry, reply.version); }
         else if (!myEntry) {
+          // Last seen speaking, the turn has most likely been had since.
           var last = window.localStorage.getItem(lastKey);
-          forget(last ? L.text(ENDED[last] ? MESSAGES[last] : "gone") : "");
+          var ended = last === "speaking" ? "done" : last;
+          forget(last ? L.text(ENDED[ended] ? MESSAGES[ended] : "gone") : "");
           return;
         }
         if (live.state()) { render(live.state()); }
@@ -233,6 +241,7 @@
         L.setText("join-error", "");
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
+        window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));
         remember(reply.entry, reply.version);
         if (live.state()) { render(live.state()); }
         document.getElementById("you-heading").focus();
@@ -243,8 +252,9 @@
   // Another tab of this browser joined: follow that place here too (with its token,
   // so a join from this tab is refused as a second place, not given one).
   window.addEventListener("storage", function (event) {
-    if (event.key !== storageKey || !event.newValue || event.newValue === token) { return; }
-    token = event.newValue;
+    if ((event.key !== storageKey && event.key !== joinedKey) || !event.newValue) { return; }
+    token = window.localStorage.getItem(storageKey);
+    if (!token) { return; }
     live.socket.auth.token = token;  // for reconnecting
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok) { return; }

@@ -163,6 +163,11 @@
     socket.on("state", apply);
     socket.on("connect", function () {
       root.removeAttribute("data-offline");
+      // "Nothing was sent" stops being news once the connection is back.
+      ["console-message", "join-error", "leave-error"].forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el && el.textContent === text("offline")) { el.textContent = ""; }
+      });
       setText("connection", text("connected"));
       if (options.onConnect) { options.onConnect(socket); }
     });

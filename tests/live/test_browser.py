@@ -109,7 +109,6 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # The other tab follows the same place instead of offering a second one.
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
                 assert not other_tab.is_visible("#join-section")
-                other_tab.close()
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
                 # Anonymous: the page says how the queue lists them.
                 assert resident.inner_text("#my-name").startswith("You are listed as Speaker ")
@@ -213,6 +212,14 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#remove-form", state="hidden")
                 assert "no longer speaking or in line" in chair.inner_text("#console-message")
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
+                # Joined again (same token), the other tab follows the new place too.
+                other_tab.wait_for_selector("#join-section", state="visible")
+                resident.click("#join-form button[type=submit]")
+                resident.wait_for_selector("#my-position:has-text('number 1')")
+                other_tab.wait_for_selector("#my-position:has-text('number 1')")
+                resident.click("#leave")
+                resident.wait_for_selector("#join-note:has-text('You left the queue')")
+                other_tab.close()
 
                 # The clerk's speaker cards from the keyboard alone: type, Enter, and the next
                 # card; a stance by Tab and Space, then Tab to the button.

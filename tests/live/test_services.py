@@ -363,8 +363,9 @@ def test_nobody_is_given_the_floor_during_a_recess(meeting, item, chair, now):
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
     live.join_queue(meeting, item_id=item.id, now=now)
     meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now)
-    with pytest.raises(InvalidState, match="recess"):
+    with pytest.raises(InvalidState, match="recess") as refused:
         live.call_next(meeting, actor=chair, now=now)
+    assert refused.value.code == "in_recess"
     meetings.change_status(meeting, MeetingStatus.IN_PROGRESS, actor=chair, now=now)
     live.call_next(meeting, actor=chair, now=now)
     meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now)

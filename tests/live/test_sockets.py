@@ -370,15 +370,17 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
         Change("join_queue", resident, None, speaker),  # same connection, same token: refused
         Change("call_next", resident, "live.moderate", {}),  # a resident may not
         Change("call_next", staff, "live.moderate", {}),
+        # Started in the same batch: the speaker just called is seen by the next change.
+        Change("timer", staff, "live.moderate", {"action": "start", "seconds": None}),
     ])
     acks = [ack for ack, error in outcomes]
     assert all(error is None for _, error in outcomes)
     assert [a["ok"] or a["error"]["code"] for a in acks] == [True, True, "not_found", "already_queued",
-                                                             "forbidden", True]
+                                                             "forbidden", True, True]
     # Acknowledgements describe the state at the batch's version: the resident who
     # joined was already called by the end of it, so has no place in the queue.
     assert acks[5]["entry_id"] == acks[1]["entry"]["entry_id"] and acks[1]["entry"]["position"] is None
-    assert {acks[i]["version"] for i in (0, 1, 5)} == {3} == {version(meeting)}
+    assert {acks[i]["version"] for i in (0, 1, 5, 6)} == {4} == {version(meeting)}
 
 
 def test_changes_made_by_another_process_are_caught_up(app, connect, meeting):
