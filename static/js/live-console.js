@@ -14,8 +14,13 @@
 
   var live = L.connect({ onState: render });
 
+  // A refusal describes the moment it was given: once it is old, the next state clears it.
+  var MESSAGE_LIFETIME_MS = 15000;
+  var messageAt = 0;
+
   function report(reply) {
     L.setText("console-message", reply.ok ? "" : refusal(reply.error));
+    messageAt = Date.now();
     return reply;
   }
 
@@ -112,12 +117,15 @@
     if (cardItem && !cardItemChosen && state.comment.open) {
       cardItem.value = state.comment.item_id === null ? "" : String(state.comment.item_id);
     }
+    if (Date.now() - messageAt > MESSAGE_LIFETIME_MS) { L.setText("console-message", ""); }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
+    // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.
+    L.root.toggleAttribute("data-over", !L.isLive(state));
     showCommentActions(state.comment.open);
     var focused = focusedEntryButton();
     var speaker = state.speaker;
@@ -176,6 +184,7 @@
       if (entry && !inLine(state, entry.entry_id)) {
         closeForm(kind, true);
         L.setText("console-message", L.text("participantGone", { name: L.speakerName(entry) }));
+        messageAt = Date.now();
       }
     });
     restoreFocus(focused);

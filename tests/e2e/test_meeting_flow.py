@@ -176,6 +176,9 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert "adjourned" in clerk.inner_text("#quorum-status")
                 # The resident's page, still open, says public comment is over and offers no join.
                 resident.wait_for_selector("#meeting-notice:has-text('The meeting has adjourned')")
+                # The chair's console keeps the record on screen without its controls.
+                chair.wait_for_selector("#call-next", state="hidden")
+                assert not chair.is_visible("#card-form") and chair.is_visible("#queue-heading")
                 assert not resident.is_visible("#join-section")
                 assert "Thank you for your comment" in resident.inner_text("#my-position")
 
