@@ -278,6 +278,16 @@ def _changed(meeting):
     _bump_version(meeting, 1)
 
 
+def _set_timer(meeting, state, action, updated, *, seconds=None, actor, now, **why):
+    """Store the speaker's timer as `action` left it, and log the change (with `why`,
+    when it was not the chair's own action)."""
+    _store_timer(state, updated)
+    record(meeting, Tag.TIMER_CHANGED,
+           {"entry_id": state.speaker_entry_id, "action": action, "seconds": seconds, **why,
+            "allotted_seconds": updated.allotted_seconds,
+            "remaining_seconds": timers.remaining_seconds(updated, now)}, actor=actor, now=now)
+
+
 def _refuse_in_recess(meeting, doing):
     # Places are kept through a recess, but nobody is given the floor until it ends.
     if meeting.status == MeetingStatus.RECESSED:
@@ -421,12 +431,7 @@ def follow_meeting_status(meeting, previous, *, actor, now):
         timer = _timer(state)
         if state.speaker is None or not timer.is_running:
             return
-        paused = timers.pause(timer, now)
-        _store_timer(state, paused)
-        record(meeting, Tag.TIMER_CHANGED,
-               {"entry_id": state.speaker_entry_id, "action": "pause", "seconds": None, "reason": "recess",
-                "allotted_seconds": paused.allotted_seconds,
-                "remaining_seconds": timers.remaining_seconds(paused, now)}, actor=actor, now=now)
+        _set_timer(meeting, state, "pause", timers.pause(timer, now), actor=actor, now=now, reason="recess")
     elif meeting.status not in LIVE_STATUSES and state.is_comment_open:
         _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
         _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
@@ -589,7 +594,6 @@ def timer(meeting, *, action, seconds=None, actor, now):
         raise InvalidState("Nobody is speaking.")
     if action in ("start", "resume"):
         _refuse_in_recess(meeting, f"{action} the timer")
-    speaker = state.speaker
     current = _timer(state)
     try:
         if action == "extend":
@@ -600,11 +604,8 @@ def timer(meeting, *, action, seconds=None, actor, now):
         raise InvalidState(f"Cannot {action} the timer: {exc}.") from None
     except ValueError as exc:
         raise ValidationFailed(str(exc)) from None
-    _store_timer(state, updated)
-    record(meeting, Tag.TIMER_CHANGED,
-           {"entry_id": speaker.id, "action": action, "seconds": seconds if action == "extend" else None,
-            "allotted_seconds": updated.allotted_seconds,
-            "remaining_seconds": timers.remaining_seconds(updated, now)}, actor=actor, now=now)
+    _set_timer(meeting, state, action, updated, seconds=seconds if action == "extend" else None,
+               actor=actor, now=now)
     if action == "stop":
         _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
     _changed(meeting)
@@ -822,11 +823,11 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
     """The resident gives up their place (one entry, or every one for the token),
     skipped ones included, so the chair does not recall someone who has gone."""
     state = _begin_change(meeting)
-    active = [e for e in _entries_for_token(meeting, token) if e.status in IN_QUEUE
-              and (entry_id is None or e.id == entry_id)]
-    if not active:
+    held = [e for e in _entries_for_token(meeting, token) if e.status in IN_QUEUE
+            and (entry_id is None or e.id == entry_id)]
+    if not held:
         raise NotFound("No place in the queue for this token.")
-    for entry in active:
+    for entry in held:
         if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
             _finish_speaker(meeting, state, status=EntryStatus.LEFT, actor=actor, now=now)
         else:
@@ -834,4 +835,4 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
             entry.finished_at = now
     db.session.flush()
     _changed(meeting)
-    return active
+    return held
