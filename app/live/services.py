@@ -196,6 +196,13 @@ def public_state_and_timer(meeting, *, now):
             "proceedings": _proceedings(meeting)}, (_timer(state) if state and state.speaker_entry_id else None)
 
 
+def waiting_on_comment_item(public):
+    """The queue entries of a public state on the item under comment, in speaking order;
+    none while comment is closed (DaisLive.waitingOnCommentItem is the pages' twin)."""
+    comment = public["comment"]
+    return [e for e in public["queue"] if e["item_id"] == comment["item_id"]] if comment["open"] else []
+
+
 def state_at(public, timer, now):
     """A kept state with the speaker's remaining time worked out for `now` (nothing else moves with time)."""
     if timer is None or public.get("speaker") is None:

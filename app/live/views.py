@@ -32,6 +32,7 @@ def _render(template, meeting, **context):
     proceedings = state.get("proceedings") or {}
     return render_template(template, meeting=meeting, state=state, item_titles=titles,
                            is_live=meeting.status in services.LIVE_STATUSES,
+                           under_comment=services.waiting_on_comment_item(state),
                            quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),
                            in_closed=proceedings.get("in_closed_session"), **context)
 

@@ -371,3 +371,13 @@ def test_nobody_is_given_the_floor_during_a_recess(meeting, item, chair, now):
     meetings.change_status(meeting, MeetingStatus.RECESSED, actor=chair, now=now)
     with pytest.raises(InvalidState, match="recess"):
         live.timer(meeting, action="start", actor=chair, now=now)
+
+
+def test_waiting_on_the_comment_item_is_that_items_line_and_nobody_while_closed():
+    queue = [{"entry_id": 1, "item_id": 7}, {"entry_id": 2, "item_id": None}, {"entry_id": 3, "item_id": 7}]
+    state = {"comment": {"open": True, "item_id": 7}, "queue": queue}
+    assert [e["entry_id"] for e in live.waiting_on_comment_item(state)] == [1, 3]
+    state["comment"] = {"open": True, "item_id": None}  # general comment
+    assert [e["entry_id"] for e in live.waiting_on_comment_item(state)] == [2]
+    state["comment"] = {"open": False, "item_id": 7}
+    assert live.waiting_on_comment_item(state) == []
