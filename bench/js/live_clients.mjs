@@ -291,18 +291,26 @@ async function oneByOne(serverName, event, payload, count) {
 }
 
 async function burstPhase() {
+  const half = Math.ceil(cfg.burst / 2);
+  // Two agenda items, so the per-item queue cap (300 by default) is not what is measured.
+  const twoItems = (i) => ({ item_id: i < half ? cfg.items[1] : cfg.items[2] });
   const alone = {
     bare: await oneByOne("bare", "echo", {}, cfg.aloneCount),
     dais: await oneByOne("dais", "join_queue", { item_id: cfg.items[0] }, cfg.aloneCount),
   };
+  if (cfg.bare.durable) { alone.write = await oneByOne("bare", "write", { item_id: cfg.items[0] }, cfg.aloneCount); }
   await sleep(500);
   const bare = await burst("bare", "echo", () => ({}));
+  let write = null;
+  if (cfg.bare.durable) {
+    await sleep(500);
+    write = await burst("bare", "write", twoItems);
+  }
   await sleep(500);
-  const half = Math.ceil(cfg.burst / 2);
-  // Two agenda items, so the per-item queue cap (300 by default) is not what is measured.
-  const dais = await burst("dais", "join_queue", (i) => ({ item_id: i < half ? cfg.items[1] : cfg.items[2] }));
-  out("RESULT", { phase: "burst", size: cfg.burst, dais, bare, alone });
-  log(`burst: dais ack p99 ${dais.p99?.toFixed(1)} ms (${dais.acked} ok), bare echo p99 ${bare.p99?.toFixed(1)} ms`);
+  const dais = await burst("dais", "join_queue", twoItems);
+  out("RESULT", { phase: "burst", size: cfg.burst, dais, bare, write, alone });
+  log(`burst: dais ack p99 ${dais.p99?.toFixed(1)} ms (${dais.acked} ok), bare echo p99 ${bare.p99?.toFixed(1)} ms` +
+      (write ? `, bare durable write p99 ${write.p99?.toFixed(1)} ms` : ""));
 }
 
 // -- main ------------------------------------------------------------------------------------------
