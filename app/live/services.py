@@ -6,6 +6,7 @@ are serialised: versions never repeat and the one-place-per-item check cannot ra
 """
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -186,9 +187,11 @@ def public_state_and_timer(meeting, *, now):
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
             current_item = {"item_id": item.id, "title": item.title}
+    may_close_at = _may_close_at(meeting, state, now) if is_open else None
     comment = {"open": is_open, "item_id": comment_item_id, "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,
+               "may_close_at": _iso(may_close_at), "may_close_in_seconds": _seconds_until(may_close_at, now),
                "warn_before_removal": _warning_rule(meeting, now) is not None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
@@ -204,10 +207,27 @@ def waiting_on_comment_item(public):
 
 
 def state_at(public, timer, now):
-    """A kept state with the speaker's remaining time worked out for `now` (nothing else moves with time)."""
-    if timer is None or public.get("speaker") is None:
-        return public
-    return {**public, "speaker": {**public["speaker"], "remaining_seconds": timers.remaining_seconds(timer, now)}}
+    """A kept state brought up to `now`: the speaker's remaining time, and how long a timed
+    comment period has left before it may close (nothing else moves with time)."""
+    served = public
+    if timer is not None and public.get("speaker") is not None:
+        served = {**served, "speaker": {**public["speaker"], "remaining_seconds": timers.remaining_seconds(timer, now)}}
+    if public["comment"].get("may_close_at"):
+        may_close_at = datetime.fromisoformat(public["comment"]["may_close_at"])
+        served = {**served, "comment": {**public["comment"], "may_close_in_seconds": _seconds_until(may_close_at, now)}}
+    return served
+
+
+def _may_close_at(meeting, state, now):
+    """Before when the body's rules forbid closing this timed comment period (None: no such limit now)."""
+    return timers.earliest_close(meeting.body.rule_pack, opened_at=state.comment_opened_at,
+                                 period_seconds=state.comment_period_seconds, now=now,
+                                 local_date=to_local(now, meeting.body.timezone).date())
+
+
+def _seconds_until(moment, now):
+    # Pages count down from this, as from the speaker's remaining time: the server is the only clock.
+    return None if moment is None else max(0.0, round((moment - now).total_seconds(), 3))
 
 
 def _proceedings(meeting):
@@ -400,9 +420,7 @@ def close_comment(meeting, *, actor, now):
     state = _begin_change(meeting)
     if not state.is_comment_open:
         raise InvalidState("Public comment is not open.")
-    may_close_at = timers.earliest_close(meeting.body.rule_pack, opened_at=state.comment_opened_at,
-                                         period_seconds=state.comment_period_seconds, now=now,
-                                         local_date=to_local(now, meeting.body.timezone).date())
+    may_close_at = _may_close_at(meeting, state, now)
     if may_close_at is not None:
         raise CommentPeriodRunning(
             f"This timed comment period cannot close before {may_close_at.isoformat()} under the "

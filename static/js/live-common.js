@@ -178,11 +178,22 @@
     });
     socket.io.on("reconnect", sync);
 
+    function sinceState() {
+      return (performance.now() - receivedAt) / 1000;
+    }
+
     function remaining() {
       var speaker = current && current.speaker;
       if (!speaker) { return null; }
       if (!speaker.running) { return speaker.remaining_seconds; }
-      return Math.max(0, speaker.remaining_seconds - (performance.now() - receivedAt) / 1000);
+      return Math.max(0, speaker.remaining_seconds - sinceState());
+    }
+
+    // Seconds until a timed comment period may close under the body's rules (null: no such limit).
+    function mayCloseIn() {
+      var comment = current && current.comment;
+      if (!comment || !comment.open || typeof comment.may_close_in_seconds !== "number") { return null; }
+      return Math.max(0, comment.may_close_in_seconds - sinceState());
     }
 
     // Sent only while connected: Socket.IO would otherwise hold the event and send it
@@ -201,7 +212,8 @@
       });
     }
 
-    return { socket: socket, call: call, remaining: remaining, state: function () { return current; } };
+    return { socket: socket, call: call, remaining: remaining, mayCloseIn: mayCloseIn,
+             state: function () { return current; } };
   }
 
   function tick(live, render) {

@@ -24,14 +24,35 @@
     return reply;
   }
 
-  // A timed period that may not close yet says when it may, in the body's local time.
+  // A moment in the body's local time, as the clock in the chamber shows it.
+  function localTime(iso) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined,
+      { hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: L.root.dataset.timezone || undefined });
+  }
+
+  // A timed period that may not close yet says when it may.
   function refusal(error) {
     var until = error && error.code === "comment_period_running" && error.details && error.details.may_close_at;
     var errors = document.getElementById("live-errors");
     if (!until || !errors) { return L.refusal(error); }
-    var time = new Date(until).toLocaleTimeString(document.documentElement.lang || undefined,
-      { hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: L.root.dataset.timezone || undefined });
-    return errors.dataset.commentPeriodRunningUntil.split("{time}").join(time);
+    return errors.dataset.commentPeriodRunningUntil.split("{time}").join(localTime(until));
+  }
+
+  // When the body's rules keep a timed period open, the console says until when beside
+  // Close, and answers a press itself rather than ask "close?" only to be refused. In
+  // its last second the server decides (the state took a moment to arrive).
+  function tooEarlyToClose() {
+    var left = live.mayCloseIn();
+    return left !== null && left > 1 ? live.state().comment.may_close_at : null;
+  }
+
+  function showCloseNote() {
+    var note = document.getElementById("close-note");
+    if (!note) { return; }
+    var until = tooEarlyToClose();
+    var wanted = until ? L.text("mayCloseAt", { time: localTime(until) }) : "";
+    note.hidden = !until;
+    if (note.textContent !== wanted) { note.textContent = wanted; }
   }
 
   // One action at a time: a second activation of the same action while the first is
@@ -307,6 +328,11 @@
   });
   // Closing ends the speaker's turn too: ask first when anyone is speaking or waiting.
   on("close-comment", "click", function () {
+    var until = tooEarlyToClose();
+    if (until) {
+      report({ ok: false, error: { code: "comment_period_running", details: { may_close_at: until } } });
+      return;
+    }
     var state = live.state();
     var waiting = state ? L.waitingOnCommentItem(state).length : 0;
     var speaker = state && state.speaker;
@@ -410,5 +436,8 @@
     });
   });
 
-  L.tick(live, function (remaining) { L.showCountdown("countdown", live.state(), remaining); });
+  L.tick(live, function (remaining) {
+    L.showCountdown("countdown", live.state(), remaining);
+    showCloseNote();
+  });
 })();

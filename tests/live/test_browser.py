@@ -259,6 +259,20 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#comment-status:has-text('closed')")
                 # Comment closed: nobody is "next" on the chamber screen.
                 display.wait_for_selector("#queue li.live-empty")
+
+                # A timed period that this (California) body's rules keep open: the console
+                # says until when beside Close, and answers a press itself instead of asking
+                # "close?" (three are waiting again) only to be refused.
+                chair.select_option("#open-item", str(ids["item"]))
+                chair.fill("#open-period", "5")
+                chair.click("#open-form button[type=submit]")
+                chair.wait_for_selector("#close-note:has-text('this timed period can close at')")
+                asked.clear()
+                chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+                chair.click("#close-comment")
+                chair.wait_for_selector("#console-message:has-text('cannot close before')")
+                assert asked == [] and "open" in chair.inner_text("#comment-status")
+                chair.wait_for_selector("#queue-summary:has-text('3 waiting')")
             finally:
                 browser.close()
     assert errors == []

@@ -42,7 +42,8 @@ def test_state_of_an_untouched_meeting(meeting, now):
     state = live.public_state(meeting, now=now)
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
-                                 "opened_at": None, "period_seconds": None, "warn_before_removal": True},
+                                 "opened_at": None, "period_seconds": None, "may_close_at": None,
+                                 "may_close_in_seconds": None, "warn_before_removal": True},
                      "speaker": None, "queue": [], "skipped": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
                                                 "has_quorum": False},
@@ -166,6 +167,28 @@ def test_a_timed_california_period_cannot_close_early(meeting, item, chair, now)
         live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=29))
     assert refused.value.code == "comment_period_running"
     live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=30))
+
+
+def test_the_state_says_when_a_timed_period_may_close(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    public, timer = live.public_state_and_timer(meeting, now=now + timedelta(minutes=10))
+    comment = public["comment"]
+    assert comment["may_close_at"] == (now + timedelta(minutes=30)).isoformat()
+    assert comment["may_close_in_seconds"] == 1200
+    # A kept copy counts down as it is served, and stops at 0 once the period is over.
+    assert live.state_at(public, timer, now + timedelta(minutes=25))["comment"]["may_close_in_seconds"] == 300
+    assert live.state_at(public, timer, now + timedelta(minutes=31))["comment"]["may_close_in_seconds"] == 0
+    assert public["comment"]["may_close_in_seconds"] == 1200  # the kept copy itself is unchanged
+
+
+def test_an_untimed_period_or_one_under_other_rules_may_close_any_time(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    comment = live.public_state(meeting, now=now)["comment"]
+    assert comment["may_close_at"] is None and comment["may_close_in_seconds"] is None
+    live.close_comment(meeting, actor=chair, now=now)
+    meeting.body.rule_pack = "us-tx-oma"
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    assert live.public_state(meeting, now=now)["comment"]["may_close_at"] is None
 
 
 def test_changing_the_time_is_uniform_and_logged(meeting, item, chair, now):

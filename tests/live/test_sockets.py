@@ -142,6 +142,10 @@ def test_a_timed_period_refused_early_says_when_it_may_close(connect, chair, mee
     may_close_at = datetime.fromisoformat(refused["error"]["details"]["may_close_at"])
     assert timedelta(minutes=29) < may_close_at - utcnow() <= timedelta(minutes=30)
     assert version(meeting) == before
+    # Consoles know it before anyone presses Close: the state says it too.
+    comment = emit(chair, "sync")["state"]["comment"]
+    assert comment["may_close_at"] == refused["error"]["details"]["may_close_at"]
+    assert 1790 < comment["may_close_in_seconds"] <= 1800
 
 
 def test_residents_changes_are_gathered_and_sent_after_a_pause(app, connect, chair, meeting):
