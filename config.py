@@ -98,6 +98,12 @@ class Config:
     # Flask-Limiter syntax, ";" separates limits, empty turns it off. Residents behind
     # one address (a library, a mobile carrier's NAT) share it, hence a generous figure.
     LIVE_JOINS_PER_ADDRESS = os.environ.get("LIVE_JOINS_PER_ADDRESS", "30 per minute")
+    # A phone that loses its signal mid-meeting keeps its socket open with nothing
+    # arriving; each side notices only when a ping goes unanswered. Socket.IO's defaults
+    # (25 s + 20 s) left a resident reading "Connected" for most of a minute while they
+    # missed "you are next"; these make it at most about 20 s. A ping is a few bytes.
+    LIVE_PING_INTERVAL = float(os.environ.get("LIVE_PING_INTERVAL", "10"))
+    LIVE_PING_TIMEOUT = float(os.environ.get("LIVE_PING_TIMEOUT", "10"))
 
     # The remote-access watcher, run by the packet worker (app/minutes/access_watcher.py):
     # while a meeting sits, every INTERVAL seconds it checks that a resident could reach

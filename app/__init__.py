@@ -53,6 +53,8 @@ def create_app(config=None, **overrides):
         message_queue=app.config.get("REDIS_URL"),
         cors_allowed_origins=browser_origins(app.config["PUBLIC_BASE_URL"]),
         max_http_buffer_size=64 * 1024,
+        ping_interval=app.config["LIVE_PING_INTERVAL"],
+        ping_timeout=app.config["LIVE_PING_TIMEOUT"],
     )
 
     from app.accounts import auth

@@ -161,6 +161,14 @@
     }
 
     socket.on("state", apply);
+    // Until the first connection the page says it is trying, not that it is live.
+    setText("connection", text("connecting"));
+    // A connection that cannot be made (the network, or the server refusing this
+    // page) leaves the controls unavailable, as offline, and says so.
+    socket.on("connect_error", function () {
+      root.setAttribute("data-offline", "true");
+      setText("connection", text(socket.active ? "cannotConnect" : "refused"));
+    });
     socket.on("connect", function () {
       root.removeAttribute("data-offline");
       // "Nothing was sent" stops being news once the connection is back.

@@ -13,8 +13,10 @@ def test_without_javascript_the_page_says_joining_needs_it(browser, demo_server)
         page = context.new_page()
         page.goto(comment_url(demo_server))
         # (Playwright's text= engine does not look inside <noscript>.)
-        assert page.is_visible("noscript p")
-        assert "Joining the queue needs JavaScript" in page.inner_text("noscript p")
+        said = page.locator("noscript p").all_inner_texts()
+        assert said[0] == "Live updates need JavaScript; this page shows the state when it was loaded."
+        assert "Joining the queue needs JavaScript" in said[1]
+        assert page.inner_text("#connection") == ""  # never "connecting" when it cannot
         assert not page.is_visible("#join-form")  # it could only reload the page
     finally:
         context.close()
@@ -28,3 +30,34 @@ def test_with_javascript_the_join_form_is_there(browser, demo_server):
         assert not page.is_visible("noscript p")
     finally:
         page.close()
+
+
+def test_a_page_that_cannot_connect_says_so_and_sends_nothing(browser, demo_server):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # the network, say
+        page.goto(comment_url(demo_server))
+        page.wait_for_selector("#connection:has-text('Cannot reach the server for live updates. Still trying')")
+        assert page.get_attribute("#live", "data-offline") == "true"  # the controls look unavailable
+        page.click("#join-form button[type=submit]")
+        page.wait_for_selector("#join-error:has-text('Not connected, so nothing was sent')")
+    finally:
+        context.close()
+
+
+def test_a_page_the_server_turns_away_says_so(browser, demo_server):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        # The page asks for a meeting the server does not know (as if it had been deleted):
+        # the server refuses the connection, and retrying would not help.
+        page.add_init_script("""new MutationObserver((changes, observer) => {
+            const live = document.getElementById("live");
+            if (live) { live.dataset.meeting = "999999"; observer.disconnect(); }
+        }).observe(document, {childList: true, subtree: true});""")
+        page.goto(comment_url(demo_server))
+        page.wait_for_selector("#connection:has-text('The server turned this page away')")
+        assert page.get_attribute("#live", "data-offline") == "true"
+    finally:
+        context.close()

@@ -1,4 +1,6 @@
 """The live pages render the current state without JavaScript and respect roles."""
+import json
+
 import pytest
 
 from app.extensions import db
@@ -101,3 +103,11 @@ def test_console_and_display_show_quorum_and_remote_access(client, staff):
     staff.login(chair)
     console = client.get(f"/staff/meetings/{meeting.id}/live").text
     assert 'id="proceedings-live"' in console and "proceedings-live.js" in console
+
+
+def test_socket_io_pings_often_enough_to_notice_a_silent_phone(client):
+    # The engine.io handshake tells every client how often to expect a ping and how long to wait for it.
+    opened = client.get("/socket.io/?EIO=4&transport=polling")
+    assert opened.status_code == 200 and opened.text.startswith("0")
+    handshake = json.loads(opened.text[1:])
+    assert (handshake["pingInterval"], handshake["pingTimeout"]) == (10_000, 10_000)
