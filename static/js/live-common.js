@@ -77,6 +77,16 @@
     return text("speaker", { n: entry.entry_id });
   }
 
+  // The same, as nodes with "(name not verified)" in a span of its own, for a page that
+  // sets it apart (the chamber display makes it smaller).
+  function speakerNameNodes(entry) {
+    if (!entry.display_name) { return [document.createTextNode(speakerName(entry))]; }
+    var note = document.createElement("span");
+    note.className = "muted name-note";
+    note.textContent = "(" + text("nameUnverified") + ")";
+    return [document.createTextNode(entry.display_name + " "), note];
+  }
+
   function channelLabel(channel) {
     return channel === "in_person" ? text("inPerson") : text("remote");
   }
@@ -230,7 +240,7 @@
   }
 
   window.DaisLive = {
-    root: root, text: text, speakerName: speakerName, channelLabel: channelLabel,
+    root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
     itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown

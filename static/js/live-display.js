@@ -4,18 +4,27 @@
   var L = window.DaisLive;
   if (!L.root) { return; }
 
+  // What the room is on, in the largest type: the item being considered or, when the
+  // chair opened comment without setting one, the item comment is being taken on.
+  function headline(state) {
+    if (state.current_item) { return state.current_item.title; }
+    return (state.comment.open && L.itemTitle(state.comment.item_id)) || L.text("noItem");
+  }
+
   function render(state) {
-    L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
+    L.setText("current-item", headline(state));
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
-    L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
+    var speaker = document.getElementById("speaker");
+    if (state.speaker) { speaker.replaceChildren.apply(speaker, L.speakerNameNodes(state.speaker)); }
+    else { speaker.textContent = L.text("nobody"); }
     var list = document.getElementById("queue");
     list.textContent = "";
     // Only the line that is being called: with comment closed nobody is next.
     var next = L.waitingOnCommentItem(state).slice(0, 5);
     next.forEach(function (entry) {
       var li = document.createElement("li");
-      li.textContent = L.speakerName(entry) + " · " + L.channelLabel(entry.channel);
+      li.append.apply(li, L.speakerNameNodes(entry).concat([" · " + L.channelLabel(entry.channel)]));
       list.appendChild(li);
     });
     if (!next.length) {

@@ -68,7 +68,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair = browser.new_page()
                 # A context of its own, so the resident can open a second tab.
                 resident = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
-                display = browser.new_page()
+                display = browser.new_page(viewport={"width": 1280, "height": 720})  # a 720p projector
                 for name, page in (("chair", chair), ("resident", resident), ("display", display)):
                     page.on("pageerror", lambda error, name=name: errors.append((name, str(error))))
 
@@ -156,6 +156,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#speaker-time:has-text('0:1')")
                 display.wait_for_selector("#current-item:has-text('Elm Street rezoning')")
                 display.wait_for_selector("#countdown:has-text('0:1')")
+                # The whole screen is readable without scrolling: the countdown and who is next.
+                assert display.evaluate("document.documentElement.scrollHeight") <= 720
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")

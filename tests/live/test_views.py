@@ -44,6 +44,18 @@ def test_display_shows_item_speaker_and_countdown(client, meeting):
     assert "Zoning of Elm Street" in page.text and "3:00" in page.text
 
 
+def test_display_headline_is_the_item_under_comment_when_none_is_set(client, now):
+    # The chair opened comment without setting the current item: the largest line on the
+    # chamber screen must not say that nothing is being considered.
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting, title="Accessory dwelling units")
+    live.open_comment(meeting, item_id=item.id, actor=make_user(role="chair", body=meeting.body), now=now)
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/display").text
+    assert '<p id="current-item" class="display-item">Accessory dwelling units</p>' in page
+    assert "No item is being considered." not in page.split('id="live-strings"')[0]
+
+
 def test_draft_meetings_have_no_public_live_pages(client, app):
     draft = make_meeting(status=MeetingStatus.DRAFT)
     db.session.commit()
