@@ -854,7 +854,9 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
         raise NotFound("No place in the queue for this token.")
     for entry in held:
         if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
-            _finish_speaker(meeting, state, status=EntryStatus.LEFT, actor=actor, now=now)
+            # A speaker who ends their own turn has had it: done, not left, so one turn
+            # per person per item holds (a left place could sign up again).
+            _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
         else:
             entry.status = EntryStatus.LEFT
             entry.finished_at = now

@@ -123,7 +123,7 @@
   function showWaiting(state, mine) {
     if (!mine.position) { setStatus("", false); setWait(""); clearAlert(); return; }
     var ahead = mine.position - 1;
-    setStatus(L.text("position", { position: mine.position, ahead: ahead }), false);
+    setStatus(L.text(ahead ? "position" : "positionFirst", { position: mine.position, ahead: ahead }), false);
     // Signed up early, or comment on the item closed: no wait to estimate until it opens.
     if (!commentOpenOnMine(state)) { setWait(L.text("notOpen")); clearAlert(); return; }
     var seconds = 0;
@@ -146,7 +146,11 @@
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
-    document.getElementById("leave").hidden = status !== "waiting" && status !== "speaking" && status !== "skipped";
+    var leave = document.getElementById("leave");
+    leave.hidden = status !== "waiting" && status !== "speaking" && status !== "skipped";
+    // While speaking, the same button ends the turn, and says so.
+    var leaveLabel = L.text(status === "speaking" ? "endTurn" : "leaveQueue");
+    if (leave.textContent !== leaveLabel) { leave.textContent = leaveLabel; }
     if (ENDED[status]) { L.setText("leave-error", ""); }
     // Once the place has ended the resident may ask to speak on something else.
     showJoin(Boolean(ENDED[status]));
@@ -264,13 +268,18 @@
   });
 
   document.getElementById("you-heading").setAttribute("tabindex", "-1");
+  // Giving up a place cannot be undone (joining again goes to the end of the line), and
+  // the button sits where a thumb scrolls: ask first. Offline, nothing would be sent, and
+  // the press says so without asking.
   document.getElementById("leave").addEventListener("click", function () {
     if (!myEntry) { return; }
+    var question = L.text(myEntry.status === "speaking" ? "endTurnAsk" : "leaveAsk");
+    if (live.socket.connected && !window.confirm(question)) { return; }
     live.call("leave_queue", { token: token, entry_id: myEntry.entry_id }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
-        forget(L.text("left"));
+        forget(L.text(myEntry && myEntry.status === "speaking" ? MESSAGES.done : "left"));
       }
     });
   });

@@ -104,6 +104,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.dblclick("#join-form button[type=submit]")  # a double tap joins once
                 # Signed up before comment opens: the place is kept, and the page says so.
                 resident.wait_for_selector("#my-position:has-text('number 1')")
+                assert "Nobody is ahead of you." in resident.inner_text("#my-position")
                 resident.wait_for_timeout(300)
                 assert resident.inner_text("#join-error") == ""
                 # The other tab follows the same place instead of offering a second one.
@@ -147,6 +148,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # A double click calls one speaker: the second click must not end their turn.
                 chair.dblclick("#call-next")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
+                assert resident.inner_text("#leave") == "End my turn"  # the same button, said for what it does now
                 chair.wait_for_timeout(1200)
                 assert "Speaker" in chair.inner_text("#speaker") and resident.is_visible("#my-countdown")
                 chair.click("[data-timer=start]")
@@ -206,6 +208,14 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#connection:has-text('Connected')")
                 resident.wait_for_timeout(500)
                 assert resident.is_visible("#you") and chair.is_visible("#skipped-list button[data-action=recall]")
+                # Leaving asks first (it cannot be undone): cancelled, the place stays.
+                asked_resident = []
+                resident.once("dialog", lambda dialog: (asked_resident.append(dialog.message), dialog.dismiss()))
+                resident.click("#leave")
+                resident.wait_for_timeout(300)
+                assert asked_resident and asked_resident[0].startswith("Leave the queue?")
+                assert resident.is_visible("#you") and chair.is_visible("#skipped-list button[data-action=recall]")
+                resident.once("dialog", lambda dialog: dialog.accept())
                 resident.click("#leave")
                 resident.wait_for_selector("#join-note:has-text('You left the queue')")
                 assert "Connected" in resident.inner_text("#connection")
@@ -219,6 +229,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.click("#join-form button[type=submit]")
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
+                resident.once("dialog", lambda dialog: dialog.accept())
                 resident.click("#leave")
                 resident.wait_for_selector("#join-note:has-text('You left the queue')")
                 other_tab.close()

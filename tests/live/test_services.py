@@ -127,6 +127,20 @@ def test_leaving_and_resuming(meeting, item, now):
             live.resume(meeting, token=bad)
 
 
+def test_a_speaker_who_ends_their_own_turn_has_had_it(meeting, item, chair, now):
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.timer(meeting, action="start", actor=chair, now=now)
+    assert live.leave_queue(meeting, token=token, now=now + timedelta(seconds=40)) == [entry]
+    assert entry.status == EntryStatus.DONE and entry.used_seconds == 40
+    assert live.public_state(meeting, now=now)["speaker"] is None
+    assert entries_for(meeting.id)[-1].tag == "speaker:finished"
+    assert entries_for(meeting.id)[-1].data["status"] == "done"
+    with pytest.raises(live.AlreadyQueued):  # one turn per person per item
+        live.join_queue(meeting, item_id=item.id, token=token, now=now)
+
+
 def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now):
     other = make_item(meeting)
     skipped, token = live.join_queue(meeting, item_id=item.id, now=now)
