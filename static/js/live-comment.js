@@ -34,7 +34,8 @@
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
-    L.setText("my-name", L.text("listedAs", { name: L.speakerName(entry) }));
+    // "Speaker 7" is a label, and a number beside "number 6 in line": say which is which.
+    L.setText("my-name", L.text(entry.display_name ? "listedAs" : "listedAsNumber", { name: L.speakerName(entry) }));
     L.setText("join-note", "");
     L.setText("join-error", "");
     document.getElementById("you").hidden = false;

@@ -31,3 +31,9 @@ def test_no_version_outside_the_static_folder(app):
     with app.test_request_context():
         assert "v=" not in url_for("static", filename="../config.py")
         assert "v=" in url_for("static", filename="css/dais.css")
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon_ico(client):
+    (icon,) = re.findall(r'<link rel="icon" href="(/static/favicon\.svg\?v=[0-9a-f]{12})"', client.get("/meetings").text)
+    response = client.get(icon)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -113,6 +113,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
                 # Anonymous: the page says how the queue lists them.
                 assert resident.inner_text("#my-name").startswith("You are listed as Speaker ")
+                assert resident.inner_text("#my-name").endswith("(a label, not your place in line).")
                 assert resident.inner_text("#my-alert") == ""
                 plain_title = resident.title()
 
