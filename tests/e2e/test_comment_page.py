@@ -1,4 +1,6 @@
 """The resident's comment page in Chromium, with and without JavaScript."""
+import pytest
+
 from tests.e2e.conftest import PHONE, query
 
 
@@ -22,42 +24,36 @@ def test_without_javascript_the_page_says_joining_needs_it(browser, demo_server)
         context.close()
 
 
-def test_with_javascript_the_join_form_is_there(browser, demo_server):
-    page = browser.new_page(viewport=PHONE)
-    try:
-        page.goto(comment_url(demo_server))
-        page.wait_for_selector("#join-form", state="visible")
-        assert not page.is_visible("noscript p")
-    finally:
-        page.close()
-
-
-def test_a_page_that_cannot_connect_says_so_and_sends_nothing(browser, demo_server):
+@pytest.fixture
+def phone(browser):
+    """A page on a phone-sized screen, in a browser context of its own."""
     context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # the network, say
-        page.goto(comment_url(demo_server))
-        page.wait_for_selector("#connection:has-text('Cannot reach the server for live updates. Still trying')")
-        assert page.get_attribute("#live", "data-offline") == "true"  # the controls look unavailable
-        page.click("#join-form button[type=submit]")
-        page.wait_for_selector("#join-error:has-text('Not connected, so nothing was sent')")
-    finally:
-        context.close()
+    yield context.new_page()
+    context.close()
 
 
-def test_a_page_the_server_turns_away_says_so(browser, demo_server):
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        # The page asks for a meeting the server does not know (as if it had been deleted):
-        # the server refuses the connection, and retrying would not help.
-        page.add_init_script("""new MutationObserver((changes, observer) => {
-            const live = document.getElementById("live");
-            if (live) { live.dataset.meeting = "999999"; observer.disconnect(); }
-        }).observe(document, {childList: true, subtree: true});""")
-        page.goto(comment_url(demo_server))
-        page.wait_for_selector("#connection:has-text('The server turned this page away')")
-        assert page.get_attribute("#live", "data-offline") == "true"
-    finally:
-        context.close()
+def test_with_javascript_the_join_form_is_there(phone, demo_server):
+    phone.goto(comment_url(demo_server))
+    phone.wait_for_selector("#join-form", state="visible")
+    assert not phone.is_visible("noscript p")
+
+
+def test_a_page_that_cannot_connect_says_so_and_sends_nothing(phone, demo_server):
+    phone.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # the network, say
+    phone.goto(comment_url(demo_server))
+    phone.wait_for_selector("#connection:has-text('Cannot reach the server for live updates. Still trying')")
+    assert phone.get_attribute("#live", "data-offline") == "true"  # the controls look unavailable
+    phone.click("#join-form button[type=submit]")
+    phone.wait_for_selector("#join-error:has-text('Not connected, so nothing was sent')")
+
+
+def test_a_page_the_server_turns_away_says_so(phone, demo_server):
+    # The page asks for a meeting the server does not know (as if it had been deleted):
+    # the server refuses the connection, and retrying would not help.
+    phone.add_init_script("""new MutationObserver((changes, observer) => {
+        const live = document.getElementById("live");
+        if (live) { live.dataset.meeting = "999999"; observer.disconnect(); }
+    }).observe(document, {childList: true, subtree: true});""")
+    phone.goto(comment_url(demo_server))
+    phone.wait_for_selector("#connection:has-text('The server turned this page away')")
+    assert phone.get_attribute("#live", "data-offline") == "true"
