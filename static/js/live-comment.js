@@ -46,8 +46,10 @@
     myEntry = null;
     document.getElementById("you").hidden = true;
     showJoin(true);
-    // Said where the resident now looks: above the join form that has come back.
-    L.setText("join-note", message || "");
+    // Said where the resident now looks: above the join form that has come back. A live
+    // region shown already filled is not read out, so it is filled a moment later.
+    L.setText("join-note", "");
+    if (message) { window.setTimeout(function () { if (!myEntry) { L.setText("join-note", message); } }, 150); }
     L.setText("join-error", "");
     L.setText("my-warning", "");
     setStatus("", false);
@@ -89,10 +91,20 @@
     document.getElementById("my-wait").hidden = !message;
   }
 
-  // Said once each: "you are live", then "your time is up" when the countdown runs out.
+  // Said once each: "you are live", "30 seconds left" as the countdown turns, "your time
+  // is up" when it runs out, and "you have more time" if the chair then adds some (not
+  // "you are live" again, which would sound like a new turn).
   function speakingAlert(state, remaining) {
     if (state.status === "recessed") { clearAlert(); return; }
-    alertOnce(L.countdownPhase(state, remaining) === "over" ? L.text("yourTimeUp") : L.text("live"));
+    var phase = L.countdownPhase(state, remaining);
+    var timeUp = L.text("yourTimeUp"), moreTime = L.text("moreTime"), endingSoon = L.text("endingSoon");
+    if (phase === "over") { alertOnce(timeUp); }
+    else if (lastAlert === timeUp || lastAlert === moreTime || (lastAlert === endingSoon && phase !== "ending")) {
+      alertOnce(moreTime);
+    }
+    // (A turn shorter than that is "ending" from its start: no warning then.)
+    else if (phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS) { alertOnce(endingSoon); }
+    else { alertOnce(L.text("live")); }
   }
 
   function commentOpenOnMine(state) {
@@ -183,7 +195,11 @@
       var li = document.createElement("li");
       li.value = entry.position;
       li.textContent = L.speakerName(entry);
-      if (myEntry && entry.entry_id === myEntry.entry_id) { li.className = "mine"; }
+      if (myEntry && entry.entry_id === myEntry.entry_id) {
+        li.className = "mine";  // in bold, and said in words: "Speaker 7" alone is easy to forget
+        li.setAttribute("aria-current", "true");
+        li.appendChild(document.createTextNode(" " + L.text("you")));
+      }
       list.appendChild(li);
     });
     if (!line.length) {
@@ -281,6 +297,11 @@
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
         forget(L.text(myEntry && myEntry.status === "speaking" ? MESSAGES.done : "left"));
+        // The button is gone with the place: focus goes to the join form's heading, so
+        // a keyboard or screen reader user is not thrown to the top of the page.
+        var heading = document.getElementById("join-heading");
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
       }
     });
   });

@@ -242,7 +242,7 @@
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
-    itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
+    ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown
   };
 })();

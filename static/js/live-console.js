@@ -227,15 +227,26 @@
     });
   }
 
+  // A button for one participant that has focus as a new state is drawn: the queue's
+  // rows are rebuilt, and the speaker's buttons hide once nobody is speaking.
   function focusedEntryButton() {
     var el = document.activeElement;
-    return el && el.dataset && el.dataset.entry ? { action: el.dataset.action, entry: el.dataset.entry } : null;
+    var section = el && el !== document.body && el.closest("#queue-rows, #skipped-list, #speaker-moderation");
+    return section ? { action: el.dataset.action, entry: el.dataset.entry, section: section.closest("section") } : null;
   }
 
+  // Back to the same button for the same participant; if they have moved on (skipped,
+  // recalled, called), to the heading of the section the button was in, never to the
+  // top of the page. Not to the next person's button: a second Enter would act on them.
   function restoreFocus(focused) {
-    if (!focused || (document.activeElement && document.activeElement !== document.body)) { return; }
-    var again = entryButtonFor(focused.action, focused.entry);
-    if (again) { again.focus(); }
+    // A focused button just hidden still holds focus until the browser's next frame.
+    var active = document.activeElement;
+    if (!focused || (active && active !== document.body && !active.closest("[hidden]"))) { return; }
+    var target = focused.action && focused.entry ? entryButtonFor(focused.action, focused.entry) : null;
+    if (!target) { target = focused.section && focused.section.querySelector("h2"); }
+    if (!target) { return; }
+    if (target.tagName === "H2") { target.setAttribute("tabindex", "-1"); }
+    target.focus();
   }
 
   function openForm(kind, entry, opener) {

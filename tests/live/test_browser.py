@@ -41,6 +41,15 @@ with app.app_context():
 """
 
 
+def focus_moves_to(page, element_id, timeout_ms=5000):
+    """Whether keyboard focus reaches the element (the console moves it as a new state is drawn)."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
 def serious_violations(page):
     page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP allows it
     return page.evaluate("""axe.run().then(r => r.violations
@@ -105,12 +114,15 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # Signed up before comment opens: the place is kept, and the page says so.
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 assert "Nobody is ahead of you." in resident.inner_text("#my-position")
+                resident.wait_for_selector("#queue li.mine[aria-current=true]:has-text('(you)')")
                 resident.wait_for_timeout(300)
                 assert resident.inner_text("#join-error") == ""
                 # The other tab follows the same place instead of offering a second one.
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
                 assert not other_tab.is_visible("#join-section")
                 resident.wait_for_selector("#my-wait:has-text('not open right now')")
+                # Read out with the place: a screen reader hears when comment opens or closes.
+                assert "not open right now" in resident.inner_text("#my-place[role=status][aria-atomic=true]")
                 # Anonymous: the page says how the queue lists them.
                 assert resident.inner_text("#my-name").startswith("You are listed as Speaker ")
                 assert resident.inner_text("#my-name").endswith("(a label, not your place in line).")
@@ -136,12 +148,16 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # place, wait or "you are next". Recalled, the waiting view returns.
                 chair.click("#queue-rows button[data-action=skip]")
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
+                # The button went with the row: focus goes to the queue's heading, not to the
+                # top of the page (nor to the next person's Skip, which a second Enter would press).
+                assert focus_moves_to(chair, "queue-heading")
                 assert "number" not in resident.inner_text("#my-position")
                 assert resident.inner_text("#my-alert") == "" and not resident.is_visible("#my-wait")
                 assert resident.title() == plain_title
                 skipped_violations = serious_violations(resident)
                 chair.click("#skipped-list button[data-action=recall]")
                 resident.wait_for_selector("#my-alert:has-text('You are next')")
+                assert focus_moves_to(chair, "queue-heading")
                 # Nobody ahead and nobody speaking: "you are next", and no wait to estimate.
                 assert "number 1" in resident.inner_text("#my-position") and not resident.is_visible("#my-wait")
 
@@ -191,10 +207,14 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#countdown[data-phase=over]:has-text('time is up')")
                 found = {name: serious_violations(page)
                          for name, page in (("resident", resident), ("chair", chair), ("display", display))}
+                # More time after time is up is said as such, not as a new "you are live".
+                chair.click("[data-timer=extend]")
+                resident.wait_for_selector("#my-alert:has-text('The chair gave you more time')")
                 # A speaker who does not answer is skipped from the speaker's own controls.
                 chair.click("#speaker-skip")
                 resident.wait_for_selector("#my-position:has-text('The chair skipped your turn')")
                 chair.wait_for_selector("#speaker-moderation", state="hidden")
+                assert focus_moves_to(chair, "speaker-heading")
                 # Reloaded while skipped, the page finds the place again; the resident withdraws,
                 # and the chair has nobody left to recall.
                 chair.wait_for_selector("#skipped-list button[data-action=recall]")
@@ -219,6 +239,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.once("dialog", lambda dialog: dialog.accept())
                 resident.click("#leave")
                 resident.wait_for_selector("#join-note:has-text('You left the queue')")
+                assert focus_moves_to(resident, "join-heading")  # not thrown to the top of the page
                 assert "Connected" in resident.inner_text("#connection")
                 chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
                 # The remove form the chair left open for them closes, saying why.
