@@ -29,6 +29,7 @@ def test_comment_page_shows_the_queue_and_the_join_form(client, meeting):
     assert "Ana &lt;b&gt;Ruiz&lt;/b&gt;" in page.text and "Ben" in page.text
     assert 'id="join-form"' in page.text and "name not verified" in page.text
     assert 'aria-live="assertive"' in page.text and "<script>" not in page.text
+    assert '<p id="comment-status" role="status">' in page.text  # comment opening is read out
 
 
 def test_comment_page_carries_its_own_words_for_refusals(client, meeting):
@@ -100,6 +101,8 @@ def test_console_is_for_the_body_chair_and_clerk(client, staff, meeting, role, s
     assert page.status_code == status
     if status == 200:
         assert 'id="call-next"' in page.text and 'id="card-form"' in page.text
+        # A screen reader hears who was called and when comment opens or closes.
+        assert '<span id="speaker" role="status">' in page.text and '<p id="comment-status" role="status">' in page.text
 
 
 def test_console_and_display_show_quorum_and_remote_access(client, staff):
