@@ -833,9 +833,13 @@ def resume(meeting, *, token):
     """The resident's place for this token; read-only. With several, the one under
     comment comes first, then a waiting or speaking one before a skipped one, then the
     newest. A skipped place is found too: the chair may still recall it."""
-    held = [e for e in _entries_for_token(meeting, token) if e.status in IN_QUEUE]
+    entries = _entries_for_token(meeting, token)
+    held = [e for e in entries if e.status in IN_QUEUE]
     if not held:
-        raise NotFound("No place in the queue for this token.")
+        # How this token's places ended (spoken, removed, left): the resident's page says
+        # which, rather than only that the place is gone. Only the token's holder asks.
+        raise NotFound("No place in the queue for this token.", details={
+            "ended": [{"entry_id": e.id, "status": e.status.value} for e in entries]} if entries else None)
     state = db.session.get(LiveState, meeting.id)
     is_open = state is not None and state.is_comment_open
 

@@ -20,9 +20,10 @@
   // version from which the server's state includes it.
   var myEntry = null;
   var lastAlert = "";
-  var ENDED = { done: true, closed: true, gone: true, over: true };
+  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true };
   // What the resident is told once their place is no longer waiting or speaking.
-  var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over" };
+  var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over",
+                   removed: "removed" };
   // Whether the meeting's status lets anyone join (an adjourned meeting does not).
   var meetingLive = !document.getElementById("join-section").hidden;
 
@@ -151,9 +152,23 @@
     else { clearAlert(); }
   }
 
+  // A place that vanished from the state was removed, or left from another page, or
+  // spoken for while this one was offline: the server says which (to this token only).
+  function learnWhyGone(entryId) {
+    live.call("resume", { token: token }).then(function (reply) {
+      var ended = !reply.ok && reply.error && reply.error.details && reply.error.details.ended;
+      var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
+      var status = mine && { removed: "removed", done: "done" }[mine.status];
+      if (!status || !myEntry || myEntry.entry_id !== entryId || myEntry.status !== "gone") { return; }
+      myEntry.status = status;
+      if (live.state()) { render(live.state()); }
+    });
+  }
+
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
+    if (status === "gone" && myEntry.status !== "gone") { learnWhyGone(myEntry.entry_id); }
     myEntry.status = status;
     window.localStorage.setItem(lastKey, status);
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");

@@ -251,9 +251,13 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.click("#join-form button[type=submit]")
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
-                resident.once("dialog", lambda dialog: dialog.accept())
-                resident.click("#leave")
-                resident.wait_for_selector("#join-note:has-text('You left the queue')")
+                # Removed by the chair (a threat: no warning needed), the resident is told so,
+                # not only that their place is gone.
+                chair.click("#queue-rows button[data-action=remove]")
+                chair.fill("#remove-reason", "Threatened the council")
+                chair.check("#remove-threat-check")
+                chair.click("#remove-form button[type=submit]")
+                resident.wait_for_selector("#my-position:has-text('The chair removed you from the queue')")
                 other_tab.close()
 
                 # The clerk's speaker cards from the keyboard alone: type, Enter, and the next

@@ -178,8 +178,20 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     # The connection's token is reused: a second join for the same queue is refused.
     assert emit(again, "join_queue", {"item_id": None})["error"]["code"] == "already_queued"
     assert emit(again, "leave_queue", {"token": token})["ok"]
-    assert emit(again, "resume", {"token": token})["error"]["code"] == "not_found"
-    assert emit(connect(), "resume", {"token": "x" * 40})["error"]["code"] == "not_found"
+    gone = emit(again, "resume", {"token": token})["error"]
+    # The token's holder learns how the place ended; an unknown token learns nothing.
+    assert gone["code"] == "not_found"
+    assert gone["details"] == {"ended": [{"entry_id": joined["entry"]["entry_id"], "status": "left"}]}
+    unknown = emit(connect(), "resume", {"token": "x" * 40})["error"]
+    assert unknown["code"] == "not_found" and "details" not in unknown
+
+
+def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
+    resident = connect()
+    joined = emit(resident, "join_queue", {"item_id": None})
+    assert emit(chair, "remove", {"entry_id": joined["entry"]["entry_id"], "reason": "Threats", "threat": True})["ok"]
+    gone = emit(resident, "resume", {"token": joined["entry"]["token"]})["error"]
+    assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "status": "removed"}]
 
 
 def test_staff_can_use_an_api_token(app, connect, meeting):
