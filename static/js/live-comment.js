@@ -97,6 +97,9 @@
   // "you are live" again, which would sound like a new turn).
   function speakingAlert(state, remaining) {
     if (state.status === "recessed") { clearAlert(); return; }
+    // Paused by the chair (a speaker who cannot see the clock would not know); resumed,
+    // the alerts below carry on ("you are live", or the last 30 seconds).
+    if (state.speaker.paused) { alertOnce(L.text("yourTimePaused")); return; }
     var phase = L.countdownPhase(state, remaining);
     var timeUp = L.text("yourTimeUp"), moreTime = L.text("moreTime"), endingSoon = L.text("endingSoon");
     if (phase === "over") { alertOnce(timeUp); }

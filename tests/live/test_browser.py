@@ -177,6 +177,11 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 display.wait_for_selector("#countdown:has-text('0:1')")
                 # The whole screen is readable without scrolling: the countdown and who is next.
                 assert display.evaluate("document.documentElement.scrollHeight") <= 720
+                # Paused and resumed by the chair: the speaker, who may not see a clock, is told.
+                chair.click("[data-timer=pause]")
+                resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
+                chair.click("[data-timer=resume]")
+                resident.wait_for_selector("#my-alert:has-text('You are live')")
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")
