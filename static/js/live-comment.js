@@ -308,13 +308,14 @@
   // the press says so without asking.
   document.getElementById("leave").addEventListener("click", function () {
     if (!myEntry) { return; }
-    var question = L.text(myEntry.status === "speaking" ? "endTurnAsk" : "leaveAsk");
-    if (live.socket.connected && !window.confirm(question)) { return; }
+    // As pressed: a state arriving before the answer may already show the turn over.
+    var speaking = myEntry.status === "speaking";
+    if (live.socket.connected && !window.confirm(L.text(speaking ? "endTurnAsk" : "leaveAsk"))) { return; }
     live.call("leave_queue", { token: token, entry_id: myEntry.entry_id }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
-        forget(L.text(myEntry && myEntry.status === "speaking" ? MESSAGES.done : "left"));
+        forget(L.text(speaking ? MESSAGES.done : "left"));
         // The button is gone with the place: focus goes to the join form's heading, so
         // a keyboard or screen reader user is not thrown to the top of the page.
         var heading = document.getElementById("join-heading");
