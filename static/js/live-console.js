@@ -24,6 +24,22 @@
     return reply;
   }
 
+  // A done action in words, for a chair who cannot see the screen change (a visually
+  // hidden status line: the screen already shows it). Who was called, and comment opening
+  // or closing, are read out by the speaker and comment status lines themselves.
+  var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
+               "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
+               recall: "doneRecall", set_speaker_time: "doneTime" };
+
+  function confirmDone(event, payload) {
+    var key = DONE[event === "timer" ? "timer:" + payload.action : event];
+    var el = document.getElementById("console-done");
+    if (!key || !el) { return; }
+    // Emptied first, so the same words for a second action are read out again.
+    el.textContent = "";
+    window.setTimeout(function () { el.textContent = L.text(key, { seconds: payload.seconds }); }, 50);
+  }
+
   // A moment in the body's local time, as the clock in the chamber shows it.
   function localTime(iso) {
     return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined,
@@ -76,6 +92,7 @@
         delete pending[key];
         if (control) { control.removeAttribute("aria-disabled"); }
       }, SETTLE_MS[event] || 0);
+      if (reply.ok) { confirmDone(event, p); }
       return report(reply);
     });
   }

@@ -169,6 +169,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_timeout(1200)
                 assert "Speaker" in chair.inner_text("#speaker") and resident.is_visible("#my-countdown")
                 chair.click("[data-timer=start]")
+                # Said in words for a chair using a screen reader (the screen shows it already).
+                chair.wait_for_selector("#console-done[role=status]:has-text('Timer started.')", state="attached")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
                 assert resident.title().startswith("You are live")
                 resident.wait_for_selector("#my-clock:has-text('0:1')")
@@ -180,6 +182,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # Paused and resumed by the chair: the speaker, who may not see a clock, is told.
                 chair.click("[data-timer=pause]")
                 resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
+                chair.wait_for_selector("#console-done:has-text('Timer paused.')", state="attached")
                 chair.click("[data-timer=resume]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
 
