@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from app.core.db import tune_sqlite
 from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
 from config import Config
@@ -43,6 +44,8 @@ def create_app(config=None, **overrides):
     app.url_map.converters["int"] = DatabaseIdConverter
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _root() / "migrations")))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -72,3 +72,25 @@ def test_postgresql_trigger_refuses_update_and_delete(app, migrated):
                 conn.execute(sa.text(statement))
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT actor FROM compliance_entries")) == "system"
+
+
+def test_rebuilding_a_table_leaves_the_rows_that_refer_to_it_alone(app, migrated):
+    """On SQLite a batch migration copies the table and drops the old one; with
+    foreign keys enforced that drop must not reach the rows that refer to it."""
+    server, engine = migrated
+    tables = db.metadata.tables
+    with engine.begin() as conn:
+        body_id = conn.execute(tables["bodies"].insert().values(
+            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
+            created_at=NOW)).inserted_primary_key[0]
+        meeting_id = conn.execute(tables["meetings"].insert().values(
+            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        entry_id = conn.execute(tables["live_queue_entries"].insert().values(
+            meeting_id=meeting_id, channel="remote", status="speaking", signed_up_at=NOW)).inserted_primary_key[0]
+        conn.execute(tables["live_states"].insert().values(meeting_id=meeting_id, speaker_entry_id=entry_id))
+    # The last migration rebuilds live_queue_entries both ways on SQLite.
+    server.flask("db", "downgrade", "9c04f378676e")
+    server.migrate()
+    with engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT speaker_entry_id FROM live_states")) == entry_id
+        assert conn.scalar(sa.text("SELECT count(*) FROM live_queue_entries")) == 1
