@@ -66,3 +66,23 @@ def test_demo_agenda_was_posted_on_time(app, runner):
     for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.status != MeetingStatus.DRAFT)):
         checks = [e.data for e in entries_for(meeting.id) if e.tag == "deadline:checked"]
         assert checks and all(check["met"] for check in checks), meeting.title
+
+
+def test_the_readme_demo_meeting_takes_public_comment(app, runner, client, staff):
+    """The README sends people to meeting 3 of a fresh demo to try the live queue."""
+    from app.accounts.models import User
+    from app.extensions import socketio
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    third = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).all()[2]
+    assert third.body.slug == "city-council" and third.status == MeetingStatus.PUBLISHED
+    chair = db.session.scalar(sa.select(User).where(User.email == "chair@example.gov"))
+    staff.login(chair, "demo-password-123")
+    assert client.get(f"/staff/meetings/{third.id}/live").status_code == 200
+    item = next(item for section in third.sections for item in section.items if item.accepts_public_comment)
+    console = socketio.test_client(app, namespace="/live", auth={"meeting": third.id}, flask_test_client=client)
+    assert console.emit("open_comment", {"item_id": item.id}, namespace="/live", callback=True)["ok"]
+    resident = socketio.test_client(app, namespace="/live", auth={"meeting": third.id})
+    joined = resident.emit("join_queue", {"item_id": item.id}, namespace="/live", callback=True)
+    assert joined["ok"] and joined["entry"]["position"] == 1
+    assert app.test_client().get(f"/meetings/{third.id}/comment").status_code == 200
