@@ -55,11 +55,12 @@
   }
 
   // When the body's rules keep a timed period open, the console says until when beside
-  // Close, and answers a press itself rather than ask "close?" only to be refused. In
-  // its last second the server decides (the state took a moment to arrive).
+  // Close, and answers a press itself rather than ask "close?" only to be refused.
+  // The count runs from the state's arrival, so it can only end late, never early: a
+  // press once the note has gone is not refused.
   function tooEarlyToClose() {
     var left = live.mayCloseIn();
-    return left !== null && left > 1 ? live.state().comment.may_close_at : null;
+    return left !== null && left > 0 ? live.state().comment.may_close_at : null;
   }
 
   function showCloseNote() {
@@ -346,7 +347,13 @@
     var minutes = intValue(event.target, "period_minutes");
     if (seconds) { payload.seconds_per_speaker = seconds; }
     if (minutes) { payload.period_seconds = minutes * 60; }
-    send("open_comment", payload);
+    var period = event.target.elements.period_minutes;
+    send("open_comment", payload).then(function (reply) {
+      // A total period is chosen for one opening. Left in the field, it would make the
+      // next opening (general comment after a hearing, say) timed too, and under some
+      // rules a timed period cannot close early.
+      if (reply.ok && period) { period.value = ""; }
+    });
   });
   on("time-form", "submit", function (event) {
     event.preventDefault();

@@ -314,6 +314,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.fill("#open-period", "5")
                 chair.click("#open-form button[type=submit]")
                 chair.wait_for_selector("#close-note:has-text('this timed period can close at')")
+                # The period was for this opening: the next one is not timed unless asked again.
+                assert chair.input_value("#open-period") == ""
                 asked.clear()
                 chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 chair.click("#close-comment")
