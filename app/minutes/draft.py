@@ -94,7 +94,7 @@ def _speakers(speakers, _, ngettext):
     # The wording is called outside f-strings: Babel's extractor does not look inside them.
     if not speakers["total"]:
         none = _("No public speakers.")
-        return [f"<p>{escape(none)}</p>"]
+        return [f"<p>{escape(none)}</p>"] + _removed(speakers, ngettext)
     words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
@@ -106,7 +106,18 @@ def _speakers(speakers, _, ngettext):
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines
+    return lines + _removed(speakers, ngettext)
+
+
+def _removed(speakers, ngettext):
+    # Not named here: the compliance log keeps who was removed, by whom and why.
+    count = speakers.get("removed") or 0
+    if not count:
+        return []
+    text = ngettext("{count} participant was removed by the chair (the compliance log gives the reason).",
+                    "{count} participants were removed by the chair (the compliance log gives the reasons).",
+                    count).format(count=count)
+    return [f"<p>{escape(text)}</p>"]
 
 
 def _item(item, _, ngettext):

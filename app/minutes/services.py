@@ -701,9 +701,9 @@ def revision_diff(old_html, new_html):
 
 # -- the record, as plain data for the draft and the API ------------------------------------
 
-def _speaker_counts(entries):
+def _speaker_counts(entries, removed=0):
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
-              "unstated": 0, "names": []}
+              "unstated": 0, "names": [], "removed": removed}
     for entry in entries:
         counts["total"] += 1
         counts[entry.channel.value] += 1
@@ -715,18 +715,26 @@ def _speaker_counts(entries):
 
 
 def _speakers_by_item(meeting):
+    """Who spoke on each item (called, and not skipped or removed), and how many people
+    the chair removed: a removal is part of the record, but not a public comment given."""
     try:
         from app.live.models import EntryStatus, QueueEntry
     except ModuleNotFoundError:  # the live queue is optional
         return {}
-    spoke = db.session.scalars(
-        sa.select(QueueEntry).where(QueueEntry.meeting_id == meeting.id, QueueEntry.called_at.is_not(None),
-                                    QueueEntry.status != EntryStatus.SKIPPED)
+    entries = db.session.scalars(
+        sa.select(QueueEntry).where(
+            QueueEntry.meeting_id == meeting.id,
+            (QueueEntry.called_at.is_not(None) & QueueEntry.status.in_([EntryStatus.DONE, EntryStatus.SPEAKING]))
+            | (QueueEntry.status == EntryStatus.REMOVED))
         .order_by(QueueEntry.called_at, QueueEntry.id)).all()
-    grouped = {}
-    for entry in spoke:
-        grouped.setdefault(entry.item_id, []).append(entry)
-    return {item_id: _speaker_counts(entries) for item_id, entries in grouped.items()}
+    spoke, removed = {}, {}
+    for entry in entries:
+        if entry.status == EntryStatus.REMOVED:
+            removed[entry.item_id] = removed.get(entry.item_id, 0) + 1
+        else:
+            spoke.setdefault(entry.item_id, []).append(entry)
+    return {item_id: _speaker_counts(spoke.get(item_id, []), removed.get(item_id, 0))
+            for item_id in spoke.keys() | removed.keys()}
 
 
 def motion_json(motion, *, with_votes=True):

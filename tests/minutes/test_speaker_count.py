@@ -68,3 +68,30 @@ def test_one_speaker_and_two_speakers(client, auth, spanish, meeting, members, i
     draft_es = spanish.get(url + "?lang=es", headers={**auth, "Accept-Language": "es"}).json["draft"]
     for words in spanish_words:
         assert words in draft_es
+
+
+def test_a_speaker_removed_during_their_turn_is_not_counted_as_a_public_speaker(client, auth, meeting, members,
+                                                                                 item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=utcnow())
+    with transaction():
+        disruptive, _ = live.join_queue(meeting, item_id=item.id, display_name="Loud Larry", now=utcnow())
+        live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=utcnow())
+    with transaction():
+        live.call_next(meeting, actor="chair", now=utcnow())
+    with transaction():
+        live.warn(meeting, entry_id=disruptive.id, reason="Shouting over the chair", actor="chair", now=utcnow())
+    with transaction():
+        live.remove(meeting, entry_id=disruptive.id, reason="Kept shouting after a warning", actor="chair",
+                    now=utcnow())
+    with transaction():
+        live.call_next(meeting, actor="chair", now=utcnow())
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=utcnow())
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
+    assert "Speaker who gave a name: Maria" in draft
+    assert "1 participant was removed by the chair (the compliance log gives the reason)." in draft
+    assert "Larry" not in draft
