@@ -22,6 +22,7 @@ class Tag(StrEnum):
     SPEAKER_WARNED = "speaker:warned"
     SPEAKER_REMOVED = "speaker:removed"
     SPEAKER_FINISHED = "speaker:finished"
+    SPEAKER_LEFT = "speaker:left"
     TIMER_CHANGED = "timer:changed"
     ITEM_CURRENT = "item:current"
     PROCEEDINGS_CHANGED = "proceedings:changed"

@@ -34,6 +34,7 @@ TAG_LABELS = {
     Tag.SPEAKER_WARNED: _l("Speaker warned"),
     Tag.SPEAKER_REMOVED: _l("Speaker removed"),
     Tag.SPEAKER_FINISHED: _l("Speaker finished"),
+    Tag.SPEAKER_LEFT: _l("Speaker left the queue"),
     Tag.TIMER_CHANGED: _l("Timer changed"),
     Tag.ITEM_CURRENT: _l("Current item changed"),
     Tag.PROCEEDINGS_CHANGED: _l("Proceedings changed"),

@@ -862,8 +862,11 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
             # per person per item holds (a left place could sign up again).
             _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
         else:
+            # Logged like the join, so every place in the log is accounted for.
+            was = entry.status
             entry.status = EntryStatus.LEFT
             entry.finished_at = now
+            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value}, actor=actor, now=now)
     db.session.flush()
     _changed(meeting)
     return held

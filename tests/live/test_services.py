@@ -122,6 +122,11 @@ def test_leaving_and_resuming(meeting, item, now):
     assert live.entry_view(meeting, live.resume(meeting, token=token))["position"] == 1
     assert live.leave_queue(meeting, token=token, now=now) == [entry]
     assert entry.status == EntryStatus.LEFT
+    # The log accounts for the place it recorded joining.
+    left = entries_for(meeting.id)[-1]
+    assert left.tag == "speaker:left" and left.actor == "resident"
+    assert left.data["entry_id"] == entry.id and left.data["was"] == "waiting"
+    assert verify_meeting(meeting.id)[0]
     for bad in (token, "not-a-token", None):
         with pytest.raises(NotFound):
             live.resume(meeting, token=bad)
