@@ -1,4 +1,6 @@
 """Template helpers: local-time display and the current language."""
+from datetime import datetime
+
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 
@@ -35,11 +37,28 @@ def _format(local, fmt, zone):
                 f"{format_time(local, 'short', rebase=False)} {zone}")
     if fmt == "time":
         return f"{format_time(local, 'short', rebase=False)} {zone}"
+    if fmt == "seconds":  # the log: a warning and the removal after it are seconds apart
+        return (f"{format_date(local, 'medium', rebase=False)} "
+                f"{format_time(local, 'medium', rebase=False)} {zone}")
     return format_datetime(local, fmt, rebase=False)
+
+
+def moment_or_text(value, tz_name):
+    """A log value that is a moment (ISO 8601 with its offset, as the log stores them)
+    in the body's local time to the second; any other text as it is."""
+    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return local_time(moment, tz_name, "seconds")
+    return value
 
 
 def init_app(app):
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["moment_or_text"] = moment_or_text
 
     @app.context_processor
     def inject_locale():
