@@ -14,11 +14,17 @@ from config import Config
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """Ids beyond a database integer cannot exist: 404 at routing, never a database error."""
+    """Ids beyond a database integer cannot exist: they become 0, which no row has, so
+    the view answers 404 as for any unknown id, never with a database error.
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+    (Refusing them at routing instead, with `max`, gives 405 for a path served by two
+    rules with different methods: Werkzeug checks a rule's method before its
+    converters, so the rule for the other method counts as a match.)
+    """
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return number if number <= 2**31 - 1 else 0
 
 
 def select_locale():

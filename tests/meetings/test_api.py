@@ -411,3 +411,12 @@ def test_public_reads_the_posted_agenda_until_the_amendment_is_published(client,
     client.post(f"/api/v1/meetings/{meeting.id}/publish", headers=auth, json={})
     public = app_client(client).get(f"/api/v1/meetings/{meeting.id}").json
     assert public["sections"][5]["items"][0]["title"] == WORDY + " (revised)"
+
+
+def test_ids_beyond_a_database_integer_are_unknown_ids_for_every_method(client, auth):
+    # The item's path has one rule per method; an id no row can have is a 404 for each
+    # of them, not a 405 from the other rule, and never a database error.
+    for huge in (2**31, 10**20):
+        assert client.delete(f"/api/v1/items/{huge}", headers=auth).status_code == 404
+        assert client.patch(f"/api/v1/items/{huge}", json={"title": "x"}, headers=auth).status_code == 404
+        assert client.get(f"/meetings/{huge}").status_code == 404
