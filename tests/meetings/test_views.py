@@ -86,6 +86,19 @@ def test_meeting_page_shows_the_published_agenda_in_local_time(client):
     assert html.count("<h1") == 1
 
 
+def test_once_a_meeting_is_over_its_page_leads_to_the_record_not_to_taking_part(client):
+    meeting = published_meeting()
+    html = client.get(f"/meetings/{meeting.id}").text
+    assert "https://example.org/webinar" in html and f"/meetings/{meeting.id}/comment" in html
+    assert f'href="/meetings/{meeting.id}/minutes"' not in html  # nothing to read before it sits
+    meeting.status = MeetingStatus.ADJOURNED
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.id}").text
+    assert "https://example.org/webinar" not in html and f"/meetings/{meeting.id}/comment" not in html
+    assert f'href="/meetings/{meeting.id}/minutes"' in html
+    assert f'href="/meetings/{meeting.id}/compliance"' in html
+
+
 def test_meeting_page_uses_daylight_saving_offset_of_the_date(client):
     meeting = published_meeting(start_at=datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
     assert "Monday, March 2, 2026 at 6:00 PM PST" in text_of(client.get(f"/meetings/{meeting.id}").text)
