@@ -8,6 +8,7 @@ transaction and comes back to the page with what happened (nothing changes on er
 import csv
 import io
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
@@ -26,6 +27,8 @@ from app.minutes import rules, services
 from app.minutes.models import Motion, Vote
 
 bp = Blueprint("minutes", __name__)
+# Calling a meeting to order more than this before its scheduled start asks first.
+CALLED_EARLY = timedelta(hours=1)
 
 
 def _public_meeting(meeting_id):
@@ -160,6 +163,7 @@ def console(meeting_id):
         in_closed=services.in_closed_session(meeting),
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
+        called_early=meeting.start_at - utcnow() > CALLED_EARLY,
         thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,
         kind_labels=motion_kind_labels(), threshold_labels=threshold_labels(),
         default_thresholds={k: rules.threshold_for(k, meeting.body.default_thresholds) for k in rules.MOTION_KINDS},

@@ -172,6 +172,14 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 if found:
                     problems.append(describe("proceedings console", found))
 
+                # Adjourning cannot be undone, so it asks first: cancelling changes nothing.
+                asked = []
+                clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+                clerk.click("button[name=action][value=adjourn]")
+                clerk.wait_for_timeout(300)
+                assert asked and asked[0].startswith("Adjourn the meeting? This cannot be undone")
+                assert "adjourned" not in clerk.inner_text("#quorum-status")
+                clerk.once("dialog", lambda dialog: dialog.accept())
                 submit(clerk, "button[name=action][value=adjourn]")
                 assert "adjourned" in clerk.inner_text("#quorum-status")
                 # The resident's page, still open, says public comment is over and offers no join.

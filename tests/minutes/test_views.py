@@ -1,6 +1,7 @@
 """Minutes pages, vote exports, a member's voting history, and the clerk's console forms."""
 import csv
 import io
+import re
 
 from app.extensions import db
 from app.minutes.models import Motion
@@ -131,3 +132,23 @@ def test_console_closed_session_forms(client, staff, clerk, meeting, members):
     done = client.post(base, data={"action": "closed_session_report", "note": "Settlement approved 5-0.",
                                    "csrf_token": token}, follow_redirects=True)
     assert "Recorded." in done.text and 'value="adjourn"' in done.text
+
+
+def test_console_asks_before_adjourning_and_before_calling_a_meeting_to_order_early(client, staff, clerk,
+                                                                                     meeting):
+    from datetime import timedelta
+
+    from app.core.time import utcnow
+
+    staff.login(clerk)
+    url = f"/staff/meetings/{meeting.id}/proceedings"
+    button = re.compile(r'<button type="submit" name="action" value="call_to_order"([^>]*)>')
+    assert "data-confirm" not in button.search(client.get(url).text).group(1)  # it starts within the hour
+    meeting.start_at = utcnow() + timedelta(days=10)
+    db.session.commit()
+    asked = button.search(client.get(url).text).group(1)
+    assert "This meeting is scheduled for" in asked and "Call it to order now?" in asked
+    client.post(url, data={"action": "call_to_order", "csrf_token": csrf_from(client.get(url).text)})
+    html = client.get(url).text
+    assert re.search(r'value="adjourn" data-confirm="Adjourn the meeting\? This cannot be undone', html)
+    assert "js/confirm-actions.js" in html
