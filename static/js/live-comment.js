@@ -12,15 +12,20 @@
   // The last status this browser saw for its place, so a reload that no longer finds
   // the place (it ended, or was removed or called while the page was closed) says so.
   var lastKey = "dais-live-last-" + meetingId;
+  // And which place that was: the server says how each of the token's places ended.
+  var lastEntryKey = "dais-live-last-entry-" + meetingId;
   // Written at each join, so the browser's other tabs follow it (the token alone does
   // not change on a second join, and an unchanged value fires no storage event).
   var joinedKey = "dais-live-joined-" + meetingId;
   // The entry this page follows: its id, item and last known status ("waiting",
-  // "speaking", "skipped", or an end: "done", "closed", "gone"), and `since`, the
-  // version from which the server's state includes it.
+  // "speaking", "skipped", or an end: "done", "closed", "gone", "removed", "over", or
+  // "finished" while the server is asked how a turn ended), and `since`, the version
+  // from which the server's state includes it.
   var myEntry = null;
+  // Whether this page has followed a place, or said how the last one ended.
+  var settled = false;
   var lastAlert = "";
-  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true };
+  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true };
   // What the resident is told once their place is no longer waiting or speaking.
   var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over",
                    removed: "removed" };
@@ -32,6 +37,7 @@
   }
 
   function remember(entry, version) {
+    settled = true;
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
@@ -44,6 +50,7 @@
   }
 
   function forget(message) {
+    settled = true;
     myEntry = null;
     document.getElementById("you").hidden = true;
     showJoin(true);
@@ -118,8 +125,9 @@
   // The server sends no status for the resident's own entry: it is read from where
   // the entry appears (skipped entries are listed only while comment on their item is
   // open). Absent from all three, the place has ended: after speaking, the turn is
-  // over; a skipped resident whose comment closed can no longer be recalled; otherwise
-  // they were removed or left elsewhere (or were called while this page was offline).
+  // over, or the chair removed the speaker (the server is asked which); a skipped
+  // resident whose comment closed can no longer be recalled; otherwise they were
+  // removed or left elsewhere (or were called while this page was offline).
   function placeIn(state) {
     var id = myEntry.entry_id;
     // Adjourned, cancelled or postponed: a place still open ends with the meeting.
@@ -132,7 +140,7 @@
     // A state older than the join or resume reply cannot show the entry yet.
     if (state.version < myEntry.since) { return { status: myEntry.status, entry: myEntry }; }
     if (ENDED[myEntry.status]) { return { status: myEntry.status, entry: null }; }
-    if (myEntry.status === "speaking") { return { status: "done", entry: null }; }
+    if (myEntry.status === "speaking") { return { status: "finished", entry: null }; }
     if (myEntry.status === "skipped" && !commentOpenOnMine(state)) { return { status: "closed", entry: null }; }
     return { status: "gone", entry: null };
   }
@@ -155,14 +163,28 @@
     else { clearAlert(); }
   }
 
-  // A place that vanished from the state was removed, or left from another page, or
-  // spoken for while this one was offline: the server says which (to this token only).
-  function learnWhyGone(entryId) {
+  // How place `entryId` ended, as this page says it, from the server's answer to
+  // `resume` (null when it does not say): not found, it lists how each of the token's
+  // places ended (`details.ended`); found, a place still skipped is one whose comment
+  // closed before the chair recalled it.
+  function endingIn(reply, entryId) {
+    if (reply.ok) {
+      return reply.entry.entry_id === entryId && reply.entry.status === "skipped" ? "closed" : null;
+    }
+    var ended = reply.error && reply.error.details && reply.error.details.ended;
+    var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
+    return (mine && { removed: "removed", done: "done" }[mine.status]) || null;
+  }
+
+  // A place that vanished from the state ("gone") was removed, or left from another
+  // page, or spoken for while this one was offline; a turn that ended ("finished") was
+  // had, or the chair removed the speaker: the server says which (to this token only).
+  // A turn it says nothing about (no answer, say) was most likely had.
+  function learnWhyGone(entryId, asked) {
     live.call("resume", { token: token }).then(function (reply) {
-      var ended = !reply.ok && reply.error && reply.error.details && reply.error.details.ended;
-      var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
-      var status = mine && { removed: "removed", done: "done" }[mine.status];
-      if (!status || !myEntry || myEntry.entry_id !== entryId || myEntry.status !== "gone") { return; }
+      if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
+      var status = endingIn(reply, entryId) || (asked === "finished" ? "done" : null);
+      if (!status) { return; }
       myEntry.status = status;
       if (live.state()) { render(live.state()); }
     });
@@ -171,9 +193,12 @@
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
-    if (status === "gone" && myEntry.status !== "gone") { learnWhyGone(myEntry.entry_id); }
+    if ((status === "gone" || status === "finished") && myEntry.status !== status) {
+      learnWhyGone(myEntry.entry_id, status);
+    }
     myEntry.status = status;
     window.localStorage.setItem(lastKey, status);
+    window.localStorage.setItem(lastEntryKey, String(myEntry.entry_id));
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
@@ -193,13 +218,36 @@
       return;
     }
     clearAlert();
+    // Nothing is said until the server answers: a thank-you that "the chair removed you"
+    // then contradicts would be read out twice, and the wrong one first.
+    if (status === "finished") { setStatus("", false); return; }
     setStatus(L.text(MESSAGES[status]), true);
+  }
+
+  // The "Comment on" choice: what a page loaded now would preselect (the item under
+  // comment, else general comment), until the resident picks one by hand. It is not
+  // moved while they are on it; nothing is announced, the choice is read with the form.
+  var itemChoice = document.getElementById("join-item");
+  var itemPicked = false;
+
+  function followCommentItem(state) {
+    if (!itemChoice || itemPicked || document.activeElement === itemChoice) { return; }
+    var value = state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "";
+    var offered = Array.prototype.some.call(itemChoice.options, function (o) { return o.value === value; });
+    if (offered && itemChoice.value !== value) { itemChoice.value = value; }
+  }
+
+  if (itemChoice) {
+    // Only a person's choice fires "change"; the script's own does not.
+    itemChoice.addEventListener("change", function () { itemPicked = true; });
+    itemChoice.addEventListener("blur", function () { if (live.state()) { followCommentItem(live.state()); } });
   }
 
   function render(state) {
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     meetingLive = L.isLive(state);
+    followCommentItem(state);
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     // One line at a time, numbered by place: the resident's own item while they hold a
@@ -228,6 +276,18 @@
     }
   }
 
+  // What a page opened again says of the place this browser last followed, which
+  // `resume` no longer finds: how the server says it ended, else as last seen here
+  // (last seen speaking, the turn has most likely been had since). Nothing when this
+  // browser followed none, or gave it up itself.
+  function endedNote(reply) {
+    var last = window.localStorage.getItem(lastKey);
+    if (!last) { return ""; }
+    var ended = endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)) ||
+      (last === "speaking" || last === "finished" ? "done" : last);
+    return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
+  }
+
   var live = L.connect({
     token: token,
     onState: render,
@@ -239,10 +299,10 @@
         // is placed by the state; otherwise the stored token has no place left.
         if (reply.ok) { remember(reply.entry, reply.version); }
         else if (!myEntry) {
-          // Last seen speaking, the turn has most likely been had since.
-          var last = window.localStorage.getItem(lastKey);
-          var ended = last === "speaking" ? "done" : last;
-          forget(last ? L.text(ENDED[ended] ? MESSAGES[ended] : "gone") : "");
+          // Once this page has followed a place or said how the last one ended, the note
+          // is already there: said again on reconnecting it would be read out again, or
+          // wiped (a resident who ended their own turn or left has no last status stored).
+          if (!settled) { forget(endedNote(reply)); }
           return;
         }
         if (live.state()) { render(live.state()); }
@@ -278,6 +338,8 @@
         joining = false;
         if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
         L.setText("join-error", "");
+        // The choice is spent: for the next join it follows the item under comment again.
+        itemPicked = false;
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
         window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));
@@ -315,6 +377,7 @@
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
+        window.localStorage.removeItem(lastEntryKey);
         forget(L.text(speaking ? MESSAGES.done : "left"));
         // The button is gone with the place: focus goes to the join form's heading, so
         // a keyboard or screen reader user is not thrown to the top of the page.

@@ -1,7 +1,9 @@
 """The resident's comment page in Chromium, with and without JavaScript."""
+import time
+
 import pytest
 
-from tests.e2e.conftest import PHONE, query
+from tests.e2e.conftest import DESKTOP, PHONE, query, sign_in
 
 
 def comment_url(server):
@@ -57,3 +59,217 @@ def test_a_page_the_server_turns_away_says_so(phone, demo_server):
     phone.goto(comment_url(demo_server))
     phone.wait_for_selector("#connection:has-text('The server turned this page away')")
     assert phone.get_attribute("#live", "data-offline") == "true"
+
+
+# -- with the chair: a staff page that sends the chair's events over a socket of its own --
+
+def meeting_id(server):
+    return comment_url(server).split("/")[-2]
+
+
+def chair_sends(chair, event, payload=None):
+    """Send `event` as the chair (the signed-in clerk may moderate) and return the answer."""
+    reply = chair.evaluate("""([event, payload]) => new Promise((resolve) => {
+        if (!window.testChair) {
+            const meeting = parseInt(document.getElementById("live").dataset.meeting, 10);
+            window.testChair = io("/live", {auth: {meeting: meeting}, transports: ["websocket"]});
+        }
+        const socket = window.testChair;
+        const send = () => socket.timeout(10000).emit(event, payload, (error, reply) =>
+            resolve(error ? {ok: false, error: String(error)} : reply));
+        if (socket.connected) { send(); } else { socket.once("connect", send); }
+    })""", [event, payload or {}])
+    assert reply["ok"], (event, payload, reply)
+    return reply
+
+
+def clear_the_floor(chair):
+    """Comment closed, nobody speaking, waiting or skipped: the demo server is shared by
+    every test, and `call_next` must call the resident the test expects."""
+    state = chair_sends(chair, "sync")["state"]
+    for entry in state["queue"] + state["skipped"] + ([state["speaker"]] if state["speaker"] else []):
+        chair_sends(chair, "remove", {"entry_id": entry["entry_id"], "reason": "Clearing the floor for a test",
+                                      "threat": True})
+    if state["comment"]["open"]:
+        chair_sends(chair, "close_comment")
+
+
+@pytest.fixture
+def chair(browser, demo_server):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    sign_in(page, demo_server, "clerk@example.gov")
+    page.goto(f"{demo_server.url}/staff/meetings/{meeting_id(demo_server)}/live")
+    page.wait_for_selector("#connection:has-text('Connected')")
+    clear_the_floor(page)
+    yield page
+    clear_the_floor(page)
+    context.close()
+
+
+@pytest.fixture
+def residents(browser):
+    """new_page() gives a page for one more resident, in a browser context of their own."""
+    contexts = []
+
+    def new_page():
+        contexts.append(browser.new_context(viewport=PHONE))
+        return contexts[-1].new_page()
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def visit(page, server):
+    page.goto(comment_url(server))
+    page.wait_for_selector("#connection:has-text('Connected')")
+
+
+def join(page):
+    page.click("#join-form button[type=submit]")
+    page.wait_for_selector("#my-position:has-text('in line')")
+
+
+def eventually(check, seconds=10):
+    """Poll `check()` until it is true (the pages' CSP refuses wait_for_function's strings)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def items_taking_comment(page):
+    values = page.eval_on_selector_all("#join-item option", "options => options.map(o => o.value)")
+    return [value for value in values if value]
+
+
+def call_and_start(chair, resident):
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "start"})
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+
+
+# Everything #my-position says, in order, from the page's first moment.
+RECORD_POSITION = """window.said = [];
+new MutationObserver(() => {
+    const el = document.getElementById("my-position");
+    if (el && el.textContent && el.textContent !== window.said[window.said.length - 1]) {
+        window.said.push(el.textContent);
+    }
+}).observe(document, {childList: true, subtree: true, characterData: true});"""
+
+
+def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, demo_server):
+    removed, away, finished = residents(), residents(), residents()
+    removed.add_init_script(RECORD_POSITION)
+    for page in (removed, away, finished):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    for page in (removed, away, finished):
+        join(page)
+
+    def remove_speaker():
+        speaker = chair_sends(chair, "sync")["state"]["speaker"]["entry_id"]
+        chair_sends(chair, "remove", {"entry_id": speaker, "reason": "Shouting over the chair", "threat": True})
+
+    call_and_start(chair, removed)
+    remove_speaker()
+    removed.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+    # Never thanked first, then corrected: a screen reader would hear both.
+    assert not [said for said in removed.evaluate("() => window.said") if "Your turn is over" in said]
+    removed.reload()
+    removed.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
+
+    # Removed while their page was closed: last seen speaking, but the server says how it ended.
+    call_and_start(chair, away)
+    away.goto("about:blank")
+    remove_speaker()
+    visit(away, demo_server)
+    away.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
+
+    # A turn the chair ends as usual is still one to be thanked for, live and after a reload.
+    call_and_start(chair, finished)
+    chair_sends(chair, "timer", {"action": "stop"})
+    finished.wait_for_selector("#my-position:has-text('Your turn is over. Thank you for your comment.')")
+    finished.reload()
+    finished.wait_for_selector("#join-note:has-text('Your turn is over. Thank you for your comment.')")
+
+
+def chosen_item(page):
+    return page.input_value("#join-item")
+
+
+def test_the_comment_on_choice_follows_the_item_the_chair_opens(chair, residents, demo_server):
+    follower, chooser, lingerer = residents(), residents(), residents()
+    for page in (follower, chooser, lingerer):
+        visit(page, demo_server)
+    first, second = items_taking_comment(follower)[:2]
+    assert chosen_item(follower) == ""  # comment is closed: general comment, as on a fresh page
+    chooser.select_option("#join-item", second)  # picked by hand: left alone from now on
+    lingerer.focus("#join-item")  # about to pick: the select does not move under them
+    chair_sends(chair, "open_comment", {"item_id": int(first)})
+    eventually(lambda: chosen_item(follower) == first)
+    lingerer.wait_for_selector("#comment-status:has-text('open')")
+    assert chosen_item(chooser) == second and chosen_item(lingerer) == ""
+    lingerer.focus("#join-name")  # moved on without picking: the choice catches up
+    eventually(lambda: chosen_item(lingerer) == first)
+    join(follower)
+    assert not follower.is_visible("#my-wait:has-text('not open')")  # in the line being called
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "stop"})
+    follower.wait_for_selector("#my-position:has-text('Your turn is over')")
+
+    # Comment moves on to the next item: the choice follows it, and Join gets a place there.
+    chair_sends(chair, "close_comment")
+    chair_sends(chair, "open_comment", {"item_id": int(second)})
+    eventually(lambda: chosen_item(follower) == second)
+    join(follower)  # (refused as already queued, it would wait in vain for a place)
+
+
+def droppable(page):
+    """Route the page's live connection through the test; returns drop(), which cuts it
+    (as a server restart or a lost signal would) and waits for the page to reconnect."""
+    sockets = []
+
+    def forward(socket):
+        socket.connect_to_server()
+        sockets.append(socket)
+    page.route_web_socket("**/socket.io/**", forward)
+
+    def drop():
+        sockets[-1].close()
+        page.wait_for_selector("#connection:has-text('Connection lost')")
+        page.wait_for_selector("#connection:has-text('Connected')")
+        page.wait_for_timeout(1000)  # for the answer to `resume` and `sync`
+    return drop
+
+
+def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, demo_server):
+    ender, thanked = residents(), residents()
+    drop_ender, drop_thanked = droppable(ender), droppable(thanked)
+    for page in (ender, thanked):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(ender)
+    join(thanked)
+    done = "Your turn is over. Thank you for your comment."
+
+    # Ended by the resident: the note is above the join form.
+    call_and_start(chair, ender)
+    ender.once("dialog", lambda dialog: dialog.accept())
+    ender.click("#leave")
+    ender.wait_for_selector(f"#join-note:has-text('{done}')")
+    drop_ender()
+    assert ender.inner_text("#join-note") == done
+
+    # Ended by the chair: the note is in "Your place".
+    call_and_start(chair, thanked)
+    chair_sends(chair, "timer", {"action": "stop"})
+    thanked.wait_for_selector(f"#my-position:has-text('{done}')")
+    drop_thanked()
+    assert thanked.inner_text("#my-position") == done
+    # Opened again, the page says it above the join form, and still does after reconnecting.
+    thanked.reload()
+    thanked.wait_for_selector(f"#join-note:has-text('{done}')")
+    drop_thanked()
+    assert thanked.inner_text("#join-note") == done
