@@ -44,12 +44,17 @@ class QueueEntry(db.Model):
                  sqlite_where=sa.text("token_hash IS NOT NULL AND status != 'left'"),
                  postgresql_where=sa.text("token_hash IS NOT NULL AND status != 'left'")),
         sa.Index("ix_live_queue_entries_meeting_status", "meeting_id", "status"),
+        sa.UniqueConstraint("meeting_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="SET NULL"))
     item_key: Mapped[int] = mapped_column(default=0)
+    # 1, 2, 3… in sign-up order within the meeting, given under the meeting's lock: an
+    # anonymous speaker is "Speaker 3" on every page, not the row id, which grows with
+    # every meeting the installation has held.
+    number: Mapped[int] = mapped_column(nullable=False)
     channel = mapped_column(enum_column(Channel), nullable=False)
     # Typed by the resident or copied from a speaker card: never verified.
     display_name: Mapped[str | None] = mapped_column(sa.String(60), nullable=True)

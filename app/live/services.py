@@ -104,7 +104,7 @@ def _entries(meeting_id, item_key=None):
 
 # What the public state and positions need of an entry: plain rows, not ORM objects,
 # because they are read for the whole queue on every broadcast.
-_ROW_COLUMNS = (QueueEntry.id, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key, QueueEntry.token_hash,
+_ROW_COLUMNS = (QueueEntry.id, QueueEntry.number, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key, QueueEntry.token_hash,
                 QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name, QueueEntry.stance,
                 QueueEntry.needs_interpreter, QueueEntry.warned_at)
 
@@ -176,7 +176,8 @@ def public_state_and_timer(meeting, *, now):
     queue = []
     for item_key in sorted(ordered, key=lambda key: (key != first, key)):
         for position, entry in enumerate(ordered[item_key], start=1):
-            queue.append({"entry_id": entry.id, "position": position, "display_name": entry.display_name,
+            queue.append({"entry_id": entry.id, "number": entry.number, "position": position,
+                          "display_name": entry.display_name,
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
@@ -240,8 +241,8 @@ def _proceedings(meeting):
 
 def _skipped(entries, comment_item_id):
     """Skipped speakers of the open item, so the chair can recall them."""
-    return [{"entry_id": e.id, "display_name": e.display_name, "channel": e.channel.value, "item_id": e.item_id,
-             "warned": e.warned_at is not None}
+    return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
+             "item_id": e.item_id, "warned": e.warned_at is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -249,8 +250,9 @@ def _speaker(state, now):
     if state is None or state.speaker is None:
         return None
     entry, timer = state.speaker, _timer(state)
-    return {"entry_id": entry.id, "display_name": entry.display_name, "channel": entry.channel.value,
-            "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
+    return {"entry_id": entry.id, "number": entry.number, "display_name": entry.display_name,
+            "channel": entry.channel.value, "stance": entry.stance.value if entry.stance else None,
+            "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
             "warned": entry.warned_at is not None,
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
@@ -270,7 +272,7 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
         position = known_positions.get(entry.id) if entry.status == EntryStatus.WAITING else None
     else:
         position = position_of(meeting, entry)
-    view = {"entry_id": entry.id, "position": position, "item_id": entry.item_id,
+    view = {"entry_id": entry.id, "number": entry.number, "position": position, "item_id": entry.item_id,
             "status": entry.status.value, "channel": entry.channel.value, "display_name": entry.display_name}
     if token is not None:
         view["token"] = token
@@ -350,7 +352,7 @@ def _entry(meeting, entry_id):
 
 
 def _speaker_data(entry):
-    return {"entry_id": entry.id, "item_id": entry.item_id, "channel": entry.channel.value,
+    return {"entry_id": entry.id, "number": entry.number, "item_id": entry.item_id, "channel": entry.channel.value,
             "interpreter": entry.needs_interpreter, "display_name": entry.display_name}
 
 
@@ -643,10 +645,11 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
                added_by_id=None):
     item_key = item.id if item else 0
     # Two counts instead of loading the item's whole queue: joins come in bursts.
-    holds_place, waiting = db.session.execute(
+    holds_place, waiting, last_number = db.session.execute(
         sa.select(sa.func.count().filter(QueueEntry.token_hash == token_hash,
                                          QueueEntry.status.in_(HOLDS_PLACE)) if token_hash else sa.literal(0),
-                  sa.func.count().filter(QueueEntry.status == EntryStatus.WAITING))
+                  sa.func.count().filter(QueueEntry.status == EntryStatus.WAITING),
+                  _last_number(meeting))
         .where(QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item_key)).one()
     try:
         q.refuse_join(holds_place=bool(holds_place), waiting=waiting, cap=cap)
@@ -654,14 +657,14 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
         raise AlreadyQueued() from None
     except q.QueueFull:
         raise QueueFull("The queue for this item is full.") from None
-    entry = QueueEntry(meeting_id=meeting.id, item_id=item.id if item else None, item_key=item_key,
-                       channel=channel, display_name=display_name, stance=Stance(stance) if stance else None,
+    entry = QueueEntry(meeting_id=meeting.id, number=last_number + 1, item_id=item.id if item else None,
+                       item_key=item_key, channel=channel, display_name=display_name, stance=Stance(stance) if stance else None,
                        needs_interpreter=bool(interpreter), token_hash=token_hash, status=EntryStatus.WAITING,
                        signed_up_at=now, added_by_id=added_by_id, removal_reason="")
     db.session.add(entry)
     db.session.flush()
     record(meeting, Tag.SPEAKER_JOINED,
-           {"entry_id": entry.id, "item_id": entry.item_id, "channel": channel.value,
+           {"entry_id": entry.id, "number": entry.number, "item_id": entry.item_id, "channel": channel.value,
             "display_name": display_name, "stance": stance, "interpreter": bool(interpreter)},
            actor=actor, now=now)
     _changed(meeting)
@@ -694,6 +697,7 @@ class Joined:
 
     id: int
     item_id: int | None
+    number: int | None = None
     position: int | None = None
     display_name: str | None = None
     status: EntryStatus = EntryStatus.WAITING
@@ -723,7 +727,8 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         except DomainError as error:
             outcomes[index] = error
     hashes = {index: hash_token(request.token) for index, request in enumerate(requests)}
-    queues, held = _join_counts(meeting, {request.item_id or 0 for request in requests}, set(hashes.values()))
+    queues, held, last_number = _join_counts(meeting, {request.item_id or 0 for request in requests},
+                                             set(hashes.values()))
     policy = None
     accepted = []
     for index, request in enumerate(requests):
@@ -749,24 +754,26 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         accepted.append((index, position))
     if not accepted:
         return outcomes
-    rows = [{"meeting_id": meeting.id, "item_id": requests[i].item_id, "item_key": requests[i].item_id or 0,
+    rows = [{"meeting_id": meeting.id, "number": last_number + n, "item_id": requests[i].item_id,
+             "item_key": requests[i].item_id or 0,
              "channel": Channel.REMOTE, "display_name": requests[i].display_name,
              "stance": Stance(requests[i].stance) if requests[i].stance else None,
              "needs_interpreter": bool(requests[i].interpreter), "token_hash": hashes[i],
-             "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""} for i, _ in accepted]
+             "status": EntryStatus.WAITING, "signed_up_at": now, "removal_reason": ""}
+            for n, (i, _) in enumerate(accepted, start=1)]
     # Plain INSERT ... RETURNING on the table: the rows need no ORM bookkeeping, and
     # the ORM's bulk path costs more than the statement itself.
     table = QueueEntry.__table__
     ids = db.session.connection().execute(
         sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     record_many(meeting, [(Tag.SPEAKER_JOINED, {
-        "entry_id": entry_id, "item_id": row["item_id"], "channel": Channel.REMOTE.value,
+        "entry_id": entry_id, "number": row["number"], "item_id": row["item_id"], "channel": Channel.REMOTE.value,
         "display_name": row["display_name"], "stance": requests[i].stance,
         "interpreter": row["needs_interpreter"]}) for (i, _), entry_id, row in zip(accepted, ids, rows, strict=True)],
         actor=actor, now=now)
     _bump_version(meeting, len(accepted))  # one version per change
-    for (i, position), entry_id in zip(accepted, ids, strict=True):
-        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, position=position,
+    for (i, position), entry_id, row in zip(accepted, ids, rows, strict=True):
+        outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, number=row["number"], position=position,
                              display_name=requests[i].display_name)
     return outcomes
 
@@ -780,8 +787,20 @@ class _QueueCounts:
     last_called: str | None = None               # channel of the last speaker called
 
 
+def _last_number(meeting):
+    """The meeting's highest speaker number so far (0 before the first entry)."""
+    return (sa.select(sa.func.coalesce(sa.func.max(QueueEntry.number), 0))
+            .where(QueueEntry.meeting_id == meeting.id).scalar_subquery())
+
+
+# Marks _join_counts' row that carries the meeting's last speaker number (item keys are
+# 0 for general comment, else an agenda item's id).
+_NUMBER_ROW = -1
+
+
 def _join_counts(meeting, item_keys, token_hashes):
-    """({item_key: _QueueCounts}, {(item_key, token_hash) holding a place}) in one query."""
+    """({item_key: _QueueCounts}, {(item_key, token_hash) holding a place}, the meeting's
+    last speaker number) in one query."""
     in_items = (QueueEntry.meeting_id == meeting.id) & QueueEntry.item_key.in_(item_keys)
     waiting = QueueEntry.status == EntryStatus.WAITING
     per_channel = (sa.select(QueueEntry.item_key, QueueEntry.channel, sa.func.count().filter(waiting).label("n"),
@@ -792,10 +811,13 @@ def _join_counts(meeting, item_keys, token_hashes):
                    .group_by(QueueEntry.item_key, QueueEntry.channel))
     holding = (sa.select(QueueEntry.item_key, sa.null(), sa.literal(0), sa.null(), sa.null(), QueueEntry.token_hash)
                .where(in_items, QueueEntry.token_hash.in_(token_hashes), QueueEntry.status.in_(HOLDS_PLACE)))
-    lanes, held = {}, set()
+    numbering = sa.select(sa.literal(_NUMBER_ROW), sa.null(), _last_number(meeting), sa.null(), sa.null(), sa.null())
+    lanes, held, last_number = {}, set(), 0
     for item_key, channel, n, first_id, last_called, token_hash in db.session.execute(
-            sa.union_all(per_channel, holding)).all():
-        if token_hash is not None:
+            sa.union_all(per_channel, holding, numbering)).all():
+        if item_key == _NUMBER_ROW:
+            last_number = n
+        elif token_hash is not None:
             held.add((item_key, token_hash))
         else:
             lanes.setdefault(item_key, []).append((Channel(channel).value, n, first_id, last_called))
@@ -807,7 +829,7 @@ def _join_counts(meeting, item_keys, token_hashes):
             waiting={channel: n for channel, n, _, _ in waiting_rows},
             first_channel=min(waiting_rows, key=lambda row: row[2])[0] if waiting_rows else None,
             last_called=max(called_rows, key=lambda row: row[3])[0] if called_rows else None)
-    return queues, held
+    return queues, held, last_number
 
 
 def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False,

@@ -74,7 +74,8 @@
     if (entry.display_name) {
       return entry.display_name + " (" + text("nameUnverified") + ")";
     }
-    return text("speaker", { n: entry.entry_id });
+    // The entry's number within the meeting (older servers' states lack it: the id then).
+    return text("speaker", { n: entry.number || entry.entry_id });
   }
 
   // The same, as nodes with "(name not verified)" in a span of its own, for a page that

@@ -459,7 +459,8 @@
     if (!name && Date.now() - lastCardAt < 1000) { return; }
     send("add_in_person", payload).then(function (reply) {
       L.setText("card-status", reply.ok ? L.text("cardAdded", {
-        name: L.speakerName({ entry_id: reply.entry.entry_id, display_name: payload.display_name }),
+        name: L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
+                              display_name: payload.display_name }),
         position: reply.entry.position }) : "");
       if (reply.ok) {
         lastCardAt = Date.now();

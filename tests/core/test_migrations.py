@@ -86,11 +86,14 @@ def test_rebuilding_a_table_leaves_the_rows_that_refer_to_it_alone(app, migrated
         meeting_id = conn.execute(tables["meetings"].insert().values(
             body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
         entry_id = conn.execute(tables["live_queue_entries"].insert().values(
-            meeting_id=meeting_id, channel="remote", status="speaking", signed_up_at=NOW)).inserted_primary_key[0]
+            meeting_id=meeting_id, number=1, channel="remote", status="speaking",
+            signed_up_at=NOW)).inserted_primary_key[0]
         conn.execute(tables["live_states"].insert().values(meeting_id=meeting_id, speaker_entry_id=entry_id))
-    # The last migration rebuilds live_queue_entries both ways on SQLite.
+    # The later migrations rebuild live_queue_entries both ways on SQLite.
     server.flask("db", "downgrade", "9c04f378676e")
     server.migrate()
     with engine.connect() as conn:
         assert conn.scalar(sa.text("SELECT speaker_entry_id FROM live_states")) == entry_id
         assert conn.scalar(sa.text("SELECT count(*) FROM live_queue_entries")) == 1
+        # Speaker numbers are given to the entries that were there before them.
+        assert conn.scalar(sa.text("SELECT number FROM live_queue_entries")) == 1

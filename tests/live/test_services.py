@@ -104,6 +104,28 @@ def test_a_full_comment_period(meeting, item, chair, now):
     assert state["version"] == 18 and state["queue"] == [] and state["speaker"] is None  # one per change
 
 
+def test_speakers_are_numbered_within_their_meeting(meeting, item, chair, now):
+    """An anonymous speaker is "Speaker 3": the number counts the meeting's sign-ups,
+    whatever other meetings the installation has held."""
+    other = make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS)
+    for _ in range(4):
+        live.join_queue(other, item_id=None, now=now)
+    first, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    card = live.add_in_person(meeting, item_id=item.id, actor=chair, now=now)
+    joined = live.join_many(meeting, [live.JoinRequest(item_id=None, token=live.new_token()) for _ in range(2)],
+                            now=now)
+    assert [first.number, card.number] + [j.number for j in joined] == [1, 2, 3, 4]
+    assert first.id >= 5  # ids run across meetings; numbers do not
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    state = live.public_state(meeting, now=now)
+    assert state["speaker"]["number"] == 1
+    assert [e["number"] for e in state["queue"]] == [2, 3, 4]
+    assert live.entry_view(meeting, card)["number"] == 2
+    logged = [e.data["number"] for e in entries_for(meeting.id) if e.tag == "speaker:joined"]
+    assert logged == [1, 2, 3, 4]
+
+
 def test_one_place_per_resident_per_item_and_a_cap(meeting, item, chair, now):
     entry, token = live.join_queue(meeting, item_id=item.id, now=now)
     with pytest.raises(live.AlreadyQueued):
