@@ -386,6 +386,12 @@
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {
+      // Said here, in words, rather than the server's general "not possible right now".
+      var state = live.state();
+      if (state && !state.speaker) {
+        report({ ok: false, error: { code: "nobody_speaking", message: L.text("timerNobody") } });
+        return;
+      }
       var payload = { action: b.dataset.timer };
       if (payload.action === "extend") { payload.seconds = 30; }
       send("timer", payload, b);

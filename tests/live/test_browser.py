@@ -166,6 +166,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # Nobody ahead and nobody speaking: "you are next", and no wait to estimate.
                 assert "number 1" in resident.inner_text("#my-position") and not resident.is_visible("#my-wait")
 
+                # A timer button with nobody speaking says why nothing happens, in words.
+                chair.click("[data-timer=pause]")
+                chair.wait_for_selector("#console-message:has-text('Nobody is speaking, so there is no timer')")
                 chair.wait_for_selector("#queue-rows th")  # a speaker row, not the "nobody is waiting" one
                 # A double click calls one speaker: the second click must not end their turn.
                 chair.dblclick("#call-next")
