@@ -51,6 +51,13 @@ def render(record, _=_identity, ngettext=_english_plural):
     return "\n".join(lines) + "\n"
 
 
+def _sentence(note):
+    """The clerk's note as a sentence of the minutes: it follows one ("…at 7:00 PM."),
+    so it ends like one too, unless the clerk already ended it."""
+    note = note.strip()
+    return note if not note or note[-1] in ".!?…:;)\"'”’" else note + "."
+
+
 def _events(events, kinds, _):
     lines = []
     for ev in events:
@@ -58,7 +65,7 @@ def _events(events, kinds, _):
             continue
         words = EVENT_WORDS[ev["kind"]]
         lines.append(f"<p>{escape(_(words).format(time=ev['time']))}"
-                     f"{(' ' + escape(ev['note'])) if ev.get('note') else ''}</p>")
+                     f"{(' ' + escape(_sentence(ev['note']))) if ev.get('note') else ''}</p>")
         if ev.get("items"):
             lines.append("<ul>")
             lines += [f"<li>{escape(item)}</li>" for item in ev["items"]]

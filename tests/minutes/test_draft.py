@@ -138,3 +138,11 @@ def test_one_and_two_speakers_in_spanish():
     none = draft.render(with_speakers(speakers(0)), _=es.gettext, ngettext=es.ngettext)
     assert "<p>Ningún orador del público.</p>" in none
 
+
+
+def test_a_note_on_an_event_reads_as_a_sentence():
+    events = [{"kind": "recess", "time": "7:00 PM PDT", "note": "Ten-minute recess"},
+              {"kind": "reconvene", "time": "7:10 PM PDT", "note": "All members returned."}]
+    html = draft.render({**RECORD, "events": events})
+    assert "7:00 PM PDT. Ten-minute recess.</p>" in html
+    assert "7:10 PM PDT. All members returned.</p>" in html
