@@ -25,10 +25,10 @@
   // Whether this page has followed a place, or said how the last one ended.
   var settled = false;
   var lastAlert = "";
-  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true };
+  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true, left: true };
   // What the resident is told once their place is no longer waiting or speaking.
   var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over",
-                   removed: "removed" };
+                   removed: "removed", left: "left" };
   // Whether the meeting's status lets anyone join (an adjourned meeting does not).
   var meetingLive = !document.getElementById("join-section").hidden;
 
@@ -173,7 +173,7 @@
     }
     var ended = reply.error && reply.error.details && reply.error.details.ended;
     var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
-    return (mine && { removed: "removed", done: "done" }[mine.status]) || null;
+    return (mine && { removed: "removed", done: "done", left: "left" }[mine.status]) || null;
   }
 
   // A place that vanished from the state ("gone") was removed, or left from another

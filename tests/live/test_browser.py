@@ -262,8 +262,10 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#remove-form", state="hidden")
                 assert "no longer speaking or in line" in chair.inner_text("#console-message")
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
-                # Joined again (same token), the other tab follows the new place too.
+                # The other tab says what happened (the leave was pressed in this one).
                 other_tab.wait_for_selector("#join-section", state="visible")
+                other_tab.wait_for_selector("#you:has-text('You left the queue'), #join-note:has-text('You left the queue')")
+                # Joined again (same token), the other tab follows the new place too.
                 resident.click("#join-form button[type=submit]")
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
