@@ -37,22 +37,25 @@ def _format(local, fmt, zone):
                 f"{format_time(local, 'short', rebase=False)} {zone}")
     if fmt == "time":
         return f"{format_time(local, 'short', rebase=False)} {zone}"
+    if fmt == "clock":  # as a clock on the wall shows it: the page already names the day
+        return format_time(local, "short", rebase=False)
     if fmt == "seconds":  # the log: a warning and the removal after it are seconds apart
         return (f"{format_date(local, 'medium', rebase=False)} "
                 f"{format_time(local, 'medium', rebase=False)} {zone}")
     return format_datetime(local, fmt, rebase=False)
 
 
-def moment_or_text(value, tz_name):
-    """A log value that is a moment (ISO 8601 with its offset, as the log stores them)
-    in the body's local time to the second; any other text as it is."""
+def moment_or_text(value, tz_name, fmt="seconds"):
+    """A value that is a moment (ISO 8601 with its offset, as the log and the live state
+    store them) in the body's local time (`fmt` of `local_time`: by default the date
+    and the time to the second); any other text as it is."""
     if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return value
         if moment.tzinfo is not None:
-            return local_time(moment, tz_name, "seconds")
+            return local_time(moment, tz_name, fmt)
     return value
 
 

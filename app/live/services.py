@@ -6,7 +6,7 @@ are serialised: versions never repeat and the one-place-per-item check cannot ra
 """
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -192,6 +192,9 @@ def public_state_and_timer(meeting, *, now):
     comment = {"open": is_open, "item_id": comment_item_id, "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,
+               # When a timed period's time is up: residents and the chamber see it too.
+               "period_ends_at": _iso(state.comment_opened_at + timedelta(seconds=state.comment_period_seconds))
+               if is_open and state.comment_period_seconds and state.comment_opened_at else None,
                "may_close_at": _iso(may_close_at), "may_close_in_seconds": _seconds_until(may_close_at, now),
                "warn_before_removal": _warning_rule(meeting, now) is not None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,

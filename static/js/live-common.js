@@ -64,10 +64,21 @@
     return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
   }
 
+  // A moment (ISO 8601) as the chamber's clock shows it: in the body's time zone.
+  function localTime(iso, withSeconds) {
+    var parts = { hour: "numeric", minute: "2-digit", timeZone: root.dataset.timezone || undefined };
+    if (withSeconds) { parts.second = "2-digit"; }
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined, parts);
+  }
+
   function commentStatus(state) {
     if (!state.comment.open) { return text("commentClosed"); }
-    return text("commentOpen") + ": " + itemTitle(state.comment.item_id) + " · " +
+    var words = text("commentOpen") + ": " + itemTitle(state.comment.item_id) + " · " +
       text("perSpeaker", { time: clock(state.comment.seconds_per_speaker) });
+    if (state.comment.period_ends_at) {
+      words += " · " + text("periodUntil", { time: localTime(state.comment.period_ends_at) });
+    }
+    return words;
   }
 
   function speakerName(entry) {
@@ -242,7 +253,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, clock: clock, localTime: localTime, setText: setText, connect: connect, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown
   };

@@ -40,10 +40,9 @@
     window.setTimeout(function () { el.textContent = L.text(key, { seconds: payload.seconds }); }, 50);
   }
 
-  // A moment in the body's local time, as the clock in the chamber shows it.
+  // To the second: the rules refuse a close until that very second.
   function localTime(iso) {
-    return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined,
-      { hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: L.root.dataset.timezone || undefined });
+    return L.localTime(iso, true);
   }
 
   // A timed period that may not close yet says when it may.

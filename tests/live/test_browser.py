@@ -326,6 +326,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#close-note:has-text('this timed period can close at')")
                 # The period was for this opening: the next one is not timed unless asked again.
                 assert chair.input_value("#open-period") == ""
+                # Residents and the chamber are told when its time is up, in the body's time.
+                for page in (resident, display):
+                    page.wait_for_selector("#comment-status:has-text('timed period until')")
                 asked.clear()
                 chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 chair.click("#close-comment")

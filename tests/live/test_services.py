@@ -42,7 +42,8 @@ def test_state_of_an_untouched_meeting(meeting, now):
     state = live.public_state(meeting, now=now)
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
-                                 "opened_at": None, "period_seconds": None, "may_close_at": None,
+                                 "opened_at": None, "period_seconds": None, "period_ends_at": None,
+                                 "may_close_at": None,
                                  "may_close_in_seconds": None, "warn_before_removal": True},
                      "speaker": None, "queue": [], "skipped": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
@@ -226,10 +227,14 @@ def test_an_untimed_period_or_one_under_other_rules_may_close_any_time(meeting, 
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
     comment = live.public_state(meeting, now=now)["comment"]
     assert comment["may_close_at"] is None and comment["may_close_in_seconds"] is None
+    assert comment["period_ends_at"] is None
     live.close_comment(meeting, actor=chair, now=now)
     meeting.body.rule_pack = "us-tx-oma"
     live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
-    assert live.public_state(meeting, now=now)["comment"]["may_close_at"] is None
+    comment = live.public_state(meeting, now=now)["comment"]
+    assert comment["may_close_at"] is None
+    # Still a timed period: everyone is told when its time is up, whatever the rules.
+    assert comment["period_ends_at"] == (now + timedelta(minutes=30)).isoformat()
 
 
 def test_changing_the_time_is_uniform_and_logged(meeting, item, chair, now):

@@ -57,6 +57,21 @@ def test_display_headline_is_the_item_under_comment_when_none_is_set(client, now
     assert "No item is being considered." not in page.split('id="live-strings"')[0]
 
 
+def test_every_live_page_says_when_a_timed_period_ends(client, staff, now):
+    # NOW is 9:00 AM in the body's time zone (Los Angeles); a 30-minute period.
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting, title="Budget hearing")
+    chair = make_user(role="chair", body=meeting.body)
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    db.session.commit()
+    staff.login(chair)
+    for path in ("comment", "display"):
+        page = client.get(f"/meetings/{meeting.id}/{path}").text
+        assert "Budget hearing · 3:00 per speaker · timed period until 9:30 AM</p>" in page
+        assert 'data-timezone="America/Los_Angeles"' in page  # the scripts write it the same way
+    assert "timed period until 9:30 AM" in client.get(f"/staff/meetings/{meeting.id}/live").text
+
+
 def test_draft_meetings_have_no_public_live_pages(client, app):
     draft = make_meeting(status=MeetingStatus.DRAFT)
     db.session.commit()
