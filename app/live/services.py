@@ -6,7 +6,7 @@ are serialised: versions never repeat and the one-place-per-item check cannot ra
 """
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -104,9 +104,9 @@ def _entries(meeting_id, item_key=None):
 
 # What the public state and positions need of an entry: plain rows, not ORM objects,
 # because they are read for the whole queue on every broadcast.
-_ROW_COLUMNS = (QueueEntry.id, QueueEntry.number, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key, QueueEntry.token_hash,
-                QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name, QueueEntry.stance,
-                QueueEntry.needs_interpreter, QueueEntry.warned_at)
+_ROW_COLUMNS = (QueueEntry.id, QueueEntry.number, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key,
+                QueueEntry.token_hash, QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name,
+                QueueEntry.stance, QueueEntry.needs_interpreter, QueueEntry.warned_at)
 
 
 def _queue_rows(meeting_id, *, with_skipped=False, item_keys=None):
@@ -193,8 +193,8 @@ def public_state_and_timer(meeting, *, now):
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,
                # When a timed period's time is up: residents and the chamber see it too.
-               "period_ends_at": _iso(state.comment_opened_at + timedelta(seconds=state.comment_period_seconds))
-               if is_open and state.comment_period_seconds and state.comment_opened_at else None,
+               "period_ends_at": _iso(timers.period_end(state.comment_opened_at, state.comment_period_seconds))
+               if is_open else None,
                "may_close_at": _iso(may_close_at), "may_close_in_seconds": _seconds_until(may_close_at, now),
                "warn_before_removal": _warning_rule(meeting, now) is not None}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
@@ -661,7 +661,8 @@ def _new_entry(meeting, *, item, channel, display_name, stance, interpreter, tok
     except q.QueueFull:
         raise QueueFull("The queue for this item is full.") from None
     entry = QueueEntry(meeting_id=meeting.id, number=last_number + 1, item_id=item.id if item else None,
-                       item_key=item_key, channel=channel, display_name=display_name, stance=Stance(stance) if stance else None,
+                       item_key=item_key, channel=channel, display_name=display_name,
+                       stance=Stance(stance) if stance else None,
                        needs_interpreter=bool(interpreter), token_hash=token_hash, status=EntryStatus.WAITING,
                        signed_up_at=now, added_by_id=added_by_id, removal_reason="")
     db.session.add(entry)
@@ -770,7 +771,8 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     ids = db.session.connection().execute(
         sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars().all()
     record_many(meeting, [(Tag.SPEAKER_JOINED, {
-        "entry_id": entry_id, "number": row["number"], "item_id": row["item_id"], "channel": Channel.REMOTE.value,
+        "entry_id": entry_id, "number": row["number"], "item_id": row["item_id"],
+        "channel": Channel.REMOTE.value,
         "display_name": row["display_name"], "stance": requests[i].stance,
         "interpreter": row["needs_interpreter"]}) for (i, _), entry_id, row in zip(accepted, ids, rows, strict=True)],
         actor=actor, now=now)

@@ -112,5 +112,12 @@ def earliest_close(rule_pack, *, opened_at, period_seconds, now, local_date=None
     """
     if not period_seconds or not early_close_forbidden(rule_pack, local_date or now.date()):
         return None
-    ends_at = opened_at + timedelta(seconds=period_seconds)
+    ends_at = period_end(opened_at, period_seconds)
     return ends_at if now < ends_at else None
+
+
+def period_end(opened_at, period_seconds):
+    """When a timed comment period's time is up (None for an untimed one)."""
+    if not period_seconds or opened_at is None:
+        return None
+    return opened_at + timedelta(seconds=period_seconds)

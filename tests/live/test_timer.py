@@ -100,3 +100,9 @@ def test_a_timed_california_period_cannot_close_early_from_2026():
                             local_date=date(2025, 12, 31)) is None
     assert t.early_close_forbidden("us-ca-brown-act", date(2026, 1, 1))
     assert not t.early_close_forbidden("us-ca-brown-act", date(2025, 12, 31))
+
+
+def test_a_timed_period_ends_its_length_after_it_opened_whatever_the_rules():
+    opened = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    assert t.period_end(opened, 1800) == opened + timedelta(minutes=30)
+    assert t.period_end(opened, None) is None and t.period_end(None, 1800) is None
