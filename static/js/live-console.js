@@ -160,6 +160,7 @@
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
+    followCurrentItem(state);
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.
@@ -320,6 +321,20 @@
     if (lost) { document.getElementById(open ? "call-next" : "open-item").focus(); }
   }
 
+  // What comment opens on: the current item (else general comment), as the chair just
+  // set it, until they pick one by hand; it then stays their choice until it is used.
+  // Without this, "set the current item, then open comment" opened general comment.
+  var openItem = document.getElementById("open-item");
+  var openItemPicked = false;
+  if (openItem) { openItem.addEventListener("change", function () { openItemPicked = true; }); }
+
+  function followCurrentItem(state) {
+    if (!openItem || openItemPicked || state.comment.open) { return; }
+    var value = state.current_item ? String(state.current_item.item_id) : "";
+    var offered = Array.prototype.some.call(openItem.options, function (o) { return o.value === value; });
+    if (offered) { keepValue("open-item", value); }
+  }
+
   function keepValue(id, value) {
     var el = document.getElementById(id);
     if (el && el !== document.activeElement && el.value !== value) { el.value = value; }
@@ -352,6 +367,7 @@
       // next opening (general comment after a hearing, say) timed too, and under some
       // rules a timed period cannot close early.
       if (reply.ok && period) { period.value = ""; }
+      if (reply.ok) { openItemPicked = false; }
     });
   });
   on("time-form", "submit", function (event) {
