@@ -259,3 +259,9 @@ def test_stored_markup_in_text_fields_is_escaped(client):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "<b>bold?</b>" not in html and "<script>x()" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_missing_page_is_not_called_a_fault(client):
+    page = client.get("/meetings/999999")
+    assert page.status_code == 404
+    assert "<h1>Not found</h1>" in page.text and "Something went wrong" not in page.text

@@ -151,4 +151,7 @@ def test_console_asks_before_adjourning_and_before_calling_a_meeting_to_order_ea
     client.post(url, data={"action": "call_to_order", "csrf_token": csrf_from(client.get(url).text)})
     html = client.get(url).text
     assert re.search(r'value="adjourn" data-confirm="Adjourn the meeting\? This cannot be undone', html)
-    assert "js/confirm-actions.js" in html
+    assert "js/confirm-actions.js" in html and 'id="event-note"' in html
+    client.post(url, data={"action": "adjourn", "csrf_token": csrf_from(html)})
+    # Nothing is left to record with a note: no note field without a button to send it.
+    assert 'id="event-note"' not in client.get(url).text
