@@ -225,29 +225,15 @@
   }
 
   // The "Comment on" choice: what a page loaded now would preselect (the item under
-  // comment, else general comment), until the resident picks one by hand. It is not
-  // moved while they are on it; nothing is announced, the choice is read with the form.
-  var itemChoice = document.getElementById("join-item");
-  var itemPicked = false;
-
-  function followCommentItem(state) {
-    if (!itemChoice || itemPicked || document.activeElement === itemChoice) { return; }
-    var value = state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "";
-    var offered = Array.prototype.some.call(itemChoice.options, function (o) { return o.value === value; });
-    if (offered && itemChoice.value !== value) { itemChoice.value = value; }
-  }
-
-  if (itemChoice) {
-    // Only a person's choice fires "change"; the script's own does not.
-    itemChoice.addEventListener("change", function () { itemPicked = true; });
-    itemChoice.addEventListener("blur", function () { if (live.state()) { followCommentItem(live.state()); } });
-  }
+  // comment, else general comment), until the resident picks one by hand (nothing is
+  // announced: the choice is read with the form).
+  var itemChoice = L.followedChoice(document.getElementById("join-item"));
 
   function render(state) {
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     meetingLive = L.isLive(state);
-    followCommentItem(state);
+    itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     // One line at a time, numbered by place: the resident's own item while they hold a
@@ -339,7 +325,7 @@
         if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
         L.setText("join-error", "");
         // The choice is spent: for the next join it follows the item under comment again.
-        itemPicked = false;
+        itemChoice.release();
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
         window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));

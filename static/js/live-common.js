@@ -64,6 +64,28 @@
     return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
   }
 
+  // A <select> the state keeps on the likely option (the item under comment, the current
+  // item) until a person picks one; their pick then stands until `release()`. It never
+  // moves under the person using it: what the state wanted is applied when they leave it.
+  function followedChoice(select) {
+    var picked = false;
+    var wanted = null;
+    function apply() {
+      if (!select || picked || wanted === null || document.activeElement === select) { return; }
+      var offered = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+      if (offered && select.value !== wanted) { select.value = wanted; }
+    }
+    if (select) {
+      // Only a person's choice fires "change"; the script's own does not.
+      select.addEventListener("change", function () { picked = true; });
+      select.addEventListener("blur", apply);
+    }
+    return {
+      follow: function (value) { wanted = value; apply(); },
+      release: function () { picked = false; }
+    };
+  }
+
   // A moment (ISO 8601) as the chamber's clock shows it: in the body's time zone.
   function localTime(iso, withSeconds) {
     var parts = { hour: "numeric", minute: "2-digit", timeZone: root.dataset.timezone || undefined };
@@ -253,7 +275,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, localTime: localTime, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, setText: setText, connect: connect, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown
   };

@@ -146,21 +146,24 @@
     return td;
   }
 
-  var cardItem = document.getElementById("card-item");
-  var cardItemChosen = false;
-  if (cardItem) { cardItem.addEventListener("change", function () { cardItemChosen = true; }); }
+  // Cards are usually for the item under comment, unless the clerk picked another.
+  var cardItem = L.followedChoice(document.getElementById("card-item"));
+  // Comment usually opens on the current item (else general comment), as the chair just
+  // set it, unless they pick another for this opening. Without this, "set the current
+  // item, then open comment" opened general comment.
+  var openItem = L.followedChoice(document.getElementById("open-item"));
 
   function render(state) {
-    // Cards are usually for the item under comment, unless the clerk picked another.
-    if (cardItem && !cardItemChosen && state.comment.open) {
-      cardItem.value = state.comment.item_id === null ? "" : String(state.comment.item_id);
+    if (state.comment.open) {
+      cardItem.follow(state.comment.item_id === null ? "" : String(state.comment.item_id));
+    } else {
+      openItem.follow(state.current_item ? String(state.current_item.item_id) : "");
     }
     if (Date.now() - messageAt > MESSAGE_LIFETIME_MS) { L.setText("console-message", ""); }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
-    followCurrentItem(state);
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.
@@ -321,20 +324,6 @@
     if (lost) { document.getElementById(open ? "call-next" : "open-item").focus(); }
   }
 
-  // What comment opens on: the current item (else general comment), as the chair just
-  // set it, until they pick one by hand; it then stays their choice until it is used.
-  // Without this, "set the current item, then open comment" opened general comment.
-  var openItem = document.getElementById("open-item");
-  var openItemPicked = false;
-  if (openItem) { openItem.addEventListener("change", function () { openItemPicked = true; }); }
-
-  function followCurrentItem(state) {
-    if (!openItem || openItemPicked || state.comment.open) { return; }
-    var value = state.current_item ? String(state.current_item.item_id) : "";
-    var offered = Array.prototype.some.call(openItem.options, function (o) { return o.value === value; });
-    if (offered) { keepValue("open-item", value); }
-  }
-
   function keepValue(id, value) {
     var el = document.getElementById(id);
     if (el && el !== document.activeElement && el.value !== value) { el.value = value; }
@@ -367,7 +356,7 @@
       // next opening (general comment after a hearing, say) timed too, and under some
       // rules a timed period cannot close early.
       if (reply.ok && period) { period.value = ""; }
-      if (reply.ok) { openItemPicked = false; }
+      if (reply.ok) { openItem.release(); }
     });
   });
   on("time-form", "submit", function (event) {
