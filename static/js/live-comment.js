@@ -25,10 +25,11 @@
   // Whether this page has followed a place, or said how the last one ended.
   var settled = false;
   var lastAlert = "";
-  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true, left: true };
+  var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true, left: true,
+                calledAway: true };
   // What the resident is told once their place is no longer waiting or speaking.
   var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over",
-                   removed: "removed", left: "left" };
+                   removed: "removed", left: "left", calledAway: "calledAway" };
   // Whether the meeting's status lets anyone join (an adjourned meeting does not).
   var meetingLive = !document.getElementById("join-section").hidden;
 
@@ -176,14 +177,22 @@
     return (mine && { removed: "removed", done: "done", left: "left" }[mine.status]) || null;
   }
 
+  // A turn that began and ended while this page did not follow it was not had here:
+  // thanking the resident for a comment they may never have made would be wrong.
+  // (`lastSeen` is the status this page last gave the place, stored across reloads.)
+  var NOT_SEEN_SPEAKING = { waiting: true, skipped: true, gone: true, calledAway: true };
+  function missedTurn(ended, lastSeen) {
+    return ended === "done" && NOT_SEEN_SPEAKING[lastSeen] ? "calledAway" : ended;
+  }
+
   // A place that vanished from the state ("gone") was removed, or left from another
-  // page, or spoken for while this one was offline; a turn that ended ("finished") was
+  // page, or called while this one was offline; a turn that ended ("finished") was
   // had, or the chair removed the speaker: the server says which (to this token only).
   // A turn it says nothing about (no answer, say) was most likely had.
   function learnWhyGone(entryId, asked) {
     live.call("resume", { token: token }).then(function (reply) {
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
-      var status = endingIn(reply, entryId) || (asked === "finished" ? "done" : null);
+      var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
       if (!status) { return; }
       myEntry.status = status;
       if (live.state()) { render(live.state()); }
@@ -269,7 +278,7 @@
   function endedNote(reply) {
     var last = window.localStorage.getItem(lastKey);
     if (!last) { return ""; }
-    var ended = endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)) ||
+    var ended = missedTurn(endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)), last) ||
       (last === "speaking" || last === "finished" ? "done" : last);
     return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
   }

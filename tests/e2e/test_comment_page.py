@@ -273,3 +273,59 @@ def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, de
     thanked.wait_for_selector(f"#join-note:has-text('{done}')")
     drop_thanked()
     assert thanked.inner_text("#join-note") == done
+
+
+def holdable(page):
+    """Route the page's live connection through the test; returns (hold, release): hold()
+    cuts it and turns the page's attempts to reconnect away until release()."""
+    sockets, held = [], []
+
+    def forward(socket):
+        if held:
+            socket.close()
+            return
+        socket.connect_to_server()
+        sockets.append(socket)
+    page.route_web_socket("**/socket.io/**", forward)
+
+    def hold():
+        held.append(True)
+        sockets[-1].close()
+        page.wait_for_selector("#connection:has-text('Connection lost')")
+
+    def release():
+        held.clear()
+        page.wait_for_selector("#connection:has-text('Connected')", timeout=20000)
+    return hold, release
+
+
+def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, demo_server):
+    closed, offline = residents(), residents()
+    offline.add_init_script(RECORD_POSITION)
+    hold, release = holdable(offline)
+    for page in (closed, offline):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(closed)
+    join(offline)
+    missed = "The chair called you while this page was not connected, and your turn has ended."
+
+    def call_and_end():
+        chair_sends(chair, "call_next")
+        chair_sends(chair, "timer", {"action": "start"})
+        chair_sends(chair, "timer", {"action": "stop"})
+
+    # The page was closed while the resident was called and the turn ended.
+    closed.goto("about:blank")
+    call_and_end()
+    visit(closed, demo_server)
+    closed.wait_for_selector(f"#join-note:has-text('{missed}')")
+
+    # The connection was down the whole time: the page learns it on coming back.
+    hold()
+    call_and_end()
+    release()
+    offline.wait_for_selector(f"#my-position:has-text('{missed}')")
+    assert not [said for said in offline.evaluate("() => window.said") if "Thank you" in said]
+    offline.reload()
+    offline.wait_for_selector(f"#join-note:has-text('{missed}')")
