@@ -80,7 +80,10 @@
       lastAlert = message;
       L.setText("my-alert", message);
       document.title = message ? message + " — " + pageTitle : pageTitle;
-      if (message && navigator.vibrate) { navigator.vibrate([200, 100, 200]); }
+      // Browsers refuse (with a console warning) to vibrate for a page never touched,
+      // as after a reload that found the place again: such a page is not asked to.
+      var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+      if (message && navigator.vibrate && touched) { navigator.vibrate([200, 100, 200]); }
     }
   }
 

@@ -329,3 +329,28 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
     assert not [said for said in offline.evaluate("() => window.said") if "Thank you" in said]
     offline.reload()
     offline.wait_for_selector(f"#join-note:has-text('{missed}')")
+
+
+COUNT_VIBRATIONS = "window.vibrations = 0; navigator.vibrate = () => { window.vibrations += 1; return true; };"
+# Playwright's own evaluations count as user gestures, so a page it drives always looks
+# touched: an untouched one is simulated.
+NEVER_TOUCHED = "Object.defineProperty(navigator, 'userActivation', {value: {hasBeenActive: false}});"
+
+
+def test_only_a_page_the_resident_has_touched_vibrates(chair, residents, demo_server):
+    """Browsers refuse to vibrate for a page never touched (and say so in the console),
+    such as a second tab following the same place."""
+    tapped = residents()
+    tapped.add_init_script(COUNT_VIBRATIONS)
+    visit(tapped, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(tapped)
+    untouched = tapped.context.new_page()
+    untouched.add_init_script(COUNT_VIBRATIONS + NEVER_TOUCHED)
+    visit(untouched, demo_server)
+    untouched.wait_for_selector("#my-position:has-text('in line')")
+    chair_sends(chair, "call_next")  # "You are live" on both: an alert a phone would feel
+    for page in (tapped, untouched):
+        page.wait_for_selector("#my-alert:has-text('You are live')")
+    assert tapped.evaluate("() => window.vibrations") >= 1
+    assert untouched.evaluate("() => window.vibrations") == 0
