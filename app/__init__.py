@@ -159,3 +159,8 @@ def _register_template_helpers(app):
 
     display.init_app(app)
     static_files.init_app(app)
+    # Links to staff pages are shown only to those who may open them: `may(action, body_id)`.
+    from flask_login import current_user
+
+    from app.accounts.policy import can
+    app.jinja_env.globals["may"] = lambda action, body_id=None: can(current_user, action, body_id)

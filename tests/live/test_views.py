@@ -120,6 +120,24 @@ def test_console_is_for_the_body_chair_and_clerk(client, staff, meeting, role, s
         assert '<span id="speaker" role="status">' in page.text and '<p id="comment-status" role="status">' in page.text
 
 
+@pytest.mark.parametrize("role", ["clerk", "chair"])
+def test_console_links_the_staff_pages_that_run_the_meeting_with_it(client, staff, meeting, role):
+    """The clerk moves between the live console, the proceedings console (call to order,
+    roll call, recess, adjourn) and the agenda; each link is shown only to a role that may
+    open the page, as the agenda builder links the consoles and the minutes editor."""
+    staff.login(staff.user(role, meeting.body))
+    console = client.get(f"/staff/meetings/{meeting.id}/live").text
+    proceedings, agenda = f"/staff/meetings/{meeting.id}/proceedings", f"/staff/meetings/{meeting.id}/agenda"
+    assert (proceedings in console) == (role == "clerk")
+    assert (agenda in console) == (role == "clerk")
+    if role == "clerk":
+        builder = client.get(agenda).text
+        assert f"/staff/meetings/{meeting.id}/live" in builder and proceedings in builder
+        assert f"/staff/meetings/{meeting.id}/minutes" in builder
+        for link in (proceedings, f"/staff/meetings/{meeting.id}/minutes"):
+            assert client.get(link).status_code == 200
+
+
 def test_console_and_display_show_quorum_and_remote_access(client, staff):
     from app.extensions import db
     from app.meetings.models import MeetingStatus
