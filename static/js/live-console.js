@@ -19,9 +19,19 @@
   var messageAt = 0;
 
   function report(reply) {
-    L.setText("console-message", reply.ok ? "" : refusal(reply.error));
-    messageAt = Date.now();
+    say(reply.ok ? "" : refusal(reply.error));
     return reply;
+  }
+
+  // The console's message goes by itself after MESSAGE_LIFETIME_MS: waiting for the next
+  // state would keep a stale refusal for good after adjournment, when none comes.
+  function say(message) {
+    L.setText("console-message", message);
+    var at = messageAt = Date.now();
+    if (message) {
+      window.setTimeout(function () { if (messageAt === at) { L.setText("console-message", ""); } },
+                        MESSAGE_LIFETIME_MS);
+    }
   }
 
   // A done action in words, for a chair who cannot see the screen change (a visually
@@ -159,7 +169,6 @@
     } else {
       openItem.follow(state.current_item ? String(state.current_item.item_id) : "");
     }
-    if (Date.now() - messageAt > MESSAGE_LIFETIME_MS) { L.setText("console-message", ""); }
     L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
@@ -225,8 +234,7 @@
       var entry = forms[kind].entry;
       if (entry && !inLine(state, entry.entry_id)) {
         closeForm(kind, true);
-        L.setText("console-message", L.text("participantGone", { name: L.speakerName(entry) }));
-        messageAt = Date.now();
+        say(L.text("participantGone", { name: L.speakerName(entry) }));
       }
     });
     restoreFocus(focused);
