@@ -31,13 +31,20 @@ def proceedings_json(meeting):
             "events": [{"kind": ev.kind.value, "at": ev.occurred_at.isoformat(), "note": ev.note,
                         "item_ids": list(ev.item_ids or [])}
                        for ev in services.events(meeting)],
-            "attendance": [attendance_json(row) for row in services.attendance_rows(meeting).values()]}
+            "attendance": attendance_list(meeting)}
 
 
-def attendance_json(row):
+def attendance_list(meeting):
+    closed_at = services.roll_call_closed_at(meeting)
+    return [attendance_json(row, closed_at) for row in services.attendance_rows(meeting).values()]
+
+
+def attendance_json(row, roll_call_closed_at):
+    """`late`: first recorded present after the opening roll call ended, as the minutes draft says."""
     return {"member_id": row.member_id, "name": row.member.name, "status": row.status.value,
             "mode": row.mode.value, "remote_basis": row.remote_basis,
-            "arrived_at": services._iso(row.arrived_at), "left_at": services._iso(row.left_at)}
+            "arrived_at": services._iso(row.arrived_at), "late": services.arrived_late(row, roll_call_closed_at),
+            "left_at": services._iso(row.left_at)}
 
 
 @bp.get("/meetings/<int:meeting_id>/proceedings")
@@ -72,7 +79,8 @@ def record_attendance(meeting_id, member_id):
             remote_basis=payload.get("remote_basis") or "", actor=user, now=now)
         if changed:
             state_changed(meeting.id)
-    return {**attendance_json(row), "changed": changed, "quorum": services.quorum(meeting)}
+    return {**attendance_json(row, services.roll_call_closed_at(meeting)), "changed": changed,
+            "quorum": services.quorum(meeting)}
 
 
 @bp.post("/meetings/<int:meeting_id>/recusals")

@@ -1,4 +1,4 @@
-"""Pure rules of proceedings: quorum, vote thresholds, tallies, and the vote guards.
+"""Pure rules of proceedings: quorum, the opening roll call, vote thresholds, tallies, and the vote guards.
 
 Plain data in, plain data out: no Flask, no database. The services gather the
 record (seats, attendance, recusals, comment periods, remote-access reports) and
@@ -63,6 +63,55 @@ def _status(value):
 
 def _mode(value):
     return value[1] if isinstance(value, tuple) else IN_PERSON
+
+
+# -- the opening roll call ----------------------------------------------------------
+
+# What moves a meeting on from its opening roll call to its business. A member recorded
+# present once one of these has happened (after the call to order) arrived late, and the
+# minutes say when; anyone recorded before it answered the roll call. Reconvening and
+# reporting out of closed session always follow one of these. A remote-access report
+# is not among them: it is about the public's access, not the body's business, and the
+# watcher files it by itself at any moment.
+ROLL_CALL_ENDS = frozenset({
+    "recess", "adjourn", "closed_session",  # proceedings events
+    "item_taken_up",                        # the chair sets the current item (see OPENING_SECTIONS)
+    "comment_opened",                       # public comment, on an item or on non-agenda matters
+    "motion", "recusal", "consent_pulled",
+})
+# Items of these sections (call to order, roll call, pledge) are the opening itself:
+# taking one up does not end the roll call.
+OPENING_SECTIONS = frozenset({"ceremonial"})
+
+
+@dataclass(frozen=True)
+class Happening:
+    """Something recorded during a meeting: a kind of ROLL_CALL_ENDS (or any other), when,
+    and for item_taken_up the kind of the item's section."""
+
+    kind: str
+    at: object
+    section_kind: str | None = None
+
+
+def ends_roll_call(happening):
+    if happening.kind == "item_taken_up":
+        return happening.section_kind is not None and happening.section_kind not in OPENING_SECTIONS
+    return happening.kind in ROLL_CALL_ENDS
+
+
+def roll_call_closed_at(called_to_order_at, happenings):
+    """When the opening roll call ended: the first happening at or after the call to order that
+    moves the meeting on to business. None before the call to order, and while none has happened."""
+    if called_to_order_at is None:
+        return None
+    return min((h.at for h in happenings if h.at >= called_to_order_at and ends_roll_call(h)), default=None)
+
+
+def arrived_late(arrived_at, closed_at):
+    """A member arrived late when first recorded present after the roll call ended (a tie is
+    the roll call's: the member answered it); present before the call to order is on time."""
+    return arrived_at is not None and closed_at is not None and arrived_at > closed_at
 
 
 # -- tallies -------------------------------------------------------------------------

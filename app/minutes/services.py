@@ -4,6 +4,7 @@ bumps `Meeting.state_version` once per change and writes the compliance log.
 """
 import difflib
 import hashlib
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -170,6 +171,43 @@ def comment_periods(meeting):
                     period["closed_at"] = entry.recorded_at
                     break
     return tuple(rules.CommentPeriod(**p) for p in periods)
+
+
+# The log entries that move a meeting on from its opening roll call, with the kind of
+# happening each is to the pure rule (rules.ROLL_CALL_ENDS); recesses, adjournment and
+# closed sessions are read from the meeting's events.
+_ROLL_CALL_ENDING_TAGS = {Tag.ITEM_CURRENT.value: "item_taken_up", Tag.COMMENT_OPENED.value: "comment_opened",
+                          Tag.MOTION_MADE.value: "motion", Tag.RECUSAL_DECLARED.value: "recusal",
+                          Tag.CONSENT_PULLED.value: "consent_pulled"}
+
+
+def roll_call_closed_at(meeting, meeting_events=None):
+    """When the opening roll call ended (rules.roll_call_closed_at), or None while it lasts.
+
+    The compliance log holds when each item was taken up and each comment period opened
+    (the live state keeps only the current ones), in the order they happened."""
+    meeting_events = events(meeting) if meeting_events is None else meeting_events
+    start = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
+    if start is None:
+        return None
+    happenings = [rules.Happening(ev.kind.value, ev.occurred_at) for ev in meeting_events
+                  if ev.kind != EventKind.CALL_TO_ORDER]
+    entries = db.session.scalars(
+        sa.select(ComplianceEntry).where(ComplianceEntry.meeting_id == meeting.id,
+                                         ComplianceEntry.tag.in_(list(_ROLL_CALL_ENDING_TAGS)))
+        .order_by(ComplianceEntry.seq)).all()
+    sections = {item.id: item.section.kind.value for item in meeting.items}
+    for entry in entries:
+        kind = _ROLL_CALL_ENDING_TAGS[entry.tag]
+        item_id = (entry.data or {}).get("item_id") if kind == "item_taken_up" else None
+        # recorded_at is the exact ISO-8601 text that was hashed.
+        happenings.append(rules.Happening(kind, datetime.fromisoformat(entry.recorded_at), sections.get(item_id)))
+    return rules.roll_call_closed_at(start.occurred_at, happenings)
+
+
+def arrived_late(row, closed_at):
+    """True when the member was first recorded present after the opening roll call ended."""
+    return rules.arrived_late(row.arrived_at if row is not None else None, closed_at)
 
 
 def recusals(meeting):
@@ -763,12 +801,13 @@ def minutes_record(meeting, *, fmt=None):
     def when(value, pattern="time"):
         return (fmt or local_time)(value, tz, pattern) if value is not None else None
 
-    start_event = next((ev for ev in events(meeting) if ev.kind == EventKind.CALL_TO_ORDER), None)
+    meeting_events = events(meeting)
+    closed_at = roll_call_closed_at(meeting, meeting_events)
     rows = attendance_rows(meeting)
     people = []
     for member in seated_members(meeting):
         row = rows.get(member.id)
-        late = bool(row and row.arrived_at and start_event and row.arrived_at > start_event.occurred_at)
+        late = arrived_late(row, closed_at)
         people.append({"member_id": member.id, "name": member.name, "title": member.title,
                        "status": row.status.value if row else "absent",
                        "mode": row.mode.value if row else "in_person",
@@ -800,7 +839,7 @@ def minutes_record(meeting, *, fmt=None):
             "date": when(meeting.start_at, "date"), "location": meeting.location,
             "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note,
                         "items": [f"{numbers.get(i, '')} {titles.get(i, '')}".strip() for i in ev.item_ids or []]}
-                       for ev in events(meeting)],
+                       for ev in meeting_events],
             "attendance": people, "quorum": quorum(meeting), "general_comment": speakers.get(None),
             "items": items}
 
