@@ -472,14 +472,23 @@
     var name = (data.get("display_name") || "").trim();
     if (name) { payload.display_name = name; }
     if (data.get("stance")) { payload.stance = data.get("stance"); }
-    // Enter pressed again just after a card went in lands on the emptied form: that is
-    // not a nameless card, which nobody could type and send that fast.
-    if (!name && Date.now() - lastCardAt < 1000) { return; }
+    // Enter pressed again just after a card went in lands on the emptied form: most
+    // likely a key held or pressed twice, not a card without a name. It is asked about,
+    // and Enter once more adds it.
+    if (!name && Date.now() - lastCardAt < 1000) {
+      lastCardAt = 0;
+      var added = document.getElementById("card-status").textContent;  // still said: it went in
+      L.setText("card-status", (added ? added + " " : "") + L.text("cardNoName"));
+      return;
+    }
     send("add_in_person", payload).then(function (reply) {
-      L.setText("card-status", reply.ok ? L.text("cardAdded", {
+      // What went in, read back: a stance or interpreter picked on the wrong card shows.
+      var details = [L.stanceLabel(payload.stance), payload.interpreter ? L.text("interpreter") : ""]
+        .filter(Boolean).join(", ");
+      L.setText("card-status", reply.ok ? L.text(details ? "cardAddedDetails" : "cardAdded", {
         name: L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
                               display_name: payload.display_name }),
-        position: reply.entry.position }) : "");
+        details: details, position: reply.entry.position }) : "");
       if (reply.ok) {
         lastCardAt = Date.now();
         var item = form.elements.item_id.value;

@@ -121,7 +121,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.fill("#card-name", "Bo In-Person")
                 chair.check("#card-form input[name=stance][value=oppose]")
                 chair.click("#card-form button[type=submit]")
-                chair.wait_for_selector("#card-status:has-text('Added Bo In-Person (name not verified): number 2 in line.')")
+                chair.wait_for_selector("#card-status:has-text('Added Bo In-Person (name not verified), opposes: number 2 in line.')")
                 chair.wait_for_selector("#queue-rows tr:nth-child(2)")
                 chair.click("#call-next")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")

@@ -296,26 +296,33 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.keyboard.press("Enter")  # pressed twice: still one card
                 chair.wait_for_selector("#card-status:has-text('Added Card One')")
                 assert chair.evaluate("document.activeElement.id") == "card-name"
+                # Enter on the emptied form straight after a card: asked about, not dropped
+                # unsaid; Enter once more adds a card without a name.
+                chair.keyboard.press("Enter")
+                chair.wait_for_selector("#card-status:has-text('Added Card One'):has-text('Press Enter again')")
+                chair.keyboard.press("Enter")
+                chair.wait_for_selector("#card-status:has-text('Added Speaker')")
                 chair.keyboard.type("Card Two")
-                for key in ("Tab", "Space", "Tab", "Tab", "Enter"):  # Support, interpreter box, Add
+                for key in ("Tab", "Space", "Tab", "Space", "Tab", "Enter"):  # Support, interpreter, Add
                     chair.keyboard.press(key)
-                chair.wait_for_selector("#card-status:has-text('Added Card Two')")
+                # What went in is read back, so a stance or interpreter on the wrong card shows.
+                chair.wait_for_selector("#card-status:has-text('Added Card Two (name not verified), supports, interpreter:')")
                 chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
-                # Two cards of 20 s each on the item under comment.
-                chair.wait_for_selector("#queue-summary:has-text('2 waiting on the item under comment: about 1 min')")
+                # Cards of 20 s each (40 s for the interpreted one) on the item under comment.
+                chair.wait_for_selector("#queue-summary:has-text('3 waiting on the item under comment: about 1 min')")
                 # A name typed as one long word wraps on a phone instead of widening the page.
                 chair.fill("#card-name", "W" * 60)
                 chair.keyboard.press("Enter")
                 resident.wait_for_selector("#queue li:has-text('WWWWWWWWWW')")
                 assert resident.evaluate("document.documentElement.scrollWidth") <= 375
-                chair.wait_for_selector("#queue-summary:has-text('3 waiting')")
+                chair.wait_for_selector("#queue-summary:has-text('4 waiting')")
 
                 # Closing with people still waiting asks first; cancelling keeps comment open.
                 asked = []
                 chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 chair.click("#close-comment")
                 chair.wait_for_timeout(300)
-                assert asked and asked[0].startswith("3 still waiting")
+                assert asked and asked[0].startswith("4 still waiting")
                 assert "open" in chair.inner_text("#comment-status")
                 chair.once("dialog", lambda dialog: dialog.accept())
                 chair.click("#close-comment")
@@ -340,7 +347,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.click("#close-comment")
                 chair.wait_for_selector("#console-message:has-text('cannot close before')")
                 assert asked == [] and "open" in chair.inner_text("#comment-status")
-                chair.wait_for_selector("#queue-summary:has-text('3 waiting')")
+                chair.wait_for_selector("#queue-summary:has-text('4 waiting')")
             finally:
                 browser.close()
     assert errors == []
