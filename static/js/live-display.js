@@ -4,11 +4,12 @@
   var L = window.DaisLive;
   if (!L.root) { return; }
 
-  // What the room is on, in the largest type: the item being considered or, when the
-  // chair opened comment without setting one, the item comment is being taken on.
+  // What the room is on, in the largest type: while public comment is open, what it is
+  // taken on (an item, or general comment while an ordinance is still the current item),
+  // else the item being considered.
   function headline(state) {
-    if (state.current_item) { return state.current_item.title; }
-    return (state.comment.open && L.itemTitle(state.comment.item_id)) || L.text("noItem");
+    if (state.comment.open) { return L.itemTitle(state.comment.item_id); }
+    return state.current_item ? state.current_item.title : L.text("noItem");
   }
 
   function render(state) {

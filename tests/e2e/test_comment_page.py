@@ -354,3 +354,21 @@ def test_only_a_page_the_resident_has_touched_vibrates(chair, residents, demo_se
         page.wait_for_selector("#my-alert:has-text('You are live')")
     assert tapped.evaluate("() => window.vibrations") >= 1
     assert untouched.evaluate("() => window.vibrations") == 0
+
+
+def test_the_chamber_screen_headlines_general_comment_while_it_is_open(chair, residents, demo_server):
+    resident, display = residents(), residents()
+    visit(resident, demo_server)
+    display.set_viewport_size({"width": 1920, "height": 1080})
+    display.goto(comment_url(demo_server).replace("/comment", "/display"))
+    display.wait_for_selector("#connection:has-text('Connected')")
+    chair_sends(chair, "set_item", {"item_id": int(items_taking_comment(resident)[0])})
+    ordinance = chair_sends(chair, "sync")["state"]["current_item"]["title"]
+    display.wait_for_selector(f"#current-item:text-is('{ordinance}')")
+    try:
+        chair_sends(chair, "open_comment", {"item_id": None})
+        display.wait_for_selector("#current-item:text-is('General public comment')")
+        chair_sends(chair, "close_comment")
+        display.wait_for_selector(f"#current-item:text-is('{ordinance}')")
+    finally:
+        chair_sends(chair, "set_item", {"item_id": None})

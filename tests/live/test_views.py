@@ -57,6 +57,23 @@ def test_display_headline_is_the_item_under_comment_when_none_is_set(client, now
     assert "No item is being considered." not in page.split('id="live-strings"')[0]
 
 
+def test_display_headline_is_general_comment_while_it_is_open(client, now):
+    # An ordinance is the current item, and the chair opens general public comment: the
+    # room reads what it is hearing now in the largest type, not the ordinance.
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    item = make_item(meeting, title="Ordinance 2026-14")
+    chair = make_user(role="chair", body=meeting.body)
+    live.set_item(meeting, item_id=item.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/display").text
+    assert '<p id="current-item" class="display-item">General public comment</p>' in page
+    live.close_comment(meeting, actor=chair, now=now)
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/display").text
+    assert '<p id="current-item" class="display-item">Ordinance 2026-14</p>' in page
+
+
 def test_every_live_page_says_when_a_timed_period_ends(client, staff, now):
     # NOW is 9:00 AM in the body's time zone (Los Angeles); a 30-minute period.
     meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
