@@ -175,6 +175,7 @@
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
+    document.getElementById("order-notice").hidden = state.status !== "published";
     // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.
     L.root.toggleAttribute("data-over", !L.isLive(state));
     showCommentActions(state.comment.open);

@@ -91,9 +91,14 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 login(clerk, server, ids["clerk"])
                 login(chair, server, ids["chair"])
 
+                # Before the call to order the chair's console says so, until the clerk calls it.
+                chair.goto(f"{server.url}/staff/meetings/{meeting}/live")
+                chair.wait_for_selector("#order-notice:has-text('has not been called to order')")
+
                 # Call to order and roll call: four in person, one remote with the legal basis.
                 clerk.goto(console_url)
                 submit(clerk, "button[name=action][value=call_to_order]")
+                chair.wait_for_selector("#order-notice", state="hidden")
                 for index, (member_id, _name) in enumerate(members):
                     form = f"form:has(#att-{member_id})"
                     if index == len(members) - 1:

@@ -155,6 +155,18 @@ def test_console_links_the_staff_pages_that_run_the_meeting_with_it(client, staf
             assert client.get(link).status_code == 200
 
 
+@pytest.mark.parametrize("status, said", [(MeetingStatus.PUBLISHED, True), (MeetingStatus.IN_PROGRESS, False)])
+def test_console_says_when_the_meeting_has_not_been_called_to_order(client, staff, status, said):
+    meeting = make_meeting(status=status)
+    db.session.commit()
+    staff.login(staff.user("clerk", meeting.body))
+    page = client.get(f"/staff/meetings/{meeting.id}/live").text
+    notice = page.split('id="order-notice"')[1].split("</p>")[0]
+    assert ("hidden" not in notice.split(">")[0]) == said
+    assert "has not been called to order" in notice
+    assert f"/staff/meetings/{meeting.id}/proceedings" in notice
+
+
 def test_console_and_display_show_quorum_and_remote_access(client, staff):
     from app.extensions import db
     from app.meetings.models import MeetingStatus
