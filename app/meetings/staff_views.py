@@ -173,13 +173,16 @@ def _details_form(meeting, formdata=None):
     return form
 
 
-def _item_form(meeting, formdata=None, item=None, prefix="item"):
+def _item_form(meeting, formdata=None, item=None, prefix="item", section_id=None):
+    """`section_id` preselects a section of a new item's form (one of the meeting's, else ignored)."""
     if item is not None and formdata is None:
         form = ItemForm(formdata=None, prefix=prefix, obj=item)
     else:
         form = ItemForm(formdata=formdata, prefix=prefix)
     form.section_id.choices = [choice(section.id, f"{number}. {section.title}") for section, number
                                in zip(meeting.sections, section_numbers(meeting.sections).values())]
+    if item is None and formdata is None and section_id in {section.id for section in meeting.sections}:
+        form.section_id.data = section_id
     if item is not None:
         form.submit.label.text = _("Save item")
     return form
@@ -218,7 +221,9 @@ def render_editor(meeting, status=200, *, deadline_error=None, **forms):
 
 @bp.get("/meetings/<int:meeting_id>/agenda")
 def edit_agenda(meeting_id):
-    return render_editor(_meeting(meeting_id))
+    meeting = _meeting(meeting_id)
+    # After "Add item" the form keeps the section just added to (?section=), for the next item.
+    return render_editor(meeting, item_form=_item_form(meeting, section_id=request.args.get("section", type=int)))
 
 
 def _redirect_to_editor(meeting_id, anchor=None):
@@ -279,7 +284,8 @@ def add_item(meeting_id):
         form.form_errors.append(error.message)
         return render_editor(_meeting(meeting_id), _error_status(error), item_form=form)
     flash(_("Item added."), "info")
-    return _redirect_to_editor(meeting_id, f"item-{item_id}")
+    return redirect(url_for("staff.edit_agenda", meeting_id=meeting_id, section=form.section_id.data,
+                            _anchor=f"item-{item_id}"))
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
