@@ -156,6 +156,15 @@
     return td;
   }
 
+  // One line per row: a long item title is cut short on screen (whole on hover and for
+  // screen readers), since it repeats on every row of its item.
+  function itemCell(td, title) {
+    var span = document.createElement("span");
+    span.className = "queue-item";
+    span.title = span.textContent = title;
+    td.appendChild(span);
+  }
+
   // Cards are usually for the item under comment, unless the clerk picked another.
   var cardItem = L.followedChoice(document.getElementById("card-item"));
   // Comment usually opens on the current item (else general comment), as the chair just
@@ -194,10 +203,13 @@
     state.queue.forEach(function (entry) {
       var row = document.createElement("tr");
       cell(row, String(entry.position));
-      warnedBadge(cell(row, L.speakerName(entry) + (entry.interpreter ? " · " + L.text("interpreter") : ""), true), entry);
+      var who = cell(row, "", true);
+      who.append.apply(who, L.speakerNameNodes(entry));
+      if (entry.interpreter) { who.appendChild(document.createTextNode(" · " + L.text("interpreter"))); }
+      warnedBadge(who, entry);
       cell(row, L.channelLabel(entry.channel));
       cell(row, L.stanceLabel(entry.stance));
-      cell(row, L.itemTitle(entry.item_id));
+      itemCell(cell(row, ""), L.itemTitle(entry.item_id));
       var actions = cell(row, "");
       if (mayModerate) {
         actions.appendChild(entryButton("skip", L.text("skip"), entry, function () { send("skip", { entry_id: entry.entry_id }); }));

@@ -316,6 +316,15 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#queue li:has-text('WWWWWWWWWW')")
                 assert resident.evaluate("document.documentElement.scrollWidth") <= 375
                 chair.wait_for_selector("#queue-summary:has-text('4 waiting')")
+                # One line per queue row on a laptop: the item title, the same on every row of
+                # its item, is cut short on screen and whole on hover.
+                assert chair.evaluate("""() => [...document.querySelectorAll("#queue-rows .queue-item")].every(
+                    (el) => getComputedStyle(el).whiteSpace === "nowrap" && el.title === el.textContent)""")
+                heights = chair.evaluate("""() => [...document.querySelectorAll("#queue-rows tr")].map(
+                    (row) => [row.textContent, row.getBoundingClientRect().height])""")
+                # At most two lines (the name, "name not verified"), unless there is more to say.
+                assert all(height < 64 for text, height in heights
+                           if "WWWWWWWWWW" not in text and "interpreter" not in text), heights
 
                 # Closing with people still waiting asks first; cancelling keeps comment open.
                 asked = []
