@@ -153,6 +153,7 @@ def test_console_links_the_staff_pages_that_run_the_meeting_with_it(client, staf
         assert f"/staff/meetings/{meeting.id}/minutes" in builder
         for link in (proceedings, f"/staff/meetings/{meeting.id}/minutes"):
             assert client.get(link).status_code == 200
+        assert f"/staff/meetings/{meeting.id}/live" in client.get(proceedings).text
 
 
 @pytest.mark.parametrize("status, said", [(MeetingStatus.PUBLISHED, True), (MeetingStatus.IN_PROGRESS, False)])
