@@ -103,8 +103,32 @@
         if (control) { control.removeAttribute("aria-disabled"); }
       }, SETTLE_MS[event] || 0);
       if (reply.ok) { confirmDone(event, p); }
-      return report(reply);
+      return report(explained(reply, event, p));
     });
+  }
+
+  // The server's general "not possible right now" (invalid_state) for the console's
+  // everyday buttons, said for the case at hand from the state it now shows.
+  function explained(reply, event, payload) {
+    var key = !reply.ok && reply.error && reply.error.code === "invalid_state" &&
+      whyRefused(event, payload, live.state());
+    return key ? { ok: false, error: { code: "explained", message: L.text(key) } } : reply;
+  }
+
+  function whyRefused(event, payload, state) {
+    if (!state) { return null; }
+    if (event === "call_next") {
+      if (!state.comment.open) { return "callClosed"; }
+      if (!state.speaker && !L.waitingOnCommentItem(state).length) { return "callNobody"; }
+    }
+    var speaker = state.speaker;
+    if (event === "timer" && speaker) {
+      if (payload.action === "start" && speaker.started_at) { return "timerStarted"; }
+      if ((payload.action === "pause" || payload.action === "resume") && !speaker.started_at) { return "timerNotStarted"; }
+      if (payload.action === "pause" && speaker.paused) { return "timerAlreadyPaused"; }
+      if (payload.action === "resume" && speaker.running) { return "timerAlreadyRunning"; }
+    }
+    return null;
   }
 
   function button(label, onClick) {

@@ -194,6 +194,10 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#console-done:has-text('Timer paused.')", state="attached")
                 chair.click("[data-timer=resume]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
+                # Pressed again, it says why nothing changed, not the general "not possible".
+                chair.wait_for_selector("[data-timer=resume]:not([aria-disabled=true])")
+                chair.click("[data-timer=resume]")
+                chair.wait_for_selector("#console-message:has-text('The timer is already running.')")
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")
@@ -338,6 +342,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#comment-status:has-text('closed')")
                 # Comment closed: nobody is "next" on the chamber screen.
                 display.wait_for_selector("#queue li.live-empty")
+                chair.click("#call-next")
+                chair.wait_for_selector("#console-message:has-text('Public comment is closed: open it before calling')")
 
                 # A timed period that this (California) body's rules keep open: the console
                 # says until when beside Close, and answers a press itself instead of asking
