@@ -4,7 +4,7 @@ from datetime import datetime
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
 
-from app.core.time import to_local
+from app.core.time import to_local, utcnow
 
 
 def local_time(value, tz_name, fmt="full"):
@@ -59,9 +59,17 @@ def moment_or_text(value, tz_name, fmt="seconds"):
     return value
 
 
+def has_passed(iso_moment, now=None):
+    """Whether a moment given as ISO 8601 text with its offset (as the live state gives
+    them) is now or earlier."""
+    moment = datetime.fromisoformat(iso_moment.replace("Z", "+00:00"))
+    return moment <= (now or utcnow())
+
+
 def init_app(app):
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["moment_or_text"] = moment_or_text
+    app.jinja_env.filters["has_passed"] = has_passed
 
     @app.context_processor
     def inject_locale():

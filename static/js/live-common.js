@@ -98,7 +98,10 @@
     var words = text("commentOpen") + ": " + itemTitle(state.comment.item_id) + " · " +
       text("perSpeaker", { time: clock(state.comment.seconds_per_speaker) });
     if (state.comment.period_ends_at) {
-      words += " · " + text("periodUntil", { time: localTime(state.comment.period_ends_at) });
+      // Once its time has passed the period stays open until the chair closes it: it
+      // must not read as still running.
+      var ended = Date.parse(state.comment.period_ends_at) <= Date.now();
+      words += " · " + text(ended ? "periodEnded" : "periodUntil", { time: localTime(state.comment.period_ends_at) });
     }
     return words;
   }
@@ -268,9 +271,16 @@
              state: function () { return current; } };
   }
 
+  // Every page's clock: `render` gets the speaker's remaining seconds, and the comment
+  // status follows the time too (a timed period's end comes without a new state).
   function tick(live, render) {
-    render(live.remaining());
-    window.setInterval(function () { render(live.remaining()); }, 250);
+    function step() {
+      var state = live.state();
+      if (state) { setText("comment-status", commentStatus(state)); }
+      render(live.remaining());
+    }
+    step();
+    window.setInterval(step, 250);
   }
 
   window.DaisLive = {

@@ -372,3 +372,15 @@ def test_the_chamber_screen_headlines_general_comment_while_it_is_open(chair, re
         display.wait_for_selector(f"#current-item:text-is('{ordinance}')")
     finally:
         chair_sends(chair, "set_item", {"item_id": None})
+
+
+def test_a_timed_period_whose_time_is_up_does_not_read_as_running(residents, demo_server):
+    # It stays open until the chair closes it; the pages' clock rewrites the line when
+    # its time passes, with no new state (see DaisLive.tick).
+    page = residents()
+    visit(page, demo_server)
+    said = page.evaluate("""() => [-60000, 60000].map((offset) => window.DaisLive.commentStatus({comment: {
+        open: true, item_id: null, seconds_per_speaker: 120,
+        period_ends_at: new Date(Date.now() + offset).toISOString()}}))""")
+    assert "timed period ended at" in said[0] and "until" not in said[0]
+    assert "timed period until" in said[1]

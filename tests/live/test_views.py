@@ -1,8 +1,11 @@
 """The live pages render the current state without JavaScript and respect roles."""
 import json
+from datetime import timedelta
 
 import pytest
 
+from app.core.display import local_time
+from app.core.time import utcnow
 from app.extensions import db
 from app.live import services as live
 from app.meetings.models import MeetingStatus
@@ -74,19 +77,25 @@ def test_display_headline_is_general_comment_while_it_is_open(client, now):
     assert '<p id="current-item" class="display-item">Ordinance 2026-14</p>' in page
 
 
-def test_every_live_page_says_when_a_timed_period_ends(client, staff, now):
-    # NOW is 9:00 AM in the body's time zone (Los Angeles); a 30-minute period.
+@pytest.mark.parametrize("running", [True, False])
+def test_every_live_page_says_when_a_timed_period_ends(client, staff, now, running):
+    # A 30-minute period opened at 9:00 AM in the body's time zone (Los Angeles), on a day
+    # long past: its time is up, but it stays open until the chair closes it. Opened just
+    # now, it is still running.
     meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
     item = make_item(meeting, title="Budget hearing")
     chair = make_user(role="chair", body=meeting.body)
-    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=now)
+    opened = utcnow() if running else now
+    live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=opened)
     db.session.commit()
     staff.login(chair)
+    ends = local_time(opened + timedelta(minutes=30), "America/Los_Angeles", "clock")
+    said = f"timed period until {ends}" if running else "timed period ended at 9:30 AM"
     for path in ("comment", "display"):
         page = client.get(f"/meetings/{meeting.id}/{path}").text
-        assert "Budget hearing · 3:00 per speaker · timed period until 9:30 AM</p>" in page
+        assert f"Budget hearing · 3:00 per speaker · {said}</p>" in page
         assert 'data-timezone="America/Los_Angeles"' in page  # the scripts write it the same way
-    assert "timed period until 9:30 AM" in client.get(f"/staff/meetings/{meeting.id}/live").text
+    assert said in client.get(f"/staff/meetings/{meeting.id}/live").text
 
 
 def test_draft_meetings_have_no_public_live_pages(client, app):
