@@ -25,7 +25,7 @@ def test_page_lists_every_entry_with_hash_and_local_time(client):
     html = response.text
     for entry in meeting_entries(meeting.id):
         assert f'id="entry-{entry.seq}"' in html
-        assert entry.hash in html
+        assert f'<code class="hash" title="{entry.hash}">{entry.hash}</code>' in html  # cut short on screen
     assert "Agenda posted" in html and "agenda:posted" in html
     # NOW in the body's timezone, to the second (a warning and the removal after it
     # are seconds apart); moments inside the entries' details too, not as raw UTC.
