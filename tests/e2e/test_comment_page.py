@@ -323,6 +323,9 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
 
     # The connection was down the whole time: the page learns it on coming back.
     hold()
+    # Meanwhile the page says what it shows may be out of date, and dims it.
+    assert "may be out of date" in offline.inner_text("#connection")
+    assert offline.evaluate("getComputedStyle(document.getElementById('my-place')).opacity") == "0.55"
     call_and_end()
     release()
     offline.wait_for_selector(f"#my-position:has-text('{missed}')")
