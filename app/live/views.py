@@ -14,6 +14,7 @@ from app.extensions import db
 from app.live import services
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
+from app.meetings.numbering import item_numbers
 
 bp = Blueprint("live", __name__)
 
@@ -31,6 +32,7 @@ def _render(template, meeting, **context):
     titles = {item.id: item.title for item in meeting.items}
     proceedings = state.get("proceedings") or {}
     return render_template(template, meeting=meeting, state=state, item_titles=titles,
+                           item_numbers=item_numbers(meeting.sections),
                            is_live=meeting.status in services.LIVE_STATUSES,
                            under_comment=services.waiting_on_comment_item(state),
                            quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),

@@ -131,6 +131,16 @@ def test_console_of_a_draft_says_it_must_be_published(client, staff, app):
     assert "The meeting must be published before the queue can be used." in page
 
 
+def test_item_menus_give_each_item_its_agenda_number(client, staff, meeting):
+    from app.meetings.numbering import item_numbers
+
+    number = item_numbers(meeting.sections)[meeting.items[0].id]
+    staff.login(staff.user("clerk", meeting.body))
+    console = client.get(f"/staff/meetings/{meeting.id}/live").text
+    assert console.count(f">{number} Zoning of Elm Street</option>") == 3  # current item, comment, cards
+    assert f">{number} Zoning of Elm Street</option>" in client.get(f"/meetings/{meeting.id}/comment").text
+
+
 def test_console_needs_a_sign_in(client, meeting):
     assert client.get(f"/staff/meetings/{meeting.id}/live").status_code == 302
 
