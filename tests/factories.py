@@ -71,6 +71,14 @@ def make_item(meeting, section=None, **overrides):
     return item
 
 
+def make_closed_session_item(meeting, title):
+    """An item in a closed-session section of its own, added at the end of the agenda."""
+    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
+    db.session.add(section)
+    db.session.flush()
+    return make_item(meeting, section, title=title)
+
+
 def make_user(role="clerk", body=None, email=None, password=PASSWORD, **overrides):
     if role != "admin" and body is None:
         body = make_body()

@@ -569,13 +569,9 @@ def test_minutes_wait_for_the_meeting_and_drafts_stay_private(client, auth, body
 # ---------------------------------------------------------------- closed session
 
 def test_closed_session_is_announced_reported_and_in_the_minutes(client, auth, meeting, members):
-    from app.meetings.models import SectionKind
-    from app.meetings.models import AgendaSection
+    from tests.factories import make_closed_session_item
 
-    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
-    db.session.add(section)
-    db.session.flush()
-    labor = make_item(meeting, section, title="Conference with labor negotiators (§54957.6)")
+    labor = make_closed_session_item(meeting, "Conference with labor negotiators (§54957.6)")
     regular = make_item(meeting, title="Budget")
     db.session.commit()
     in_session(client, auth, meeting, members)

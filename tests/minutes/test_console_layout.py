@@ -7,9 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from app.extensions import db
-from app.meetings.models import AgendaSection, SectionKind
 from tests.conftest import csrf_from
-from tests.factories import make_item
+from tests.factories import make_closed_session_item
 from tests.minutes.helpers import act, all_present, move
 from tests.minutes.test_api import held_meeting
 
@@ -104,10 +103,7 @@ def test_console_forms_in_session_with_a_motion_to_vote_on(client, staff, clerk,
 
 
 def test_console_forms_in_closed_session_and_in_recess(client, staff, clerk, meeting):
-    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
-    db.session.add(section)
-    db.session.flush()
-    closed = make_item(meeting, section, title="Existing litigation")
+    closed = make_closed_session_item(meeting, "Existing litigation")
     db.session.commit()
     staff.login(clerk)
     base = f"/staff/meetings/{meeting.id}/proceedings"

@@ -112,13 +112,9 @@ def test_minutes_editor_saves_revisions_and_shows_the_history(client, staff, cle
 
 
 def test_console_closed_session_forms(client, staff, clerk, meeting, members):
-    from app.meetings.models import AgendaSection, SectionKind
-    from tests.factories import make_item
+    from tests.factories import make_closed_session_item
 
-    section = AgendaSection(meeting_id=meeting.id, position=99, title="Closed Session", kind=SectionKind.CLOSED_SESSION)
-    db.session.add(section)
-    db.session.flush()
-    closed = make_item(meeting, section, title="Existing litigation")
+    closed = make_closed_session_item(meeting, "Existing litigation")
     db.session.commit()
     staff.login(clerk)
     base = f"/staff/meetings/{meeting.id}/proceedings"
