@@ -226,27 +226,40 @@ def test_the_comment_on_choice_follows_the_item_the_chair_opens(chair, residents
     join(follower)  # (refused as already queued, it would wait in vain for a place)
 
 
-def droppable(page):
-    """Route the page's live connection through the test; returns drop(), which cuts it
-    (as a server restart or a lost signal would) and waits for the page to reconnect."""
-    sockets = []
+class RoutedConnection:
+    """The page's live connection, routed through the test: `drop()` cuts it (as a server
+    restart or a lost signal would) and waits for the page to reconnect; `hold()` cuts it
+    and turns the page's attempts to reconnect away until `release()`."""
 
-    def forward(socket):
+    def __init__(self, page):
+        self.page, self.sockets, self.held = page, [], False
+        page.route_web_socket("**/socket.io/**", self._forward)
+
+    def _forward(self, socket):
+        if self.held:
+            socket.close()
+            return
         socket.connect_to_server()
-        sockets.append(socket)
-    page.route_web_socket("**/socket.io/**", forward)
+        self.sockets.append(socket)
 
-    def drop():
-        sockets[-1].close()
-        page.wait_for_selector("#connection:has-text('Connection lost')")
-        page.wait_for_selector("#connection:has-text('Connected')")
-        page.wait_for_timeout(1000)  # for the answer to `resume` and `sync`
-    return drop
+    def hold(self):
+        self.held = True
+        self.sockets[-1].close()
+        self.page.wait_for_selector("#connection:has-text('Connection lost')")
+
+    def release(self):
+        self.held = False
+        self.page.wait_for_selector("#connection:has-text('Connected')", timeout=20000)
+
+    def drop(self):
+        self.hold()
+        self.release()
+        self.page.wait_for_timeout(1000)  # for the answer to `resume` and `sync`
 
 
 def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, demo_server):
     ender, thanked = residents(), residents()
-    drop_ender, drop_thanked = droppable(ender), droppable(thanked)
+    drop_ender, drop_thanked = RoutedConnection(ender).drop, RoutedConnection(thanked).drop
     for page in (ender, thanked):
         visit(page, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -275,34 +288,10 @@ def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, de
     assert thanked.inner_text("#join-note") == done
 
 
-def holdable(page):
-    """Route the page's live connection through the test; returns (hold, release): hold()
-    cuts it and turns the page's attempts to reconnect away until release()."""
-    sockets, held = [], []
-
-    def forward(socket):
-        if held:
-            socket.close()
-            return
-        socket.connect_to_server()
-        sockets.append(socket)
-    page.route_web_socket("**/socket.io/**", forward)
-
-    def hold():
-        held.append(True)
-        sockets[-1].close()
-        page.wait_for_selector("#connection:has-text('Connection lost')")
-
-    def release():
-        held.clear()
-        page.wait_for_selector("#connection:has-text('Connected')", timeout=20000)
-    return hold, release
-
-
 def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, demo_server):
     closed, offline = residents(), residents()
     offline.add_init_script(RECORD_POSITION)
-    hold, release = holdable(offline)
+    connection = RoutedConnection(offline)
     for page in (closed, offline):
         visit(page, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -322,12 +311,12 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
     closed.wait_for_selector(f"#join-note:has-text('{missed}')")
 
     # The connection was down the whole time: the page learns it on coming back.
-    hold()
+    connection.hold()
     # Meanwhile the page says what it shows may be out of date, and dims it.
     assert "may be out of date" in offline.inner_text("#connection")
     assert offline.evaluate("getComputedStyle(document.getElementById('my-place')).opacity") == "0.55"
     call_and_end()
-    release()
+    connection.release()
     offline.wait_for_selector(f"#my-position:has-text('{missed}')")
     assert not [said for said in offline.evaluate("() => window.said") if "Thank you" in said]
     offline.reload()
