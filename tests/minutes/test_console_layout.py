@@ -8,7 +8,6 @@ from pathlib import Path
 
 from app.extensions import db
 from tests.conftest import csrf_from
-from tests.factories import make_closed_session_item
 from tests.minutes.helpers import act, all_present, move
 from tests.minutes.test_api import held_meeting
 
@@ -100,24 +99,6 @@ def test_console_forms_in_session_with_a_motion_to_vote_on(client, staff, clerk,
     html = console(client, meeting)
     assert 'name="vote-' in html and 'id="pull-item"' in html and 'id="motion-text"' in html
     assert check_forms(html) == []
-
-
-def test_console_forms_in_closed_session_and_in_recess(client, staff, clerk, meeting):
-    closed = make_closed_session_item(meeting, "Existing litigation")
-    db.session.commit()
-    staff.login(clerk)
-    base = f"/staff/meetings/{meeting.id}/proceedings"
-    token = csrf_from(client.get(base).text)
-    client.post(base, data={"action": "call_to_order", "csrf_token": token})
-    html = console(client, meeting)
-    assert 'id="closed-' in html and check_forms(html) == []
-    client.post(base, data={"action": "closed_session", "item_ids": [str(closed.id)], "csrf_token": token})
-    html = console(client, meeting)
-    assert 'id="closed-report"' in html and check_forms(html) == []
-    client.post(base, data={"action": "closed_session_report", "note": "Nothing to report.", "csrf_token": token})
-    client.post(base, data={"action": "recess", "csrf_token": token})
-    html = console(client, meeting)
-    assert 'value="reconvene"' in html and check_forms(html) == []
 
 
 def test_adjourn_stands_apart_from_the_routine_actions(client, staff, clerk, auth, meeting):

@@ -113,6 +113,7 @@ def test_minutes_editor_saves_revisions_and_shows_the_history(client, staff, cle
 
 def test_console_closed_session_forms(client, staff, clerk, meeting, members):
     from tests.factories import make_closed_session_item
+    from tests.minutes.test_console_layout import check_forms
 
     closed = make_closed_session_item(meeting, "Existing litigation")
     db.session.commit()
@@ -122,12 +123,17 @@ def test_console_closed_session_forms(client, staff, clerk, meeting, members):
     client.post(base, data={"action": "call_to_order", "csrf_token": token})
     page = client.get(base).text
     assert "Go into closed session" in page and "Existing litigation" in page
+    assert 'id="closed-' in page and check_forms(page) == []  # laid out like every staff form
     client.post(base, data={"action": "closed_session", "item_ids": [str(closed.id)], "csrf_token": token})
     page = client.get(base).text
     assert "Report out of closed session" in page and 'value="adjourn"' not in page
+    assert 'id="closed-report"' in page and check_forms(page) == []
     done = client.post(base, data={"action": "closed_session_report", "note": "Settlement approved 5-0.",
                                    "csrf_token": token}, follow_redirects=True)
     assert "Recorded." in done.text and 'value="adjourn"' in done.text
+    client.post(base, data={"action": "recess", "csrf_token": token})
+    page = client.get(base).text
+    assert 'value="reconvene"' in page and check_forms(page) == []
 
 
 def test_console_asks_before_adjourning_and_before_calling_a_meeting_to_order_early(client, staff, clerk,
