@@ -26,6 +26,9 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
+    # When the account last signed out: live consoles it connected before then may no
+    # longer act (a cookie session cannot be withdrawn from a socket that holds it).
+    signed_out_at = mapped_column(UTCDateTime, nullable=True)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

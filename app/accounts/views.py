@@ -8,7 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import services
 from app.accounts.forms import LoginForm
 from app.core.db import transaction
-from app.extensions import limiter
+from app.core.time import utcnow
+from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,6 +56,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # Recorded, so live consoles this account opened stop acting for it (app.live.sockets).
+    current_user.signed_out_at = utcnow()
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("meetings.home"))

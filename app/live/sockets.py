@@ -60,6 +60,8 @@ class Connection:
     meeting_id: int
     body_id: int
     user_id: int | None = None
+    api_token: str | None = None  # staff who connected with one: it must still be live at each act
+    connected_at: object = None   # a signed-in session: it must not have signed out since
     token: str | None = None
     address: str | None = None  # the client's address (behind a proxy: from TRUSTED_PROXIES)
     allowance: float = 0.0
@@ -129,6 +131,12 @@ class Change:
     connection: Connection
     permission: str | None
     payload: dict
+
+
+class SignedOut(Forbidden):
+    """Staff whose session or API token has ended since the socket connected."""
+
+    code = "signed_out"
 
 
 class Refused(Exception):
@@ -330,8 +338,14 @@ class LiveNamespace(Namespace):
     @staticmethod
     def _authorise(connection, permission, meeting):
         """Re-read the user and their roles on every privileged call: a role revoked
-        after connecting takes effect at once."""
+        after connecting takes effect at once, and so do a revoked API token and signing
+        out (the socket keeps the session or token it connected with)."""
         user = db.session.get(User, connection.user_id, populate_existing=True) if connection.user_id else None
+        if user is not None and connection.api_token is not None and user_for_token(connection.api_token) != user:
+            raise SignedOut("The API token this connection used was revoked.")
+        if user is not None and connection.api_token is None and user.signed_out_at is not None \
+                and user.signed_out_at >= connection.connected_at:
+            raise SignedOut("You signed out after this page connected.")
         if user is None or not user.is_active or not policy.can(user, permission, meeting.body_id):
             raise Forbidden("Your role does not allow this.")
         return user
@@ -361,6 +375,7 @@ class LiveNamespace(Namespace):
             raise refuse("invalid", "auth.token is not a token.")
         self.connections[request.sid] = Connection(meeting_id=meeting.id, body_id=meeting.body_id,
                                                    user_id=user.id if user else None, token=token,
+                                                   api_token=api_token if user else None, connected_at=utcnow(),
                                                    address=request.remote_addr)
         join_room(meeting_room(meeting.id))
         if user is not None and any(policy.can(user, action, meeting.body_id)

@@ -229,6 +229,38 @@ def test_a_revoked_role_takes_effect_without_reconnecting(chair, meeting):
     assert emit(chair, "set_item", {"item_id": None})["error"]["code"] == "forbidden"
 
 
+def test_a_revoked_api_token_stops_its_open_socket_acting(app, connect, meeting):
+    from app.accounts.services import revoke_user_tokens
+
+    clerk = make_user(role="clerk", body=meeting.body)
+    token = make_token(clerk)
+    db.session.commit()
+    kiosk = connect(api_token=token)
+    assert emit(kiosk, "set_item", {"item_id": meeting.item.id})["ok"]
+    revoke_user_tokens(clerk, now=utcnow())
+    db.session.commit()
+    before = version(meeting)
+    reply = emit(kiosk, "set_item", {"item_id": None})
+    assert reply["error"]["code"] == "signed_out" and version(meeting) == before
+    fresh = make_token(clerk)
+    db.session.commit()
+    assert emit(connect(api_token=fresh), "set_item", {"item_id": None})["ok"]  # a new token works
+
+
+def test_signing_out_stops_the_consoles_the_account_opened(app, connect, chair, meeting, staff):
+    from tests.conftest import csrf_from
+
+    assert emit(chair, "set_item", {"item_id": meeting.item.id})["ok"]
+    token = csrf_from(staff.client.get(f"/staff/meetings/{meeting.id}/live").text)
+    assert staff.client.post("/logout", data={"csrf_token": token}).status_code == 302
+    before = version(meeting)
+    reply = emit(chair, "set_item", {"item_id": None})
+    assert reply["error"]["code"] == "signed_out" and version(meeting) == before
+    # Signed in again, a console opened since acts as before.
+    staff.login(chair.user)
+    assert emit(connect(flask_client=staff.client), "set_item", {"item_id": None})["ok"]
+
+
 MALFORMED = [
     ("join_queue", "not an object"),
     ("join_queue", {"item_id": "1"}),
