@@ -534,6 +534,10 @@ def skip(meeting, *, entry_id, actor, now):
     if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
         _finish_speaker(meeting, state, status=EntryStatus.SKIPPED, actor=actor, now=now, record_finish=False)
     elif entry.status == EntryStatus.WAITING:
+        # Skipped entries are listed (and can be recalled) only while comment is open on
+        # their item: skipped in another item's line, a resident would be lost to both.
+        if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
+            raise InvalidState("Only people waiting on the item under comment can be skipped.")
         entry.status = EntryStatus.SKIPPED
     else:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only waiting or speaking entries can be skipped.")

@@ -236,7 +236,11 @@
       itemCell(cell(row, ""), L.itemTitle(entry.item_id));
       var actions = cell(row, "");
       if (mayModerate) {
-        actions.appendChild(entryButton("skip", L.text("skip"), entry, function () { send("skip", { entry_id: entry.entry_id }); }));
+        // Skip is for the line being called (a skipped place is listed, and recalled,
+        // only while comment is open on its item).
+        if (state.comment.open && entry.item_id === state.comment.item_id) {
+          actions.appendChild(entryButton("skip", L.text("skip"), entry, function () { send("skip", { entry_id: entry.entry_id }); }));
+        }
         moderationButtons(actions, entry);
       }
       rows.appendChild(row);

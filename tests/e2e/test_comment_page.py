@@ -376,3 +376,21 @@ def test_a_timed_period_whose_time_is_up_does_not_read_as_running(residents, dem
         period_ends_at: new Date(Date.now() + offset).toISOString()}}))""")
     assert "timed period ended at" in said[0] and "until" not in said[0]
     assert "timed period until" in said[1]
+
+
+def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents, demo_server):
+    called, elsewhere = residents(), residents()
+    for page in (called, elsewhere):
+        visit(page, demo_server)
+    first, second = items_taking_comment(called)[:2]
+    chair_sends(chair, "open_comment", {"item_id": int(first)})
+    join(called)  # the choice follows the item under comment
+    elsewhere.select_option("#join-item", second)
+    join(elsewhere)
+    chair.wait_for_selector("#queue-rows tr:nth-child(2)")
+    rows = chair.eval_on_selector_all("#queue-rows tr", """rows => rows.map(row =>
+        [row.querySelector(".queue-item").title, Boolean(row.querySelector("button[data-action=skip]"))])""")
+    titles = dict(zip(items_taking_comment(called), called.eval_on_selector_all(
+        "#join-item option[value]:not([value=''])", "options => options.map(o => o.textContent)")))
+    assert sorted(skip for _, skip in rows) == [False, True]
+    assert [title for title, skip in rows if skip][0] in titles[first]

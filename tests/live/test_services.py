@@ -169,6 +169,24 @@ def test_a_speaker_who_ends_their_own_turn_has_had_it(meeting, item, chair, now)
         live.join_queue(meeting, item_id=item.id, token=token, now=now)
 
 
+def test_only_the_line_under_comment_can_be_skipped(meeting, item, chair, now):
+    # Skipped entries are listed, and recalled, only while comment is open on their item:
+    # one skipped in another item's line would vanish from every list.
+    other = make_item(meeting)
+    elsewhere, _ = live.join_queue(meeting, item_id=other.id, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    version = meeting.state_version
+    with pytest.raises(InvalidState):
+        live.skip(meeting, entry_id=elsewhere.id, actor=chair, now=now)
+    assert elsewhere.status == EntryStatus.WAITING and meeting.state_version == version
+    live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=5))
+    with pytest.raises(InvalidState):  # nor while comment is closed
+        live.skip(meeting, entry_id=elsewhere.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=other.id, actor=chair, now=now + timedelta(minutes=6))
+    live.skip(meeting, entry_id=elsewhere.id, actor=chair, now=now)
+    assert [e["entry_id"] for e in live.public_state(meeting, now=now)["skipped"]] == [elsewhere.id]
+
+
 def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now):
     other = make_item(meeting)
     skipped, token = live.join_queue(meeting, item_id=item.id, now=now)
