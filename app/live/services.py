@@ -890,8 +890,12 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
     for entry in held:
         if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
             # A speaker who ends their own turn has had it: done, not left, so one turn
-            # per person per item holds (a left place could sign up again).
-            _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+            # per person per item holds (a left place could sign up again). Before their
+            # time started they have not spoken: most often "Leave" pressed just as the
+            # chair called them. That is leaving, and the place may be taken again.
+            spoke = _timer(state).started_at is not None
+            _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT,
+                            actor=actor, now=now)
         else:
             # Logged like the join, so every place in the log is accounted for.
             was = entry.status

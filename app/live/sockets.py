@@ -402,7 +402,9 @@ class LiveNamespace(Namespace):
     def _leave_queue(self, connection, meeting, user, *, now, token, entry_id):
         left = services.leave_queue(meeting, token=token or connection.token, entry_id=entry_id, now=now)
         left_ids = [entry.id for entry in left]
-        return lambda done: ok(left=left_ids, version=done.version)
+        # How each place ended: a speaker's turn is `done`, unless their time had not started.
+        ended = [{"entry_id": entry.id, "status": entry.status.value} for entry in left]
+        return lambda done: ok(left=left_ids, ended=ended, version=done.version)
 
     def _set_item(self, connection, meeting, user, *, now, item_id):
         services.set_item(meeting, item_id=item_id, actor=user, now=now)

@@ -371,12 +371,17 @@
     // As pressed: a state arriving before the answer may already show the turn over.
     var speaking = myEntry.status === "speaking";
     if (live.socket.connected && !window.confirm(L.text(speaking ? "endTurnAsk" : "leaveAsk"))) { return; }
-    live.call("leave_queue", { token: token, entry_id: myEntry.entry_id }).then(function (reply) {
+    var entryId = myEntry.entry_id;
+    live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
         window.localStorage.removeItem(lastEntryKey);
-        forget(L.text(speaking ? MESSAGES.done : "left"));
+        // As the server ended it: "Leave" pressed just as the chair called is still
+        // leaving (the time had not started), and the place may be taken again.
+        var mine = (reply.ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
+        var done = mine ? mine.status === "done" : speaking;
+        forget(L.text(done ? MESSAGES.done : "left"));
         // The button is gone with the place: focus goes to the join form's heading, so
         // a keyboard or screen reader user is not thrown to the top of the page.
         var heading = document.getElementById("join-heading");

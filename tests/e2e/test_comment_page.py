@@ -394,3 +394,19 @@ def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents,
         "#join-item option[value]:not([value=''])", "options => options.map(o => o.textContent)")))
     assert sorted(skip for _, skip in rows) == [False, True]
     assert [title for title, skip in rows if skip][0] in titles[first]
+
+
+def test_leaving_just_as_the_chair_calls_is_leaving(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+
+    def called_while_asking(dialog):
+        chair_sends(chair, "call_next")  # the chair calls while "Leave the queue?" is open
+        resident.wait_for_timeout(500)
+        dialog.accept()
+    resident.once("dialog", called_while_asking)
+    resident.click("#leave")
+    resident.wait_for_selector("#join-note:has-text('You left the queue.')")
+    join(resident)  # not a turn had: the resident may sign up again

@@ -169,6 +169,19 @@ def test_a_speaker_who_ends_their_own_turn_has_had_it(meeting, item, chair, now)
         live.join_queue(meeting, item_id=item.id, token=token, now=now)
 
 
+def test_leaving_just_as_the_chair_calls_is_leaving_not_a_turn(meeting, item, chair, now):
+    # "Leave" pressed while the chair called: the time never started, nothing was said.
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    assert live.leave_queue(meeting, token=token, entry_id=entry.id, now=now) == [entry]
+    assert entry.status == EntryStatus.LEFT and entry.used_seconds == 0
+    assert live.public_state(meeting, now=now)["speaker"] is None
+    assert entries_for(meeting.id)[-1].data["status"] == "left"
+    again, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)  # may sign up again
+    assert again.status == EntryStatus.WAITING
+
+
 def test_only_the_line_under_comment_can_be_skipped(meeting, item, chair, now):
     # Skipped entries are listed, and recalled, only while comment is open on their item:
     # one skipped in another item's line would vanish from every list.

@@ -177,7 +177,8 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     assert resumed["entry"]["position"] == 1 and "token" not in resumed["entry"]
     # The connection's token is reused: a second join for the same queue is refused.
     assert emit(again, "join_queue", {"item_id": None})["error"]["code"] == "already_queued"
-    assert emit(again, "leave_queue", {"token": token})["ok"]
+    left = emit(again, "leave_queue", {"token": token})
+    assert left["ok"] and left["ended"] == [{"entry_id": joined["entry"]["entry_id"], "status": "left"}]
     gone = emit(again, "resume", {"token": token})["error"]
     # The token's holder learns how the place ended; an unknown token learns nothing.
     assert gone["code"] == "not_found"
