@@ -182,7 +182,7 @@ class LiveNamespace(Namespace):
 
     # -- dispatch ------------------------------------------------------------------
     def trigger_event(self, event, *args):
-        if event in ("connect", "disconnect"):
+        if event in ("connect", "disconnect") and not self._sent_by_client(event, args[0]):
             return super().trigger_event(event, *args)
         if event not in EVENTS:
             error = ValidationFailed("Unknown event.")
@@ -195,6 +195,13 @@ class LiveNamespace(Namespace):
         sid, *payload = args
         with self.app.app_context():
             return self._handle(event, sid, *payload)
+
+    def _sent_by_client(self, event, sid):
+        """Whether a "connect" or "disconnect" is an event a client sent by that name (the
+        server passes those on like any other) rather than the connection's own."""
+        if event == "connect":
+            return sid in self.connections  # the real one comes first, and only once
+        return self.server.manager.is_connected(sid, self.namespace)  # false while really disconnecting
 
     def _handle(self, event, sid, *args):
         try:
@@ -354,7 +361,7 @@ class LiveNamespace(Namespace):
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
         meeting_id = auth.get("meeting")
-        if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or meeting_id < 1:
+        if not isinstance(meeting_id, int) or isinstance(meeting_id, bool) or not 1 <= meeting_id <= schemas.MAX_ID:
             raise refuse("invalid", "auth.meeting must be a meeting id.")
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None:

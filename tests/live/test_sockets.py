@@ -85,7 +85,7 @@ def test_connecting_sends_the_current_state(connect, meeting):
     assert state["meeting_id"] == meeting.id and state["version"] == 0 and state["queue"] == []
 
 
-@pytest.mark.parametrize("auth", [{"meeting": None}, {"meeting": "1"}, {"meeting": 10**6},
+@pytest.mark.parametrize("auth", [{"meeting": None}, {"meeting": "1"}, {"meeting": 10**6}, {"meeting": 2**63},
                                   {"api_token": "dais_wrong"}, {"token": 5}])
 def test_bad_connections_are_refused(connect, auth):
     assert not connect(**auth).is_connected(NS)
@@ -372,6 +372,11 @@ def test_unknown_events_oversized_events_and_floods_are_refused(app, connect, me
     huge = {"item_id": None, "display_name": "x" * 5000}
     assert emit(sock, "join_queue", huge)["error"]["code"] == "too_large"
     assert sock.emit("sync", 1, 2, namespace=NS, callback=True)["error"]["code"] == "invalid"
+    # The connection's own events, sent by a client as events, are unknown ones: they
+    # neither connect it again nor make the server forget it.
+    for reserved in ("connect", "disconnect"):
+        assert emit(sock, reserved, {"meeting": meeting.id})["error"]["code"] == "unknown_event"
+    assert emit(sock, "sync")["ok"]
     app.config.update(LIVE_EVENT_BURST=3, LIVE_EVENTS_PER_SECOND=0.001)
     flooder = connect()
     codes = [emit(flooder, "sync").get("error", {}).get("code") for _ in range(5)]
