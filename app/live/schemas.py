@@ -49,8 +49,24 @@ def _int(data, name, *, required=False):
 JOINERS = frozenset("\u200c\u200d")
 
 
+# Letters and symbols that print as nothing: a name of them looks blank on every screen.
+BLANK_LOOKING = frozenset("\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+# Combining marks kept on one letter: enough for any script's accents and vowel signs,
+# not for a stack that paints over the rows above and below.
+MAX_MARKS = 4
+
+
 def _hidden(c):
-    return unicodedata.category(c)[0] in "CZ"
+    return unicodedata.category(c)[0] in "CZ" or c in BLANK_LOOKING
+
+
+def _tame_marks(text):
+    kept, run = [], 0
+    for c in text:
+        run = run + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
+        if run <= MAX_MARKS:
+            kept.append(c)
+    return "".join(kept)
 
 
 def _printable(value):
@@ -71,7 +87,7 @@ def clean_text(value, name, max_length):
         raise ValidationFailed(f"'{name}' must be text.")
     if len(value) > max_length * 4:
         raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
-    text = " ".join(_printable(value).split())
+    text = " ".join(_tame_marks(_printable(value)).split())
     if len(text) > max_length:
         raise ValidationFailed(f"'{name}' must be at most {max_length} characters.")
     return text or None

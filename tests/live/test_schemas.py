@@ -19,6 +19,14 @@ from app.live.schemas import clean_text
     ("\u200dAna\u200d", "Ana"),
     ("Ana \u200d López", "Ana López"),
     ("Ana\u200d\u200dLópez", "Ana López"),
+    # Letters and symbols that print as nothing leave no name ("Speaker 7" is read out).
+    ("\u3164", None),
+    ("\u2800\u2800", None),
+    ("Ana\u3164López", "Ana López"),
+    # Accents and vowel signs stay; a stack of marks that paints over other rows does not.
+    ("Nguy\u1ec5n", "Nguy\u1ec5n"),
+    ("Vie\u0302\u0323t", "Vie\u0302\u0323t"),
+    ("Z" + "\u0336" * 59, "Z" + "\u0336" * 4),
 ])
 def test_names_keep_what_is_visible(typed, shown):
     assert clean_text(typed, "display_name", 60) == shown
