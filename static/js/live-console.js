@@ -122,7 +122,9 @@
       if (!state.speaker && !L.waitingOnCommentItem(state).length) { return "callNobody"; }
     }
     var speaker = state.speaker;
-    if (event === "timer" && speaker) {
+    // Another console ended the turn just before this press reached the server.
+    if (event === "timer" && !speaker) { return "timerNobody"; }
+    if (event === "timer") {
       if (payload.action === "start" && speaker.started_at) { return "timerStarted"; }
       if ((payload.action === "pause" || payload.action === "resume") && !speaker.started_at) { return "timerNotStarted"; }
       if (payload.action === "pause" && speaker.paused) { return "timerAlreadyPaused"; }
