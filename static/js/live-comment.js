@@ -8,7 +8,18 @@
   if (!L.root) { return; }
   var meetingId = L.root.dataset.meeting;
   var storageKey = "dais-live-token-" + meetingId;
-  var token = window.localStorage.getItem(storageKey);
+  // The browser's key to its places, made here before any join and shared by its tabs,
+  // so two tabs joining at once are one resident: the second is refused as a second
+  // place instead of being given one nobody follows. (It is a bearer secret like the
+  // server's: 24 random bytes.)
+  var token = window.localStorage.getItem(storageKey) || newToken();
+  window.localStorage.setItem(storageKey, token);
+
+  function newToken() {
+    var bytes = new Uint8Array(24);
+    window.crypto.getRandomValues(bytes);
+    return btoa(String.fromCharCode.apply(null, bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
   // The last status this browser saw for its place, so a reload that no longer finds
   // the place (it ended, or was removed or called while the page was closed) says so.
   var lastKey = "dais-live-last-" + meetingId;
@@ -290,7 +301,8 @@
     token: token,
     onState: render,
     onConnect: function () {
-      if (!token) { return; }
+      // A browser that has never joined has no place to find.
+      if (!window.localStorage.getItem(joinedKey)) { return; }
       live.call("resume", { token: token }).then(function (reply) {
         // `resume` finds a waiting, speaking or skipped place. A place this page already
         // follows and `resume` no longer finds (it ended while the connection was down)

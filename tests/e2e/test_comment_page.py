@@ -410,3 +410,20 @@ def test_leaving_just_as_the_chair_calls_is_leaving(chair, residents, demo_serve
     resident.click("#leave")
     resident.wait_for_selector("#join-note:has-text('You left the queue.')")
     join(resident)  # not a turn had: the resident may sign up again
+
+
+def test_two_tabs_joining_at_once_hold_one_place(chair, residents, demo_server):
+    first = residents()
+    second = first.context.new_page()
+    for page in (first, second):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    for page, name in ((first, "Eve in one tab"), (second, "Eve in another")):
+        page.fill("#join-name", name)
+    # Both pressed together: neither waits for the other's answer.
+    first.evaluate("document.querySelector('#join-form button[type=submit]').click()")
+    second.evaluate("document.querySelector('#join-form button[type=submit]').click()")
+    for page in (first, second):
+        page.wait_for_selector("#my-position:has-text('in line')")
+    names = [entry["display_name"] for entry in chair_sends(chair, "sync")["state"]["queue"]]
+    assert len([name for name in names if name and name.startswith("Eve in")]) == 1, names
