@@ -91,7 +91,9 @@ def test_bad_connections_are_refused(connect, auth):
     assert not connect(**auth).is_connected(NS)
 
 
-def test_a_full_round_between_chair_and_residents(connect, chair, meeting):
+def test_a_full_round_between_chair_and_residents(app, connect, chair, meeting):
+    # Residents' changes wait for a pause, as in production (the next staff change takes them).
+    app.config.update(LIVE_RESIDENT_BROADCAST_QUIET=0.25)
     item_id = meeting.item.id
     resident, display = connect(), connect()
     assert emit(chair, "set_item", {"item_id": item_id}) == {"ok": True, "version": 1}
