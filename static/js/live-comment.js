@@ -145,8 +145,12 @@
   // removed or left elsewhere (or were called while this page was offline).
   function placeIn(state) {
     var id = myEntry.entry_id;
-    // Adjourned, cancelled or postponed: a place still open ends with the meeting.
-    if (!meetingLive) { return { status: ENDED[myEntry.status] ? myEntry.status : "over", entry: null }; }
+    // Adjourned, cancelled or postponed: a place still open ends with the meeting. The
+    // speaker's turn ends as spoken (the server records it done), and is thanked for.
+    if (!meetingLive) {
+      var ended = ENDED[myEntry.status] ? myEntry.status : myEntry.status === "speaking" ? "done" : "over";
+      return { status: ended, entry: null };
+    }
     if (state.speaker && state.speaker.entry_id === id) { return { status: "speaking", entry: state.speaker }; }
     var waiting = byId(state.queue, id);
     if (waiting) { return { status: "waiting", entry: waiting }; }

@@ -177,6 +177,22 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 if found:
                     problems.append(describe("proceedings console", found))
 
+                # General comment at the end of the meeting: a second resident is speaking when
+                # the meeting adjourns, and is thanked for it, not told their place ended.
+                last = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+                last.on("pageerror", lambda error: errors.append(("last speaker", str(error))))
+                last.goto(f"{server.url}/meetings/{meeting}/comment")
+                last.wait_for_selector("#connection:has-text('Connected')")
+                chair.select_option("#open-item", "")
+                chair.click("#open-form button[type=submit]")
+                last.wait_for_selector("#comment-status:has-text('open')")
+                last.select_option("#join-item", "")
+                last.click("#join-form button[type=submit]")
+                last.wait_for_selector("#my-position:has-text('number 1')")
+                chair.wait_for_selector("#call-next:not([aria-disabled=true])")
+                chair.click("#call-next")
+                last.wait_for_selector("#my-alert:has-text('You are live')")
+
                 # Adjourning cannot be undone, so it asks first: cancelling changes nothing.
                 asked = []
                 clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
@@ -194,6 +210,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert not chair.is_visible("#card-form") and chair.is_visible("#queue-heading")
                 assert not resident.is_visible("#join-section")
                 assert "Thank you for your comment" in resident.inner_text("#my-position")
+                last.wait_for_selector("#my-position:has-text('Your turn is over. Thank you for your comment.')")
 
                 # The minutes drafted from the record carry every member's vote.
                 clerk.goto(f"{server.url}/staff/meetings/{meeting}/minutes")
