@@ -185,14 +185,18 @@ def warn(data):
 
 
 def timer(data):
-    data = _object(data, ("action", "seconds"), required=("action",))
+    """`seconds` and, optionally, `allotted` (the speaker's time the chair's screen
+    showed) are for `extend` only."""
+    data = _object(data, ("action", "seconds", "allotted"), required=("action",))
     action = data.get("action")
     if action not in TIMER_ACTIONS:
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
     seconds = _int(data, "seconds", required=(action == "extend"))
-    if action != "extend" and seconds is not None:
-        raise ValidationFailed("'seconds' is only for 'extend'.")
-    return {"action": action, "seconds": seconds}
+    allotted = _int(data, "allotted")
+    for name, value in (("seconds", seconds), ("allotted", allotted)):
+        if action != "extend" and value is not None:
+            raise ValidationFailed(f"'{name}' is only for 'extend'.")
+    return {"action": action, "seconds": seconds, "allotted": allotted}
 
 
 def seconds(data):

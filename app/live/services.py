@@ -58,6 +58,10 @@ class SpeakerChanged(InvalidState):
     code = "speaker_changed"
 
 
+class TimeChanged(InvalidState):
+    code = "time_changed"
+
+
 class InRecess(InvalidState):
     code = "in_recess"
 
@@ -620,7 +624,12 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
 
 
-def timer(meeting, *, action, seconds=None, actor, now):
+def timer(meeting, *, action, seconds=None, allotted=None, actor, now):
+    """Start, pause, resume, extend or stop the speaker's countdown.
+
+    `allotted`, for an extension, is the speaker's time the caller saw. When it has
+    changed since (another console added time), the extension is refused: the chair
+    and the clerk both pressing "Add 30 seconds" for one request would give 60."""
     state = _begin_change(meeting)
     if action not in TIMER_ACTIONS:
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
@@ -629,6 +638,8 @@ def timer(meeting, *, action, seconds=None, actor, now):
     if action in ("start", "resume"):
         _refuse_in_recess(meeting, f"{action} the timer")
     current = _timer(state)
+    if action == "extend" and allotted is not None and allotted != current.allotted_seconds:
+        raise TimeChanged("The speaker's time changed since this was sent: someone else added time.")
     try:
         if action == "extend":
             updated = timers.extend(current, seconds)

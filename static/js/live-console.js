@@ -448,7 +448,12 @@
         return;
       }
       var payload = { action: b.dataset.timer };
-      if (payload.action === "extend") { payload.seconds = 30; }
+      // With the time this console shows: if another console has added time since, the
+      // server refuses (time_changed) rather than add it twice for one request.
+      if (payload.action === "extend") {
+        payload.seconds = 30;
+        if (state && state.speaker) { payload.allotted = state.speaker.allotted_seconds; }
+      }
       send("timer", payload, b);
     });
   });

@@ -427,3 +427,42 @@ def test_two_tabs_joining_at_once_hold_one_place(chair, residents, demo_server):
         page.wait_for_selector("#my-position:has-text('in line')")
     names = [entry["display_name"] for entry in chair_sends(chair, "sync")["state"]["queue"]]
     assert len([name for name in names if name and name.startswith("Eve in")]) == 1, names
+
+
+def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, residents, demo_server):
+    """A second console whose screen has not yet shown the first one's extension presses
+    "Add 30 seconds" too: it is told someone else added time, and nothing more is added."""
+    held = []  # the states the late console has not been shown yet, while `holding`
+    holding = []
+
+    def forward(socket):
+        server = socket.connect_to_server()
+
+        def to_page(message):
+            if holding and isinstance(message, str) and message.startswith('42/live,["state"'):
+                held.append(message)
+            else:
+                socket.send(message)
+        server.on_message(to_page)
+
+    context = browser.new_context(viewport=DESKTOP)
+    late = context.new_page()
+    late.route_web_socket("**/socket.io/**", forward)
+    sign_in(late, demo_server, "clerk@example.gov")
+    late.goto(chair.url)
+    late.wait_for_selector("#connection:has-text('Connected')")
+    speaker = residents()
+    visit(speaker, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(speaker)
+    chair_sends(chair, "call_next")
+    late.wait_for_selector("#speaker:not(:empty)")
+    allotted = chair_sends(chair, "sync")["state"]["speaker"]["allotted_seconds"]
+
+    holding.append(True)
+    chair_sends(chair, "timer", {"action": "extend", "seconds": 30, "allotted": allotted})
+    late.click("[data-timer=extend]")
+    late.wait_for_selector("#console-message:has-text('Someone else added time just before you')")
+    assert chair_sends(chair, "sync")["state"]["speaker"]["allotted_seconds"] == allotted + 30
+    holding.clear()
+    context.close()

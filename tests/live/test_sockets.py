@@ -301,6 +301,9 @@ MALFORMED = [
     ("timer", {"action": "rewind"}),
     ("timer", {"action": "extend"}),
     ("timer", {"action": "start", "seconds": 10}),
+    ("timer", {"action": "start", "allotted": 120}),
+    ("timer", {"action": "extend", "seconds": 30, "allotted": "120"}),
+    ("timer", {"action": "extend", "seconds": 30, "allotted": 0}),
 ]
 
 
@@ -321,6 +324,28 @@ def test_two_consoles_calling_next_together_call_one_speaker(connect, chair, mee
     # Pressed again knowing who speaks now, it moves on.
     again = emit(second, "call_next", {"current_speaker": residents[0]})
     assert again["ok"] and again["entry_id"] == residents[1]
+
+
+def test_two_consoles_adding_time_together_add_it_once(connect, chair, meeting):
+    """The chair and the clerk both press "Add 30 seconds" for one request: the second
+    press, sent for the time its console showed before the first, is refused."""
+    token = make_token(make_user(role="clerk", body=meeting.body))
+    db.session.commit()
+    second = connect(api_token=token)
+    assert emit(chair, "open_comment", {"item_id": meeting.item.id})["ok"]
+    emit(connect(), "join_queue", {"item_id": meeting.item.id})
+    assert emit(chair, "call_next")["ok"]
+    allotted = emit(chair, "sync")["state"]["speaker"]["allotted_seconds"]
+    assert emit(chair, "timer", {"action": "extend", "seconds": 30, "allotted": allotted})["ok"]
+    before = version(meeting)
+    late = emit(second, "timer", {"action": "extend", "seconds": 30, "allotted": allotted})
+    assert late["ok"] is False and late["error"]["code"] == "time_changed"
+    assert version(meeting) == before
+    assert emit(second, "sync")["state"]["speaker"]["allotted_seconds"] == allotted + 30
+    # Sent for the time it shows now (or with no expectation, as API users may), it adds.
+    assert emit(second, "timer", {"action": "extend", "seconds": 30, "allotted": allotted + 30})["ok"]
+    assert emit(second, "timer", {"action": "extend", "seconds": 30})["ok"]
+    assert emit(chair, "sync")["state"]["speaker"]["allotted_seconds"] == allotted + 90
 
 
 def test_removal_without_a_warning_is_refused_and_changes_nothing(connect, chair, meeting):
