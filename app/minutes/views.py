@@ -163,6 +163,8 @@ def console(meeting_id):
         in_closed=services.in_closed_session(meeting),
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
+        # Only what the meeting's status lets the clerk record is offered as a form.
+        sitting=meeting.status in services.SITTING, in_session=meeting.status == MeetingStatus.IN_PROGRESS,
         called_early=meeting.start_at - utcnow() > CALLED_EARLY,
         thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,
         kind_labels=motion_kind_labels(), threshold_labels=threshold_labels(),

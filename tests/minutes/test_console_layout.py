@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.extensions import db
 from tests.conftest import csrf_from
-from tests.minutes.helpers import act, all_present, move
+from tests.minutes.helpers import act, all_present, comment_period, move, vote
 from tests.minutes.test_api import held_meeting
 
 CSS = (Path(__file__).resolve().parents[2] / "static" / "css" / "dais.css").read_text()
@@ -99,6 +99,43 @@ def test_console_forms_in_session_with_a_motion_to_vote_on(client, staff, clerk,
     html = console(client, meeting)
     assert 'name="vote-' in html and 'id="pull-item"' in html and 'id="motion-text"' in html
     assert check_forms(html) == []
+
+
+RECORDING_FORMS = {"attendance": 'name="attendance"', "pull": 'id="pull-item"', "motion": 'id="motion-text"',
+                   "vote": 'name="vote-', "recusal": 'id="recusal-reason"'}
+
+
+def recording_forms(html):
+    return {name for name, mark in RECORDING_FORMS.items() if mark in html}
+
+
+def test_the_console_offers_only_what_the_status_lets_the_clerk_record(client, staff, clerk, auth, meeting,
+                                                                       members, item, consent_items):
+    """A form the server would refuse (before the call to order, motions in recess,
+    anything after adjournment) is not offered; a note says why."""
+    staff.login(clerk)
+    html = console(client, meeting)
+    assert recording_forms(html) == set() and "once the meeting is called to order" in html
+
+    act(client, auth, meeting, "call_to_order")
+    all_present(client, auth, meeting, members)
+    motion = move(client, auth, meeting, item, members)
+    html = console(client, meeting)
+    assert recording_forms(html) == set(RECORDING_FORMS) and 'id="record-notice"' not in html
+    # Votes are offered in words, in the page's language, not as stored values.
+    assert '<option value="aye">Aye</option>' in html and '<option value="no">No</option>' in html
+
+    assert act(client, auth, meeting, "recess").status_code == 200
+    html = console(client, meeting)
+    assert recording_forms(html) == {"attendance", "pull", "recusal"} and "In recess" in html
+
+    act(client, auth, meeting, "reconvene")
+    comment_period(meeting, item)
+    assert vote(client, auth, motion["id"], {m.id: "aye" for m in members}).status_code == 200
+    assert act(client, auth, meeting, "adjourn").status_code == 200
+    html = console(client, meeting)
+    assert recording_forms(html) == set() and "The meeting has ended" in html
+    assert "Approve the contract." in html and check_forms(html) == []
 
 
 def test_adjourn_stands_apart_from_the_routine_actions(client, staff, clerk, auth, meeting):

@@ -68,12 +68,12 @@ def test_a_body_that_never_changed_its_defaults_votes_by_roberts_rules(client, a
 def test_the_console_names_the_defaults_and_applies_them(client, staff, clerk, strict_body, meeting, members,
                                                          item):
     staff.login(clerk)
-    page = client.get(f"/staff/meetings/{meeting.id}/proceedings")
+    base = f"/staff/meetings/{meeting.id}"
+    token = csrf_from(client.get(f"{base}/proceedings").text)
+    client.post(f"{base}/proceedings", data={"action": "call_to_order", "csrf_token": token})
+    page = client.get(f"{base}/proceedings")
     assert "Motion to table: Two-thirds of the votes cast" in page.text
     assert "Main motion: Majority of the full body" in page.text
-    token = csrf_from(page.text)
-    base = f"/staff/meetings/{meeting.id}"
-    client.post(f"{base}/proceedings", data={"action": "call_to_order", "csrf_token": token})
     for member in members:
         client.post(f"{base}/attendance", data={"member_id": member.id, "attendance": "present:in_person",
                                                 "csrf_token": token})
