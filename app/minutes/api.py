@@ -76,7 +76,8 @@ def record_attendance(meeting_id, member_id):
     with transaction():
         row, changed = services.record_attendance(
             meeting, member, status=payload["status"], mode=payload.get("mode") or "in_person",
-            remote_basis=payload.get("remote_basis") or "", actor=user, now=now)
+            remote_basis=payload.get("remote_basis") or "", correction=bool(payload.get("correction")),
+            actor=user, now=now)
         if changed:
             state_changed(meeting.id)
     return {**attendance_json(row, services.roll_call_closed_at(meeting)), "changed": changed,

@@ -16,6 +16,9 @@ ATTENDANCE = Schema("Attendance", [
     Field("mode", "string", enum=[rules.IN_PERSON, rules.REMOTE], nullable=True),
     Field("remote_basis", "string", max_length=500, nullable=True,
           description="The legal ground for remote attendance, where the rule pack asks for one."),
+    Field("correction", "boolean",
+          description="With status absent for a member recorded present: they were never here (a "
+                      "mistaken entry), so no arrival or departure is kept. Without it, they left."),
 ])
 MOTION_CREATE = Schema("MotionCreate", [
     Field("item_id", "integer", required=True, **ID),

@@ -379,8 +379,12 @@ def _closed_session_report(meeting, report, *, actor, now):
 # -- attendance ---------------------------------------------------------------------------
 
 def record_attendance(meeting, member, *, status, mode=AttendanceMode.IN_PERSON.value, remote_basis="",
-                      actor, now):
-    """Roll call for one member. Returns (row, changed): resending the same answer changes nothing."""
+                      correction=False, actor, now):
+    """Roll call for one member. Returns (row, changed): resending the same answer changes nothing.
+
+    A member recorded present and then absent left the meeting, and the minutes say
+    when. With `correction`, they were never here (the clerk chose the wrong row):
+    their arrival is forgotten rather than a departure recorded. The log keeps both."""
     try:
         status = AttendanceStatus(status)
         mode = AttendanceMode(mode or AttendanceMode.IN_PERSON.value)
@@ -401,6 +405,9 @@ def record_attendance(meeting, member, *, status, mode=AttendanceMode.IN_PERSON.
     if mode == AttendanceMode.IN_PERSON:
         remote_basis = ""
     row = attendance_rows(meeting).get(member.id)
+    was_present = row is not None and row.status == AttendanceStatus.PRESENT
+    if correction and (status != AttendanceStatus.ABSENT or not was_present):
+        raise ValidationFailed("'correction' is for recording absent a member now recorded present.")
     if row is not None and (row.status, row.mode, row.remote_basis) == (status, mode, remote_basis):
         return row, False
     before = quorum(meeting)["has_quorum"]
@@ -413,6 +420,8 @@ def record_attendance(meeting, member, *, status, mode=AttendanceMode.IN_PERSON.
     if status == AttendanceStatus.PRESENT and previous != AttendanceStatus.PRESENT:
         row.arrived_at = row.arrived_at or now
         row.left_at = None
+    elif correction:
+        row.arrived_at = row.left_at = None
     elif status == AttendanceStatus.ABSENT and previous == AttendanceStatus.PRESENT:
         row.left_at = now
     db.session.flush()
@@ -420,6 +429,7 @@ def record_attendance(meeting, member, *, status, mode=AttendanceMode.IN_PERSON.
     record(meeting, Tag.ATTENDANCE_RECORDED,
            {"member_id": member.id, "name": member.name, "status": status.value, "mode": mode.value,
             "remote_basis": remote_basis, "arrived_at": _iso(row.arrived_at), "left_at": _iso(row.left_at),
+            **({"correction": True} if correction else {}),
             "quorum": summary, "quorum_changed": before != summary["has_quorum"]}, actor=actor, now=now)
     _changed(meeting)
     return row, True

@@ -225,11 +225,15 @@ def console_attendance(meeting_id):
     member_id = _int("member_id")
     value = request.form.get("attendance", "")
     status, _sep, mode = value.partition(":")
+    # "absent:mistake": recorded present by mistake, not a departure.
+    correction = value == "absent:mistake"
 
     def change(now):
         member = services.member_of(meeting, member_id)
-        services.record_attendance(meeting, member, status=status, mode=mode or "in_person",
-                                   remote_basis=request.form.get("remote_basis", ""), actor=user, now=now)
+        services.record_attendance(meeting, member, status=status,
+                                   mode="in_person" if correction else mode or "in_person",
+                                   remote_basis=request.form.get("remote_basis", ""), correction=correction,
+                                   actor=user, now=now)
     return _run(meeting, change, _("Attendance recorded."))
 
 

@@ -2,7 +2,9 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from app.compliance.models import ComplianceEntry
 from app.core.time import utcnow
 from app.extensions import db
 from app.meetings.models import MeetingStatus
@@ -139,6 +141,40 @@ def test_departure_and_late_arrival_times(client, auth, meeting, members):
     assert arrived.json["arrived_at"] and arrived.json["left_at"] is None
     left = attend(client, auth, meeting, members[0], status="absent")
     assert left.json["left_at"] is not None and left.json["arrived_at"] == arrived.json["arrived_at"]
+
+
+def test_a_member_recorded_present_by_mistake_never_arrived_or_left(client, auth, meeting, members):
+    act(client, auth, meeting, "call_to_order")
+    all_present(client, auth, meeting, members[:2])
+    attend(client, auth, meeting, members[2])  # the wrong row
+    corrected = attend(client, auth, meeting, members[2], status="absent", correction=True)
+    assert corrected.status_code == 200 and corrected.json["status"] == "absent"
+    assert corrected.json["arrived_at"] is None and corrected.json["left_at"] is None
+    attend(client, auth, meeting, members[1], status="absent")  # one who did leave
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert draft.count("left at") == 1 and f"{members[1].name}: absent; left at" in draft
+    assert f"{members[2].name}: absent</li>" in draft
+    # The log keeps both entries, the second marked as a correction.
+    mine = [e.data for e in db.session.scalars(sa.select(ComplianceEntry).order_by(ComplianceEntry.seq))
+            if e.tag == "attendance:recorded" and e.data["member_id"] == members[2].id]
+    assert [p["status"] for p in mine] == ["present", "absent"] and mine[1]["correction"] is True
+
+
+@pytest.mark.parametrize("first, payload", [
+    (None, {"status": "absent", "correction": True}),          # never recorded
+    ("absent", {"status": "absent", "correction": True}),      # already absent
+    ("present", {"status": "present", "correction": True}),    # a correction is to absent
+    ("present", {"status": "absent", "correction": "yes"}),
+])
+def test_a_correction_only_of_a_member_recorded_present(client, auth, meeting, members, first, payload):
+    act(client, auth, meeting, "call_to_order")
+    if first:
+        attend(client, auth, meeting, members[0], status=first)
+    before = fingerprint(meeting.id)
+    response = client.put(f"/api/v1/meetings/{meeting.id}/attendance/{members[0].id}", json=payload,
+                          headers=auth)
+    assert response.status_code == 422 and "correction" in response.json["error"]["message"]
+    assert fingerprint(meeting.id) == before
 
 
 def test_california_asks_for_the_ground_of_remote_attendance(client, auth, meeting, members):

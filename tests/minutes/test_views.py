@@ -157,3 +157,19 @@ def test_console_asks_before_adjourning_and_before_calling_a_meeting_to_order_ea
     client.post(url, data={"action": "adjourn", "csrf_token": csrf_from(html)})
     # Nothing is left to record with a note: no note field without a button to send it.
     assert 'id="event-note"' not in client.get(url).text
+
+
+def test_the_console_tells_a_departure_from_a_mistaken_entry(client, staff, clerk, auth, meeting, members):
+    act(client, auth, meeting, "call_to_order")
+    attend(client, auth, meeting, members[0])
+    staff.login(clerk)
+    base = f"/staff/meetings/{meeting.id}"
+    page = client.get(f"{base}/proceedings").text
+    present_row = re.search(rf'<select id="att-{members[0].id}".*?</select>', page, re.S).group(0)
+    assert "Left the meeting" in present_row and "recorded present by mistake" in present_row
+    assert "Left the meeting" not in re.search(rf'<select id="att-{members[1].id}".*?</select>', page, re.S).group(0)
+    response = client.post(f"{base}/attendance", data={"member_id": members[0].id, "attendance": "absent:mistake",
+                                                        "csrf_token": csrf_from(page)}, follow_redirects=True)
+    assert "Attendance recorded." in response.text
+    row = client.get(f"/api/v1/meetings/{meeting.id}/proceedings", headers=auth).json["attendance"][0]
+    assert row["status"] == "absent" and row["arrived_at"] is None and row["left_at"] is None
