@@ -226,8 +226,8 @@ def edit_agenda(meeting_id):
     return render_editor(meeting, item_form=_item_form(meeting, section_id=request.args.get("section", type=int)))
 
 
-def _redirect_to_editor(meeting_id, anchor=None):
-    return redirect(url_for("staff.edit_agenda", meeting_id=meeting_id, _anchor=anchor))
+def _redirect_to_editor(meeting_id, anchor=None, *, section=None):
+    return redirect(url_for("staff.edit_agenda", meeting_id=meeting_id, section=section, _anchor=anchor))
 
 
 @bp.post("/meetings/<int:meeting_id>/details")
@@ -357,8 +357,9 @@ def move_item(item_id):
         flash(error.message, "error")
         return render_editor(_meeting(meeting_id), _error_status(error))
     flash(_("Item moved."), "info")
-    # Focus returns to the moved item, so a keyboard user can keep moving it.
-    return _redirect_to_editor(meeting_id, f"item-{item_id}")
+    # Focus returns to the moved item, so a keyboard user can keep moving it; the Add
+    # item form keeps the section it was set to (the move forms carry ?section=).
+    return _redirect_to_editor(meeting_id, f"item-{item_id}", section=request.args.get("section", type=int))
 
 
 @bp.post("/items/<int:item_id>/attachments")

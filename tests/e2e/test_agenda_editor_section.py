@@ -43,6 +43,12 @@ def test_add_item_keeps_the_section_last_added_to(browser, demo_server, javascri
         assert page.input_value("#item-section_id") == str(target.id)
         add_item(page, f"{prefix} 2")  # the section is not picked again
         assert page.input_value("#item-section_id") == str(target.id)
+        # Moving items about in between does not reset it (up, then back down).
+        for direction in ("up", "down"):
+            with page.expect_navigation():
+                page.locator("li.editor-item", has_text=f"{prefix} 2").locator(f"button[value={direction}]").click()
+            assert "Item moved." in page.inner_text("main")
+            assert page.input_value("#item-section_id") == str(target.id)
 
         # Another section chosen is the one kept from then on.
         page.select_option("#item-section_id", str(sections[0].id))
