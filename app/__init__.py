@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 from app.core.db import tune_sqlite
 from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
+from app.live import wire
 from config import Config
 
 
@@ -62,6 +63,7 @@ def create_app(config=None, **overrides):
         message_queue=app.config.get("REDIS_URL"),
         cors_allowed_origins=browser_origins(app.config["PUBLIC_BASE_URL"]),
         max_http_buffer_size=64 * 1024,
+        serializer=wire.Packet,
         ping_interval=app.config["LIVE_PING_INTERVAL"],
         ping_timeout=app.config["LIVE_PING_TIMEOUT"],
     )

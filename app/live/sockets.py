@@ -26,6 +26,7 @@ from app.core.time import utcnow
 from app.extensions import db, limiter
 from app.live import schemas, services
 from app.live.batching import Batcher
+from app.live import wire
 from app.live.broadcast import Broadcaster
 from app.meetings.models import Meeting, MeetingStatus
 
@@ -184,6 +185,8 @@ class LiveNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect") and not self._sent_by_client(event, args[0]):
             return super().trigger_event(event, *args)
+        if event == wire.MALFORMED:
+            return failure(ValidationFailed("The event's data is not valid JSON."))
         if event not in EVENTS:
             error = ValidationFailed("Unknown event.")
             error.code = "unknown_event"

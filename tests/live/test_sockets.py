@@ -413,6 +413,18 @@ def test_unknown_events_oversized_events_and_floods_are_refused(app, connect, me
     assert version(meeting) == 0
 
 
+@pytest.mark.parametrize("data", ['["sync",{', '["sync" "x"]', "[" * 30000 + "]" * 30000, '{"a":1'])
+def test_a_frame_whose_data_is_not_json_is_answered_invalid(caplog, connect, meeting, data):
+    """Written by hand, not by a Socket.IO client: cut short, malformed, or nested too
+    deep for the decoder (64 KB of brackets). The sender is answered; no traceback."""
+    sock = connect()
+    sock.socketio.server._handle_eio_message(sock.eio_sid, f"2{NS},7{data}")  # an EVENT with ack id 7
+    assert sock.acks["args"][0]["error"]["code"] == "invalid"
+    sock.acks = None
+    assert emit(sock, "sync")["ok"] and version(meeting) == 0
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_a_full_queue_refuses_new_speakers(app, connect, meeting):
     app.config["LIVE_QUEUE_CAP"] = 1
     assert emit(connect(), "join_queue", {"item_id": None})["ok"]
