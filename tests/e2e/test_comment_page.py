@@ -431,7 +431,9 @@ def test_two_tabs_joining_at_once_hold_one_place(chair, residents, demo_server):
 
 def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, residents, demo_server):
     """A second console whose screen has not yet shown the first one's extension presses
-    "Add 30 seconds" too: it is told someone else added time, and nothing more is added."""
+    "Add 30 seconds" too: it is told someone else added time, and nothing more is added.
+    The refusal goes by itself after 15 s; Stop pressed just after the other console
+    stopped the speaker says nobody is speaking."""
     held = []  # the states the late console has not been shown yet, while `holding`
     holding = []
 
@@ -446,6 +448,7 @@ def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, re
         server.on_message(to_page)
 
     context = browser.new_context(viewport=DESKTOP)
+    context.clock.install()  # time runs as usual until fast-forwarded
     late = context.new_page()
     late.route_web_socket("**/socket.io/**", forward)
     sign_in(late, demo_server, "clerk@example.gov")
@@ -465,4 +468,10 @@ def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, re
     late.wait_for_selector("#console-message:has-text('Someone else added time just before you')")
     assert chair_sends(chair, "sync")["state"]["speaker"]["allotted_seconds"] == allotted + 30
     holding.clear()
+    late.clock.fast_forward(16000)
+    eventually(lambda: late.inner_text("#console-message") == "")
+
+    chair_sends(chair, "timer", {"action": "stop"})
+    late.click("[data-timer=stop]")
+    late.wait_for_selector("#console-message:has-text('Nobody is speaking, so there is no timer to change')")
     context.close()
