@@ -4,6 +4,7 @@ Each test gets a fresh app bound to the worker's database; rows are removed
 after each test so tests never see each other's data.
 """
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from app.extensions import db, limiter
 from config import TestConfig
 from tests import dbs
 from tests.factories import NOW, PASSWORD, make_token, make_user
+
+SPANISH_PO = Path(__file__).resolve().parents[1] / "app" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -50,6 +53,24 @@ def _clear_tables():
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+@pytest.fixture
+def spanish_app(database_url, tmp_path):
+    """The app reading the shipped Spanish catalog, compiled here (the .mo files are build
+    output, not in git), on the same database as `app`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    mo_dir = tmp_path / "spanish" / "es" / "LC_MESSAGES"
+    mo_dir.mkdir(parents=True)
+    with SPANISH_PO.open("rb") as source, (mo_dir / "messages.mo").open("wb") as target:
+        write_mo(target, read_po(source, locale="es"))
+    spanish = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=tmp_path / "spanish-instance",
+                         BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "spanish"))
+    yield spanish
+    with spanish.app_context():
+        db.session.remove()
 
 
 @pytest.fixture

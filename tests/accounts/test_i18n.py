@@ -5,23 +5,19 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from app import create_app
-from app.extensions import db
-from config import TestConfig
+from tests.conftest import SPANISH_PO
 
 ROOT = Path(__file__).resolve().parents[2]
-PO_FILE = ROOT / "app" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|\{\w+\}")  # gettext and str.format placeholders
 
 
 @pytest.fixture(scope="module")
 def catalog():
-    with PO_FILE.open("rb") as handle:
+    with SPANISH_PO.open("rb") as handle:
         return read_po(handle, locale="es")
 
 
@@ -52,20 +48,6 @@ def test_translations_keep_every_placeholder(catalog):
         expected = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == expected, f"{ids[0]!r} -> {string!r}"
-
-
-@pytest.fixture
-def spanish_app(database_url, tmp_path, catalog):
-    """The app reading a freshly compiled catalog (the .mo files are build output, not in git)."""
-    mo_dir = tmp_path / "translations" / "es" / "LC_MESSAGES"
-    mo_dir.mkdir(parents=True)
-    with (mo_dir / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=tmp_path / "i",
-                     BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
-    yield app
-    with app.app_context():
-        db.session.remove()
 
 
 def test_lang_es_shows_the_home_page_in_spanish(spanish_app):

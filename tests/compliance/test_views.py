@@ -34,6 +34,17 @@ def test_page_lists_every_entry_with_hash_and_local_time(client):
     assert "Intact." in html
 
 
+def test_the_fields_of_each_entry_are_named_in_the_readers_language(client, spanish_app):
+    """The data keeps its English keys (they are hashed); the page names them."""
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    english = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert "<dt>agenda version</dt>" in english and "<dt>notice hours</dt>" in english
+    spanish = spanish_app.test_client().get(f"/meetings/{meeting.id}/compliance",
+                                            headers={"Accept-Language": "es"}).text
+    assert "<dt>versión del orden del día</dt>" in spanish and "<dt>horas de aviso</dt>" in spanish
+    assert "<dt>agenda version</dt>" not in spanish
+
+
 def test_page_shows_rule_checks_with_their_evidence(client):
     meeting = published_meeting(start_at=NOW + timedelta(hours=24))
     html = client.get(f"/meetings/{meeting.id}/compliance").text

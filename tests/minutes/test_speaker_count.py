@@ -2,13 +2,9 @@
 through the app's own translator (Flask-Babel), in English and in Spanish."""
 import pytest
 
-from app import create_app
 from app.core.db import transaction
 from app.core.time import utcnow
-from app.extensions import db
 from app.live import services as live
-from config import TestConfig
-from tests.accounts.test_i18n import PO_FILE
 from tests.minutes.helpers import act, all_present
 
 
@@ -30,20 +26,8 @@ def hear(meeting, item, people):
 
 
 @pytest.fixture
-def spanish(database_url, tmp_path):
-    """The app reading the shipped Spanish catalog, compiled here (the .mo files are build output)."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    mo_dir = tmp_path / "translations" / "es" / "LC_MESSAGES"
-    mo_dir.mkdir(parents=True)
-    with PO_FILE.open("rb") as source, (mo_dir / "messages.mo").open("wb") as target:
-        write_mo(target, read_po(source, locale="es"))
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, INSTANCE_DIR=tmp_path / "i",
-                     BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "translations"))
-    yield app.test_client()
-    with app.app_context():
-        db.session.remove()
+def spanish(spanish_app):
+    return spanish_app.test_client()
 
 
 @pytest.mark.parametrize("people, english, spanish_words", [
