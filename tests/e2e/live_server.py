@@ -62,6 +62,9 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
             # Every simulated resident connects from 127.0.0.1: one address, one limit.
             "LIVE_JOINS_PER_ADDRESS": "",
+            # So does every signed-in clerk of the browser tests, which share a server.
+            # (The sign-in limit has its own tests, in tests/accounts.)
+            "LOGIN_RATE_LIMIT": "1000 per minute",
             **(extra_env or {}),
         }
         # A developer's .env must not point the test server at their database.
