@@ -347,8 +347,16 @@
       if (data.get("stance")) { payload.stance = data.get("stance"); }
       // A double tap sends one join (the second would only be refused as a duplicate).
       if (joining) { return; }
-      joining = true;
+      // On a slow connection the answer takes seconds: the button says it is on its way.
+      var button = form.querySelector("button[type=submit]");
+      var label = button.textContent;
+      if (live.socket.connected) {
+        joining = true;
+        button.setAttribute("aria-disabled", "true");
+        button.textContent = L.text("joining");
+      }
       live.call("join_queue", payload).then(function (reply) {
+        if (joining) { button.removeAttribute("aria-disabled"); button.textContent = label; }
         joining = false;
         if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
         L.setText("join-error", "");

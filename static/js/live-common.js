@@ -208,8 +208,10 @@
     }
 
     socket.on("state", apply);
-    // Until the first connection the page says it is trying, not that it is live.
+    // Until the first connection the page says it is trying, not that it is live, and
+    // its controls look unavailable (a press would send nothing).
     setText("connection", text("connecting"));
+    if (!root.hasAttribute("data-offline")) { root.setAttribute("data-offline", "connecting"); }
     // A connection that cannot be made (the network, or the server refusing this
     // page) leaves the controls unavailable, as offline, and says so.
     socket.on("connect_error", function () {

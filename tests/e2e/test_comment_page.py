@@ -49,6 +49,18 @@ def test_a_page_that_cannot_connect_says_so_and_sends_nothing(phone, demo_server
     phone.wait_for_selector("#join-error:has-text('Not connected, so nothing was sent')")
 
 
+def test_until_the_first_connection_the_controls_look_unavailable(phone, demo_server):
+    """Join pressed while the page is still connecting would send nothing: it looks so,
+    without the alarm of a lost connection."""
+    phone.route_web_socket("**/socket.io/**", lambda socket: None)  # the server never answers
+    phone.goto(comment_url(demo_server))
+    phone.wait_for_selector("#join-form", state="visible")
+    assert phone.inner_text("#connection") == "Connecting to live updates…"
+    assert phone.get_attribute("#live", "data-offline") == "connecting"
+    assert phone.eval_on_selector("#join-form button[type=submit]", "b => getComputedStyle(b).opacity") == "0.55"
+    assert phone.eval_on_selector("#connection", "p => getComputedStyle(p).fontWeight") != "700"
+
+
 def test_a_page_the_server_turns_away_says_so(phone, demo_server):
     # The page asks for a meeting the server does not know (as if it had been deleted):
     # the server refuses the connection, and retrying would not help.
@@ -475,3 +487,56 @@ def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, re
     late.click("[data-timer=stop]")
     late.wait_for_selector("#console-message:has-text('Nobody is speaking, so there is no timer to change')")
     context.close()
+
+
+def test_a_resident_offline_while_live_is_told_so_where_they_look(chair, residents, demo_server):
+    """The connection line is at the top, scrolled away once the resident has joined: their
+    place says it may be out of date, and the clock is dimmed, until they are back."""
+    resident = residents()
+    connection = RoutedConnection(resident)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    assert not resident.is_visible("#you .offline-note")
+    call_and_start(chair, resident)
+    connection.hold()
+    resident.wait_for_selector("#you .offline-note:has-text('Not connected: what is shown here may be out of date')")
+    for part in ("#my-countdown", "#my-alert", "#my-place"):
+        assert resident.eval_on_selector(part, "el => getComputedStyle(el).opacity") == "0.55", part
+    connection.release()
+    resident.wait_for_selector("#you .offline-note", state="hidden")
+    assert resident.eval_on_selector("#my-countdown", "el => getComputedStyle(el).opacity") == "1"
+
+
+def test_join_says_it_is_on_its_way_on_a_slow_connection(residents, demo_server):
+    """The answer to a join can take seconds on a phone: the button says "Joining…" and
+    looks unavailable until it comes, then is itself again."""
+    held = []
+
+    def forward(socket):
+        server = socket.connect_to_server()
+
+        def to_server(message):
+            if isinstance(message, str) and '"join_queue"' in message:
+                held.append(message)
+            else:
+                server.send(message)
+        socket.on_message(to_server)
+        held.append(server)
+
+    resident = residents()
+    resident.route_web_socket("**/socket.io/**", forward)
+    visit(resident, demo_server)
+    button = "#join-form button[type=submit]"
+    label = resident.inner_text(button)
+    resident.click(button)
+    eventually(lambda: any(isinstance(m, str) for m in held))
+    assert resident.inner_text(button) == "Joining…"
+    assert resident.get_attribute(button, "aria-disabled") == "true"
+    server = next(m for m in held if not isinstance(m, str))
+    server.send(next(m for m in held if isinstance(m, str)))
+    resident.wait_for_selector("#my-position:has-text('in line')")
+    assert resident.inner_text(button) == label and resident.get_attribute(button, "aria-disabled") is None
+    resident.once("dialog", lambda dialog: dialog.accept())  # the demo server is shared: leave
+    resident.click("#leave")
+    resident.wait_for_selector("#join-note:has-text('You left the queue')")
