@@ -337,6 +337,7 @@
   var joining = false;
   if (form) {
     form.hidden = false;
+    document.getElementById("join-loading").hidden = true;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);

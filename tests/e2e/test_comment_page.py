@@ -22,6 +22,7 @@ def test_without_javascript_the_page_says_joining_needs_it(browser, demo_server)
         assert "Joining the queue needs JavaScript" in said[1]
         assert page.inner_text("#connection") == ""  # never "connecting" when it cannot
         assert not page.is_visible("#join-form")  # it could only reload the page
+        assert not page.is_visible("#join-loading")  # nothing is coming
     finally:
         context.close()
 
@@ -37,7 +38,14 @@ def phone(browser):
 def test_with_javascript_the_join_form_is_there(phone, demo_server):
     phone.goto(comment_url(demo_server))
     phone.wait_for_selector("#join-form", state="visible")
-    assert not phone.is_visible("noscript p")
+    assert not phone.is_visible("noscript p") and not phone.is_visible("#join-loading")
+
+
+def test_until_the_script_runs_the_page_says_the_form_is_coming(phone, demo_server):
+    phone.route("**/js/live-comment.js*", lambda route: route.abort())  # as if still downloading
+    phone.goto(comment_url(demo_server))
+    assert phone.inner_text("#join-loading") == "Loading the form to ask to speak…"
+    assert not phone.is_visible("#join-form")
 
 
 def test_a_page_that_cannot_connect_says_so_and_sends_nothing(phone, demo_server):
