@@ -24,9 +24,8 @@ from app.core.db import after_commit, transaction
 from app.core.errors import DomainError, Forbidden, NotFound, PayloadTooLarge, RateLimited, ValidationFailed
 from app.core.time import utcnow
 from app.extensions import db, limiter
-from app.live import schemas, services
+from app.live import schemas, services, wire
 from app.live.batching import Batcher
-from app.live import wire
 from app.live.broadcast import Broadcaster
 from app.meetings.models import Meeting, MeetingStatus
 
