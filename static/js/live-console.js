@@ -198,7 +198,33 @@
   // item, then open comment" opened general comment.
   var openItem = L.followedChoice(document.getElementById("open-item"));
 
+  // Another console's call or extension that this screen showed only a moment ago: a
+  // press within JUST_CHANGED_MS of it was most likely aimed at what the screen showed
+  // before (people react in a few hundred milliseconds), so it is answered here rather
+  // than sent. (Presses crossing on the network are refused by the server.)
+  var JUST_CHANGED_MS = 1500;
+  var changedAt = { speaker: 0, allotted: 0 };
+  var sentAt = { call_next: 0, extend: 0 };
+  var shown = null;
+
+  function noteChanges(state) {
+    var before = shown;
+    shown = state;
+    var was = before && before.speaker, now = state.speaker;
+    var at = Date.now();
+    if (now && (!was || was.entry_id !== now.entry_id)) {
+      if (at - sentAt.call_next > JUST_CHANGED_MS) { changedAt.speaker = at; }
+    } else if (now && was && was.allotted_seconds !== now.allotted_seconds) {
+      if (at - sentAt.extend > JUST_CHANGED_MS) { changedAt.allotted = at; }
+    }
+  }
+
+  function justChanged(what) {
+    return Date.now() - changedAt[what] < JUST_CHANGED_MS;
+  }
+
   function render(state) {
+    noteChanges(state);
     if (state.comment.open) {
       cardItem.follow(state.comment.item_id === null ? "" : String(state.comment.item_id));
     } else {
@@ -435,8 +461,19 @@
   // Says who this console shows speaking: if another console has called next since,
   // the server refuses (speaker_changed) rather than end the new speaker's turn.
   on("call-next", "click", function (event) {
+    if (pending["call_next:"]) { return; }  // a double click: the first press is on its way
     var state = live.state();
-    var payload = state ? { current_speaker: state.speaker ? state.speaker.entry_id : null } : {};
+    if (justChanged("speaker")) {
+      report({ ok: false, error: { code: "speaker_changed" } });
+      return;
+    }
+    // Called but not started (a remote speaker not yet unmuted, say): Call next would end
+    // a turn nobody has had, and it cannot be given back. Skip keeps the place.
+    var speaker = state && state.speaker;
+    if (speaker && !speaker.started_at && live.socket.connected &&
+        !window.confirm(L.text("callNotStarted", { name: L.speakerName(speaker) }))) { return; }
+    var payload = state ? { current_speaker: speaker ? speaker.entry_id : null } : {};
+    sentAt.call_next = Date.now();
     send("call_next", payload, event.currentTarget);
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
@@ -451,8 +488,13 @@
       // With the time this console shows: if another console has added time since, the
       // server refuses (time_changed) rather than add it twice for one request.
       if (payload.action === "extend") {
+        if (justChanged("allotted")) {
+          report({ ok: false, error: { code: "time_changed" } });
+          return;
+        }
         payload.seconds = 30;
         if (state && state.speaker) { payload.allotted = state.speaker.allotted_seconds; }
+        sentAt.extend = Date.now();
       }
       send("timer", payload, b);
     });

@@ -548,3 +548,43 @@ def test_join_says_it_is_on_its_way_on_a_slow_connection(residents, demo_server)
     resident.once("dialog", lambda dialog: dialog.accept())  # the demo server is shared: leave
     resident.click("#leave")
     resident.wait_for_selector("#join-note:has-text('You left the queue')")
+
+
+def test_a_press_aimed_at_what_the_screen_showed_a_moment_ago_is_not_sent(chair, residents, demo_server):
+    """Another console calls next or adds time, and this console's chair presses the same
+    button a moment later, reacting to the screen before it changed: nothing is sent, and
+    the console says why. Later, calling next over a speaker whose time never started asks."""
+    first, second = residents(), residents()
+    for page in (first, second):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(first)
+    join(second)
+
+    def speaker():
+        return chair_sends(chair, "sync")["state"]["speaker"]
+
+    nobody = chair.inner_text("#speaker")
+    chair_sends(chair, "call_next")  # from another console
+    eventually(lambda: chair.inner_text("#speaker") != nobody, seconds=5)
+    called = speaker()["entry_id"]
+    chair.click("#call-next")
+    chair.wait_for_selector("#console-message:has-text('Someone else called the next speaker just before you')")
+    assert speaker()["entry_id"] == called
+
+    chair.wait_for_timeout(1600)
+    asked = []
+    chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    chair.click("#call-next")
+    eventually(lambda: asked, seconds=5)
+    assert "was called but has not started speaking" in asked[0]
+    chair.wait_for_timeout(300)
+    assert speaker()["entry_id"] == called  # dismissed: nothing sent
+
+    chair_sends(chair, "timer", {"action": "start"})
+    allotted = speaker()["allotted_seconds"]
+    chair_sends(chair, "timer", {"action": "extend", "seconds": 30, "allotted": allotted})
+    chair.wait_for_timeout(200)
+    chair.click("[data-timer=extend]")
+    chair.wait_for_selector("#console-message:has-text('Someone else added time just before you')")
+    assert speaker()["allotted_seconds"] == allotted + 30

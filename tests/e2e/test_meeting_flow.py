@@ -132,8 +132,13 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
                 # Call next rests a moment after each call, so a double click calls one speaker.
                 chair.wait_for_selector("#call-next:not([aria-disabled=true])")
+                # Ana's time never started: calling next asks first (Skip would keep her place).
+                asked = []
+                chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
                 chair.click("#call-next")
                 chair.wait_for_selector("#speaker:has-text('Bo In-Person')")
+                assert asked == ["Ana Resident (name not verified) was called but has not started speaking. End "
+                                 "their turn and call the next speaker? To come back to them later, press Skip instead."]
                 resident.wait_for_selector("#my-position:has-text('Your turn is over')")
                 # Opened again in this browser, the page no longer finds a place, and says why
                 # instead of nothing.
