@@ -32,7 +32,7 @@ install-test: install $(VENV)/.installed-test
 
 # After adding user-facing strings: extract them and merge into the Spanish catalog.
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o /tmp/dais-messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ -o /tmp/dais-messages.pot .
 	$(VENV)/bin/pybabel update -i /tmp/dais-messages.pot -d app/translations
 
 translations: $(VENV)/.installed

@@ -6,22 +6,30 @@ the wording that depends on a count (one speaker, two speakers).
 """
 from html import escape
 
+
+def N_(text):
+    """Marks wording kept in a table for translation where it is used (`_(table[key])`):
+    the extractor finds it here (`make messages` and the i18n test know this name)."""
+    return text
+
+
 EVENT_WORDS = {
-    "call_to_order": "The meeting was called to order at {time}.",
-    "recess": "The meeting recessed at {time}.",
-    "reconvene": "The meeting reconvened at {time}.",
-    "adjourn": "The meeting was adjourned at {time}.",
-    "remote_access_down": "Remote public access was reported down at {time}.",
-    "remote_access_restored": "Remote public access was restored at {time}.",
-    "closed_session": "The body went into closed session at {time}.",
-    "closed_session_report": "The body returned from closed session at {time} and reported:",
+    "call_to_order": N_("The meeting was called to order at {time}."),
+    "recess": N_("The meeting recessed at {time}."),
+    "reconvene": N_("The meeting reconvened at {time}."),
+    "adjourn": N_("The meeting was adjourned at {time}."),
+    "remote_access_down": N_("Remote public access was reported down at {time}."),
+    "remote_access_restored": N_("Remote public access was restored at {time}."),
+    "closed_session": N_("The body went into closed session at {time}."),
+    "closed_session_report": N_("The body returned from closed session at {time} and reported:"),
 }
-VOTE_WORDS = {"aye": "Aye", "no": "No", "abstain": "Abstain", "absent": "Absent", "recused": "Recused"}
-RESULT_WORDS = {"adopted": "Adopted", "failed": "Failed", None: "Not voted"}
-THRESHOLD_WORDS = {"majority_of_votes_cast": "majority of votes cast",
-                   "majority_of_full_body": "majority of the full body", "two_thirds": "two-thirds"}
-KIND_WORDS = {"main": "Motion", "amendment": "Amendment", "substitute": "Substitute motion",
-              "table": "Motion to table", "reconsider": "Motion to reconsider"}
+VOTE_WORDS = {"aye": N_("Aye"), "no": N_("No"), "abstain": N_("Abstain"), "absent": N_("Absent"),
+              "recused": N_("Recused")}
+RESULT_WORDS = {"adopted": N_("Adopted"), "failed": N_("Failed"), None: N_("Not voted")}
+THRESHOLD_WORDS = {"majority_of_votes_cast": N_("majority of votes cast"),
+                   "majority_of_full_body": N_("majority of the full body"), "two_thirds": N_("two-thirds")}
+KIND_WORDS = {"main": N_("Motion"), "amendment": N_("Amendment"), "substitute": N_("Substitute motion"),
+              "table": N_("Motion to table"), "reconsider": N_("Motion to reconsider")}
 STANCES = ("support", "oppose", "neutral", "unstated")
 
 
@@ -43,7 +51,8 @@ def render(record, _=_identity, ngettext=_english_plural):
     lines += _events(record["events"], ("recess", "reconvene", "remote_access_down", "remote_access_restored",
                                         "closed_session", "closed_session_report"), _)
     if record.get("general_comment"):
-        lines.append(f"<h4>{e(_('Public comment on non-agenda items'))}</h4>")
+        heading = _("Public comment on non-agenda items")
+        lines.append(f"<h4>{e(heading)}</h4>")
         lines += _speakers(record["general_comment"], _, ngettext)
     for item in record["items"]:
         lines += _item(item, _, ngettext)
@@ -74,26 +83,30 @@ def _events(events, kinds, _):
 
 
 def _attendance(record, _):
-    lines = [f"<h4>{escape(_('Roll call'))}</h4>", "<ul>"]
+    heading = _("Roll call")
+    lines = [f"<h4>{escape(heading)}</h4>", "<ul>"]
     for person in record["attendance"]:
         if person["status"] == "present":
             how = _("present remotely") if person["mode"] == "remote" else _("present in person")
             if person["mode"] == "remote" and person.get("remote_basis"):
                 how += f" ({person['remote_basis']})"
+        elif person.get("left"):
+            # Recorded present, then left: present for part of the meeting, not absent.
+            how = _("present until {time}").format(time=person["left"])
         else:
             how = _("absent")
         extra = []
         if person.get("late") and person.get("arrived"):
             extra.append(_("arrived at {time}").format(time=person["arrived"]))
-        if person.get("left"):
+        if person.get("left") and person["status"] == "present":
             extra.append(_("left at {time}").format(time=person["left"]))
         suffix = f"; {', '.join(extra)}" if extra else ""
         lines.append(f"<li>{escape(person['title'])} {escape(person['name'])}: {escape(how)}{escape(suffix)}</li>")
     lines.append("</ul>")
     q = record["quorum"]
     word = _("A quorum was present") if q["has_quorum"] else _("No quorum was present")
-    lines.append(f"<p>{escape(word)} ({q['present']} {escape(_('of'))} {q['seats']}; "
-                 f"{escape(_('{needed} needed').format(needed=q['needed']))}).</p>")
+    of, needed = _("of"), _("{needed} needed").format(needed=q["needed"])
+    lines.append(f"<p>{escape(word)} ({q['present']} {escape(of)} {q['seats']}; {escape(needed)}).</p>")
     return lines
 
 
@@ -147,7 +160,8 @@ def _motion(motion, _):
         kind=_(kind_words), mover=motion["mover"], second=second, text=motion["text"])
     lines = [f"<p>{escape(head)}</p>"]
     if motion.get("result") is None:
-        lines.append(f"<p>{escape(_('No vote was taken.'))}</p>")
+        none = _("No vote was taken.")
+        lines.append(f"<p>{escape(none)}</p>")
         return lines
     lines.append("<ul>")
     for vote in motion["votes"]:

@@ -11,7 +11,7 @@ from tests.conftest import SPANISH_PO
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
+            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "N_": None}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|\{\w+\}")  # gettext and str.format placeholders
 
 
