@@ -110,27 +110,28 @@
   // The server's general "not possible right now" (invalid_state) for the console's
   // everyday buttons, said for the case at hand from the state it now shows.
   function explained(reply, event, payload) {
-    var key = !reply.ok && reply.error && reply.error.code === "invalid_state" &&
+    var why = !reply.ok && reply.error && reply.error.code === "invalid_state" &&
       whyRefused(event, payload, live.state());
-    return key ? { ok: false, error: { code: "explained", message: L.text(key) } } : reply;
+    return why ? { ok: false, error: { code: "explained", message: why } } : reply;
   }
 
   function whyRefused(event, payload, state) {
     if (!state) { return null; }
     if (event === "call_next") {
-      if (!state.comment.open) { return "callClosed"; }
-      if (!state.speaker && !L.waitingOnCommentItem(state).length) { return "callNobody"; }
+      if (!state.comment.open) { return L.text("callClosed"); }
+      if (!state.speaker && !L.waitingOnCommentItem(state).length) { return L.text("callNobody"); }
     }
     var speaker = state.speaker;
     // Another console ended the turn just before this press reached the server.
-    if (event === "timer" && !speaker) { return "timerNobody"; }
+    if (event === "timer" && !speaker) { return timerNobody(); }
+    var key = null;
     if (event === "timer") {
-      if (payload.action === "start" && speaker.started_at) { return "timerStarted"; }
-      if ((payload.action === "pause" || payload.action === "resume") && !speaker.started_at) { return "timerNotStarted"; }
-      if (payload.action === "pause" && speaker.paused) { return "timerAlreadyPaused"; }
-      if (payload.action === "resume" && speaker.running) { return "timerAlreadyRunning"; }
+      if (payload.action === "start" && speaker.started_at) { key = "timerStarted"; }
+      if ((payload.action === "pause" || payload.action === "resume") && !speaker.started_at) { key = "timerNotStarted"; }
+      if (payload.action === "pause" && speaker.paused) { key = "timerAlreadyPaused"; }
+      if (payload.action === "resume" && speaker.running) { key = "timerAlreadyRunning"; }
     }
-    return null;
+    return key && L.text(key);
   }
 
   function button(label, onClick) {
@@ -206,6 +207,10 @@
   var changedAt = { speaker: 0, allotted: 0 };
   var sentAt = { call_next: 0, extend: 0 };
   var shown = null;
+  // A turn that ended a moment ago (stopped on another console, ended by the speaker,
+  // skipped): a timer button pressed now says so, not "call the next speaker first".
+  var JUST_ENDED_MS = 5000;
+  var justEnded = { at: 0, name: "" };
 
   function noteChanges(state) {
     var before = shown;
@@ -216,7 +221,14 @@
       if (at - sentAt.call_next > JUST_CHANGED_MS) { changedAt.speaker = at; }
     } else if (now && was && was.allotted_seconds !== now.allotted_seconds) {
       if (at - sentAt.extend > JUST_CHANGED_MS) { changedAt.allotted = at; }
+    } else if (was && !now) {
+      justEnded = { at: at, name: L.speakerName(was) };
     }
+  }
+
+  function timerNobody() {
+    return Date.now() - justEnded.at < JUST_ENDED_MS ?
+      L.text("timerJustEnded", { name: justEnded.name }) : L.text("timerNobody");
   }
 
   function justChanged(what) {
@@ -481,7 +493,7 @@
       // Said here, in words, rather than the server's general "not possible right now".
       var state = live.state();
       if (state && !state.speaker) {
-        report({ ok: false, error: { code: "nobody_speaking", message: L.text("timerNobody") } });
+        report({ ok: false, error: { code: "nobody_speaking", message: timerNobody() } });
         return;
       }
       var payload = { action: b.dataset.timer };

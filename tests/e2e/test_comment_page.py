@@ -493,7 +493,7 @@ def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, re
 
     chair_sends(chair, "timer", {"action": "stop"})
     late.click("[data-timer=stop]")
-    late.wait_for_selector("#console-message:has-text('Nobody is speaking, so there is no timer to change')")
+    late.wait_for_selector("#console-message:has-text('has just ended, so there is no timer to change')")
     context.close()
 
 
