@@ -588,3 +588,27 @@ def test_a_press_aimed_at_what_the_screen_showed_a_moment_ago_is_not_sent(chair,
     chair.click("[data-timer=extend]")
     chair.wait_for_selector("#console-message:has-text('Someone else added time just before you')")
     assert speaker()["allotted_seconds"] == allotted + 30
+
+
+def test_on_a_tablet_the_consoles_buttons_are_a_fingers_size(browser, residents, demo_server):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True)
+    try:
+        tablet = context.new_page()
+        sign_in(tablet, demo_server, "clerk@example.gov")
+        tablet.goto(f"{demo_server.url}/staff/meetings/{meeting_id(demo_server)}/live")
+        tablet.wait_for_selector("#connection:has-text('Connected')")
+        clear_the_floor(tablet)
+        resident = residents()
+        visit(resident, demo_server)
+        chair_sends(tablet, "open_comment", {"item_id": None})
+        join(resident)
+        tablet.wait_for_selector("#queue-rows button[data-action=skip]")
+        sizes = tablet.eval_on_selector_all(
+            "#queue-rows button, #speaker-skip, #speaker-warn, #speaker-remove, select",
+            "els => els.filter(e => e.offsetParent).map(e => [e.id || e.textContent.trim(), e.offsetHeight])")
+        assert sizes and all(height >= 44 for _, height in sizes), sizes
+        gaps = tablet.eval_on_selector_all("#queue-rows button", "els => els.map(e => getComputedStyle(e).marginRight)")
+        assert gaps and all(float(gap.rstrip("px")) >= 8 for gap in gaps), gaps
+        clear_the_floor(tablet)
+    finally:
+        context.close()
