@@ -19,6 +19,7 @@ from app.core.db import transaction
 from app.core.errors import DomainError, NotFound
 from app.core.time import utcnow
 from app.extensions import db
+from app.live.models import LiveState
 from app.live.sockets import state_changed
 from app.meetings import services as meetings
 from app.meetings.forms import motion_kind_labels, threshold_labels
@@ -165,11 +166,18 @@ def console(meeting_id):
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),
         # Only what the meeting's status lets the clerk record is offered as a form.
         sitting=meeting.status in services.SITTING, in_session=meeting.status == MeetingStatus.IN_PROGRESS,
+        current_item_id=_current_item_id(meeting),
         called_early=meeting.start_at - utcnow() > CALLED_EARLY,
         thresholds=rules.THRESHOLDS, kinds=rules.MOTION_KINDS, choices=rules.VOTE_CHOICES,
         kind_labels=motion_kind_labels(), threshold_labels=threshold_labels(),
         default_thresholds={k: rules.threshold_for(k, meeting.body.default_thresholds) for k in rules.MOTION_KINDS},
         closed_items=[i for i in meeting.items if i.section.kind.value == "closed_session"])
+
+
+def _current_item_id(meeting):
+    """The item the chair has taken up on the live console (None before any)."""
+    state = db.session.get(LiveState, meeting.id)
+    return state.current_item_id if state else None
 
 
 def _allowed_actions(meeting):
@@ -194,7 +202,10 @@ def _int(name):
     return int(value) if value.isdigit() and len(value) < 11 else None
 
 
-def _run(meeting, change, success):
+def _run(meeting, change, success, *, anchor=None):
+    """Apply `change`, then back to the console: at `anchor` (the part just changed, so a
+    clerk on a tablet is not sent back to the top each time) when it worked, at the top,
+    where the error is, when it did not. `success` may be a function, called after."""
     try:
         with transaction():
             change(utcnow())
@@ -202,9 +213,10 @@ def _run(meeting, change, success):
             state_changed(meeting.id)
     except DomainError as error:
         flash(error.message, "error")
+        anchor = None
     else:
-        flash(success, "info")
-    return redirect(url_for(".console", meeting_id=meeting.id), code=303)
+        flash(success() if callable(success) else success, "info")
+    return redirect(url_for(".console", meeting_id=meeting.id, _anchor=anchor), code=303)
 
 
 @bp.post("/staff/meetings/<int:meeting_id>/proceedings")
@@ -228,13 +240,17 @@ def console_attendance(meeting_id):
     # "absent:mistake": recorded present by mistake, not a departure.
     correction = value == "absent:mistake"
 
+    recorded = []
+
     def change(now):
         member = services.member_of(meeting, member_id)
         services.record_attendance(meeting, member, status=status,
                                    mode="in_person" if correction else mode or "in_person",
                                    remote_basis=request.form.get("remote_basis", ""), correction=correction,
                                    actor=user, now=now)
-    return _run(meeting, change, _("Attendance recorded."))
+        recorded.append(member.name)
+    return _run(meeting, change, lambda: _("Attendance of %(name)s recorded.", name=recorded[0]),
+                anchor=f"member-{member_id}")
 
 
 @bp.post("/staff/meetings/<int:meeting_id>/recusals")
@@ -246,7 +262,7 @@ def console_recusal(meeting_id):
         services.declare_recusal(meeting, item=services.item_of(meeting, _int("item_id")),
                                  member=services.member_of(meeting, _int("member_id")),
                                  reason=request.form.get("reason", ""), actor=user, now=now)
-    return _run(meeting, change, _("Recusal recorded."))
+    return _run(meeting, change, _("Recusal recorded."), anchor="recusal-heading")
 
 
 @bp.post("/staff/meetings/<int:meeting_id>/consent/pull")
@@ -255,7 +271,7 @@ def console_pull(meeting_id):
     user, meeting = _staff_meeting(meeting_id, "proceedings.record")
     return _run(meeting, lambda now: services.pull_from_consent(
         meeting, item_id=_int("item_id"), reason=request.form.get("reason", ""), actor=user, now=now),
-        _("Item moved from the consent calendar to the regular agenda."))
+        _("Item moved from the consent calendar to the regular agenda."), anchor="consent-heading")
 
 
 @bp.post("/staff/meetings/<int:meeting_id>/motions")
@@ -265,7 +281,8 @@ def console_motion(meeting_id):
     return _run(meeting, lambda now: services.make_motion(
         meeting, item_id=_int("item_id"), text=request.form.get("text", ""), mover_id=_int("mover_id"),
         seconder_id=_int("seconder_id"), threshold=request.form.get("threshold") or None,
-        kind=request.form.get("kind") or "main", actor=user, now=now), _("Motion recorded."))
+        kind=request.form.get("kind") or "main", actor=user, now=now), _("Motion recorded."),
+        anchor="motions-heading")
 
 
 @bp.post("/staff/motions/<int:motion_id>/vote")
@@ -295,7 +312,7 @@ def console_vote(motion_id):
                 override_reason=override_reason, actor=user, now=now))
             raise
     after_rollback = []
-    response = _run(meeting, change, _("Vote recorded."))
+    response = _run(meeting, change, _("Vote recorded."), anchor="motions-heading")
     for log in after_rollback:
         with transaction():
             log()

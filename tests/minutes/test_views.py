@@ -3,10 +3,13 @@ import csv
 import io
 import re
 
+from app.core.db import transaction
+from app.core.time import utcnow
 from app.extensions import db
+from app.live import services as live
 from app.minutes.models import Motion
 from tests.conftest import csrf_from
-from tests.minutes.helpers import act, attend, comment_period, fingerprint, move, vote
+from tests.minutes.helpers import act, all_present, attend, comment_period, fingerprint, move, vote
 from tests.minutes.test_api import held_meeting, later_approval
 
 
@@ -169,7 +172,29 @@ def test_the_console_tells_a_departure_from_a_mistaken_entry(client, staff, cler
     assert "Left the meeting" in present_row and "recorded present by mistake" in present_row
     assert "Left the meeting" not in re.search(rf'<select id="att-{members[1].id}".*?</select>', page, re.S).group(0)
     response = client.post(f"{base}/attendance", data={"member_id": members[0].id, "attendance": "absent:mistake",
-                                                        "csrf_token": csrf_from(page)}, follow_redirects=True)
-    assert "Attendance recorded." in response.text
+                                                        "csrf_token": csrf_from(page)})
+    # Back to the member's row, not the top of a long page (a clerk on a tablet).
+    assert response.headers["Location"].endswith(f"/proceedings#member-{members[0].id}")
+    assert f"Attendance of {members[0].name} recorded." in client.get(response.headers["Location"]).text
     row = client.get(f"/api/v1/meetings/{meeting.id}/proceedings", headers=auth).json["attendance"][0]
     assert row["status"] == "absent" and row["arrived_at"] is None and row["left_at"] is None
+
+
+def test_the_console_returns_to_what_was_changed_or_to_the_error(client, staff, clerk, auth, meeting, members,
+                                                                  item):
+    act(client, auth, meeting, "call_to_order")
+    all_present(client, auth, meeting, members)
+    with transaction():
+        live.set_item(meeting, item_id=item.id, actor="chair", now=utcnow())
+    staff.login(clerk)
+    base = f"/staff/meetings/{meeting.id}"
+    page = client.get(f"{base}/proceedings").text
+    # The motion form starts on the item the chair has taken up.
+    assert re.search(rf'<option value="{item.id}" selected>', page)
+    token = csrf_from(page)
+    made = client.post(f"{base}/motions", data={"item_id": item.id, "text": "Approve.", "mover_id": members[0].id,
+                                                "seconder_id": members[1].id, "csrf_token": token})
+    assert made.headers["Location"].endswith("/proceedings#motions-heading")
+    refused = client.post(f"{base}/motions", data={"item_id": item.id, "text": "", "mover_id": members[0].id,
+                                                   "csrf_token": token})
+    assert refused.headers["Location"].endswith("/proceedings")  # the error is at the top
