@@ -39,7 +39,7 @@
   // or closing, are read out by the speaker and comment status lines themselves.
   var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
                "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
-               recall: "doneRecall", set_speaker_time: "doneTime" };
+               recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove" };
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
@@ -366,6 +366,10 @@
     if (!f.entry || f.entry.entry_id !== entry.entry_id) { form.reset(); }
     f.entry = entry;
     f.opener = opener || null;
+    // Opened where it was asked for: under the speaker's buttons, or under the queue. (A
+    // form further down would scroll a chair's tablet away from the running clock.)
+    var near = opener && opener.closest("#speaker-moderation, .table-scroll, #skipped-list");
+    if (near && near.nextElementSibling !== form) { near.insertAdjacentElement("afterend", form); }
     form.hidden = false;
     L.setText(f.label, L.text(f.text) + " " + L.speakerName(entry));
     document.getElementById(f.field).focus();
@@ -550,10 +554,16 @@
     var payload = { entry_id: entry.entry_id, reason: reason };
     var threat = document.getElementById("remove-threat");
     if (!threat.hidden && document.getElementById("remove-threat-check").checked) { payload.threat = true; }
-    // Refused with warning_required, the refusal shows as any error does and
-    // the form stays open: the chair can warn the participant first, then remove.
+    // Refused with warning_required, the refusal shows as any error does and the warn
+    // form takes the remove form's place, for the same participant: warn, then remove.
     send("remove", payload).then(function (reply) {
-      if (reply.ok) { closeForm("remove", true); }
+      if (reply.ok) { closeForm("remove", true); return; }
+      if (reply.error && reply.error.code === "warning_required") {
+        var opener = forms.remove.opener;
+        document.getElementById(forms.remove.form).hidden = true;
+        forms.remove.entry = forms.remove.opener = null;
+        openForm("warn", entry, opener);
+      }
     });
   });
   Object.keys(forms).forEach(function (kind) {

@@ -612,3 +612,34 @@ def test_on_a_tablet_the_consoles_buttons_are_a_fingers_size(browser, residents,
         clear_the_floor(tablet)
     finally:
         context.close()
+
+
+def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speaker(chair, residents, demo_server):
+    """This body's rules want a warning first: Remove is refused, and the warn form opens
+    in its place for the same person, under the speaker's buttons (not below the queue,
+    which would scroll a tablet away from the clock). Each step is confirmed in words."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    call_and_start(chair, resident)
+    chair.wait_for_selector("#speaker-moderation:not([hidden])")
+    chair.click("#speaker-remove")
+    assert chair.evaluate("() => document.getElementById('remove-form').previousElementSibling.id") == \
+        "speaker-moderation"
+    chair.fill("#remove-reason", "Shouting over the chair")
+    chair.click("#remove-form button[type=submit]")
+    chair.wait_for_selector("#console-message:has-text('warn this participant before removing them')")
+    chair.wait_for_selector("#warn-form", state="visible")
+    assert not chair.is_visible("#remove-form")
+    assert chair.evaluate("() => document.activeElement.id") == "warn-reason"
+    assert chair.evaluate("() => document.getElementById('warn-form').previousElementSibling.id") == \
+        "speaker-moderation"
+    chair.fill("#warn-reason", "Shouting over the chair")
+    chair.click("#warn-form button[type=submit]")
+    chair.wait_for_selector("#console-done:has-text('Warning recorded.')", state="attached")
+    chair.click("#speaker-remove")
+    chair.fill("#remove-reason", "Kept shouting after the warning")
+    chair.click("#remove-form button[type=submit]")
+    chair.wait_for_selector("#console-done:has-text('Removed from the queue.')", state="attached")
+    resident.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")

@@ -205,15 +205,16 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.fill("#remove-reason", "Shouting over the chair")
                 chair.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # as far down as a chair may be
                 chair.keyboard.press("Enter")
-                # Refused (warning_required): the console's own words show, the form stays open, the speaker stays.
+                # Refused (warning_required): the console's own words show, the warn form takes the
+                # remove form's place, the speaker stays.
                 chair.wait_for_selector("#console-message:has-text('warn this participant before removing')")
                 # ...where the chair is looking, not at the top of a console scrolled away from.
                 assert chair.evaluate("""() => { const box = document.getElementById("console-message")
                     .getBoundingClientRect(); return box.top >= 0 && box.bottom <= window.innerHeight; }""")
                 assert chair.evaluate("window.scrollY") > 0
-                assert chair.is_visible("#remove-form") and chair.is_visible("#speaker-warn")
+                assert chair.is_visible("#warn-form") and not chair.is_visible("#remove-form")
                 chair.keyboard.press("Escape")
-                chair.wait_for_selector("#remove-form", state="hidden")
+                chair.wait_for_selector("#warn-form", state="hidden")
                 assert chair.evaluate("document.activeElement.id") == "speaker-remove"
 
                 chair.click("#speaker-warn")
