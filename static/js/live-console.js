@@ -101,6 +101,7 @@
       window.setTimeout(function () {
         delete pending[key];
         if (control) { control.removeAttribute("aria-disabled"); }
+        if (event === "timer" && live.state()) { renderTimerButtons(live.state()); }  // as they now apply
       }, SETTLE_MS[event] || 0);
       if (reply.ok) { confirmDone(event, p); }
       return report(explained(reply, event, p));
@@ -257,6 +258,7 @@
     L.setText("speaker", speaker ? L.speakerName(speaker) + " · " + L.channelLabel(speaker.channel) +
       (speaker.interpreter ? " · " + L.text("interpreter") : "") : L.text("nobody"));
     renderSpeakerControls(speaker);
+    renderTimerButtons(state);
     var threat = document.getElementById("remove-threat");
     if (threat) {
       threat.hidden = !state.comment.warn_before_removal;
@@ -324,6 +326,17 @@
   function inLine(state, entryId) {
     var has = function (e) { return e.entry_id === entryId; };
     return Boolean((state.speaker && has(state.speaker)) || state.queue.some(has) || (state.skipped || []).some(has));
+  }
+
+  // The timer buttons that do not apply now look unavailable (aria-disabled: they keep
+  // focus, and a press says why): Start once started, Pause unless running, Resume
+  // unless paused; none with nobody speaking.
+  function renderTimerButtons(state) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
+      if (pending["timer:" + b.dataset.timer]) { return; }  // resting after a press
+      var applies = Boolean(state.speaker) && !whyRefused("timer", { action: b.dataset.timer }, state);
+      if (applies) { b.removeAttribute("aria-disabled"); } else { b.setAttribute("aria-disabled", "true"); }
+    });
   }
 
   function renderSpeakerControls(speaker) {
@@ -501,6 +514,12 @@
         return;
       }
       var payload = { action: b.dataset.timer };
+      // A button that does not apply now (it looks so) says why, without asking the server.
+      var why = state && whyRefused("timer", payload, state);
+      if (why) {
+        report({ ok: false, error: { code: "explained", message: why } });
+        return;
+      }
       // With the time this console shows: if another console has added time since, the
       // server refuses (time_changed) rather than add it twice for one request.
       if (payload.action === "extend") {

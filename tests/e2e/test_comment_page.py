@@ -492,7 +492,7 @@ def test_two_consoles_adding_time_for_one_request_add_it_once(browser, chair, re
     eventually(lambda: late.inner_text("#console-message") == "")
 
     chair_sends(chair, "timer", {"action": "stop"})
-    late.click("[data-timer=stop]")
+    late.click("[data-timer=stop]", force=True)  # unavailable once the state has come
     late.wait_for_selector("#console-message:has-text('has just ended, so there is no timer to change')")
     context.close()
 
@@ -643,3 +643,29 @@ def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speake
     chair.click("#remove-form button[type=submit]")
     chair.wait_for_selector("#console-done:has-text('Removed from the queue.')", state="attached")
     resident.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+
+
+def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+
+    def unavailable():
+        return {b: chair.get_attribute(f"[data-timer={b}]", "aria-disabled") == "true"
+                for b in ("start", "pause", "resume", "extend", "stop")}
+
+    eventually(lambda: all(unavailable().values()))  # nobody speaking
+    chair_sends(chair, "call_next")
+    eventually(lambda: unavailable() == {"start": False, "pause": True, "resume": True, "extend": False,
+                                         "stop": False})
+    chair_sends(chair, "timer", {"action": "start"})
+    eventually(lambda: unavailable() == {"start": True, "pause": False, "resume": True, "extend": False,
+                                         "stop": False})
+    version = chair_sends(chair, "sync")["state"]["version"]
+    chair.click("[data-timer=resume]", force=True)  # it looks unavailable, and a press says why
+    chair.wait_for_selector("#console-message:has-text('The timer is already running.')")
+    assert chair_sends(chair, "sync")["state"]["version"] == version  # nothing was sent
+    chair.click("[data-timer=pause]")
+    eventually(lambda: unavailable() == {"start": True, "pause": True, "resume": False, "extend": False,
+                                         "stop": False})
