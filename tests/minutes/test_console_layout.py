@@ -135,6 +135,9 @@ def test_the_console_offers_only_what_the_status_lets_the_clerk_record(client, s
     assert act(client, auth, meeting, "adjourn").status_code == 200
     html = console(client, meeting)
     assert recording_forms(html) == set() and "The meeting has ended" in html
+    # The record lists what happened, not the buttons' commands.
+    assert "<li>Called to order: <time" in html and "<li>Recess began: <time" in html
+    assert "<li>Meeting adjourned: <time" in html
     assert "Approve the contract." in html and check_forms(html) == []
 
 
