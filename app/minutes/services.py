@@ -210,6 +210,21 @@ def arrived_late(row, closed_at):
     return rules.arrived_late(row.arrived_at if row is not None else None, closed_at)
 
 
+def roll_call_quorum(meeting, rows, closed_at):
+    """The quorum as the opening roll call found it, for the minutes beside the roll call:
+    the members recorded present by its end, counted even if they left later (and not
+    those who arrived late). While the roll call lasts, the quorum now."""
+    if closed_at is None:
+        return quorum(meeting)
+    attendance = {}
+    for member in seated_members(meeting):
+        row = rows.get(member.id)
+        answered = (row is not None and row.arrived_at is not None and not arrived_late(row, closed_at)
+                    and (row.left_at is None or row.left_at > closed_at))
+        attendance[member.id] = (rules.PRESENT, row.mode.value) if answered else (rules.ABSENT, rules.IN_PERSON)
+    return rules.quorum_summary(seats(meeting.body), attendance)
+
+
 def recusals(meeting):
     return db.session.scalars(sa.select(Recusal).where(Recusal.meeting_id == meeting.id)
                               .order_by(Recusal.id)).all()
@@ -850,7 +865,8 @@ def minutes_record(meeting, *, fmt=None):
             "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note,
                         "items": [f"{numbers.get(i, '')} {titles.get(i, '')}".strip() for i in ev.item_ids or []]}
                        for ev in meeting_events],
-            "attendance": people, "quorum": quorum(meeting), "general_comment": speakers.get(None),
+            "attendance": people, "quorum": roll_call_quorum(meeting, rows, closed_at),
+            "general_comment": speakers.get(None),
             "items": items}
 
 

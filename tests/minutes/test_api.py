@@ -500,6 +500,19 @@ def held_meeting(client, auth, meeting, members, item):
     return motion
 
 
+def test_the_draft_gives_the_quorum_the_roll_call_found(client, auth, meeting, members, item):
+    """Members who answered the roll call and left later still count in the quorum beside
+    the roll call (the quorum now is another matter, logged with each change)."""
+    act(client, auth, meeting, "call_to_order")
+    all_present(client, auth, meeting, members[:4])
+    comment_period(meeting, item)  # business begins: the roll call has ended
+    for member in members[:2]:
+        attend(client, auth, meeting, member, status="absent")  # left: 2 of 5 now, no quorum
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "A quorum was present (4 of 5; 3 needed)." in draft
+    assert f"{members[0].name}: present until" in draft
+
+
 def test_the_spanish_draft_has_no_english_wording(client, auth, spanish_app, meeting, members, item):
     """Every fixed phrase of the draft (events, thresholds, quorum) is translated: the
     phrases kept in tables are marked for extraction (draft.N_)."""
