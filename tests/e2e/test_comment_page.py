@@ -374,6 +374,11 @@ def test_the_chamber_screen_headlines_general_comment_while_it_is_open(chair, re
     display.set_viewport_size({"width": 1920, "height": 1080})
     display.goto(comment_url(demo_server).replace("/comment", "/display"))
     display.wait_for_selector("#connection:has-text('Connected')")
+    # Even the secondary lines are read from the back of the room (at least 24 px here).
+    sizes = display.eval_on_selector_all(
+        "#live > p.muted, #proceedings-live, #connection, #comment-status",
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert len(sizes) >= 3 and min(sizes) >= 24, sizes
     chair_sends(chair, "set_item", {"item_id": int(items_taking_comment(resident)[0])})
     ordinance = chair_sends(chair, "sync")["state"]["current_item"]["title"]
     display.wait_for_selector(f"#current-item:text-is('{ordinance}')")
