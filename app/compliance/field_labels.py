@@ -107,3 +107,77 @@ FIELD_LABELS = {
 
 def field_label(key):
     return FIELD_LABELS.get(key) or str(key).replace("_", " ")
+
+
+# The codes that stand as values (a status, a channel, a vote…), named the same way.
+VALUE_LABELS = {
+    "in_person": lazy_pgettext("log value", "in person"),
+    "remote": lazy_pgettext("log value", "remote"),
+    "draft": lazy_pgettext("log value", "draft"),
+    "published": lazy_pgettext("log value", "published"),
+    "in_progress": lazy_pgettext("log value", "in progress"),
+    "recessed": lazy_pgettext("log value", "recessed"),
+    "adjourned": lazy_pgettext("log value", "adjourned"),
+    "cancelled": lazy_pgettext("log value", "cancelled"),
+    "postponed": lazy_pgettext("log value", "postponed"),
+    "regular": lazy_pgettext("log value", "regular"),
+    "special": lazy_pgettext("log value", "special"),
+    "emergency": lazy_pgettext("log value", "emergency"),
+    "main": lazy_pgettext("log value", "main"),
+    "amendment": lazy_pgettext("log value", "amendment"),
+    "substitute": lazy_pgettext("log value", "substitute"),
+    "table": lazy_pgettext("log value", "table"),
+    "reconsider": lazy_pgettext("log value", "reconsider"),
+    "roll_call": lazy_pgettext("log value", "roll call"),
+    "voice": lazy_pgettext("log value", "voice"),
+    "fifo": lazy_pgettext("log value", "fifo"),
+    "alternate": lazy_pgettext("log value", "alternate"),
+    "in_person_first": lazy_pgettext("log value", "in person first"),
+    "adopted": lazy_pgettext("log value", "adopted"),
+    "failed": lazy_pgettext("log value", "failed"),
+    "block": lazy_pgettext("log value", "block"),
+    "warn": lazy_pgettext("log value", "warn"),
+    "record": lazy_pgettext("log value", "record"),
+    "support": lazy_pgettext("log value", "support"),
+    "oppose": lazy_pgettext("log value", "oppose"),
+    "neutral": lazy_pgettext("log value", "neutral"),
+    "present": lazy_pgettext("log value", "present"),
+    "absent": lazy_pgettext("log value", "absent"),
+    "waiting": lazy_pgettext("log value", "waiting"),
+    "speaking": lazy_pgettext("log value", "speaking"),
+    "done": lazy_pgettext("log value", "done"),
+    "skipped": lazy_pgettext("log value", "skipped"),
+    "removed": lazy_pgettext("log value", "removed"),
+    "left": lazy_pgettext("log value", "left"),
+    "aye": lazy_pgettext("log value", "aye"),
+    "no": lazy_pgettext("log value", "no"),
+    "abstain": lazy_pgettext("log value", "abstain"),
+    "recused": lazy_pgettext("log value", "recused"),
+    "call_to_order": lazy_pgettext("log value", "call to order"),
+    "recess": lazy_pgettext("log value", "recess"),
+    "reconvene": lazy_pgettext("log value", "reconvene"),
+    "adjourn": lazy_pgettext("log value", "adjourn"),
+    "remote_access_down": lazy_pgettext("log value", "remote access down"),
+    "remote_access_restored": lazy_pgettext("log value", "remote access restored"),
+    "closed_session": lazy_pgettext("log value", "closed session"),
+    "closed_session_report": lazy_pgettext("log value", "closed session report"),
+    "start": lazy_pgettext("log value", "start"),
+    "pause": lazy_pgettext("log value", "pause"),
+    "resume": lazy_pgettext("log value", "resume"),
+    "extend": lazy_pgettext("log value", "extend"),
+    "stop": lazy_pgettext("log value", "stop"),
+    "majority_of_votes_cast": lazy_pgettext("log value", "majority of votes cast"),
+    "majority_of_full_body": lazy_pgettext("log value", "majority of full body"),
+    "two_thirds": lazy_pgettext("log value", "two thirds"),
+}
+
+
+# The fields whose values are such codes: elsewhere (a display name, a reason) the same
+# word is somebody's text and stays as typed.
+CODE_FIELDS = frozenset({"action", "channel", "from", "kind", "method", "mode", "policy", "result", "severity",
+                         "stance", "status", "threshold", "to", "vote", "was"})
+
+
+def value_label(key, value):
+    """The label of `value` under field `key` when it is a code, else None."""
+    return VALUE_LABELS.get(value) if key in CODE_FIELDS else None

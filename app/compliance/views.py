@@ -8,13 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.compliance import services
-from app.compliance.field_labels import field_label
+from app.compliance.field_labels import field_label, value_label
 from app.meetings import services as meetings
 from app.compliance.rules import PACKS
 from app.compliance.tags import Tag
 
 bp = Blueprint("compliance", __name__)
 bp.add_app_template_filter(field_label, "log_field")
+bp.add_app_template_global(value_label, "log_value")
 
 TAG_LABELS = {
     Tag.MEETING_CREATED: _l("Meeting created"),
