@@ -122,8 +122,10 @@ def test_the_console_offers_only_what_the_status_lets_the_clerk_record(client, s
     motion = move(client, auth, meeting, item, members)
     html = console(client, meeting)
     assert recording_forms(html) == set(RECORDING_FORMS) and 'id="record-notice"' not in html
-    # Votes are offered in words, in the page's language, not as stored values.
+    # Votes are offered in words, in the page's language, not as stored values, on the
+    # motion named by what was moved (not by its database id).
     assert '<option value="aye">Aye</option>' in html and '<option value="no">No</option>' in html
+    assert "<legend>Roll call on: Approve the contract.</legend>" in html
 
     assert act(client, auth, meeting, "recess").status_code == 200
     html = console(client, meeting)
