@@ -507,14 +507,10 @@
   });
   Array.prototype.forEach.call(document.querySelectorAll("[data-timer]"), function (b) {
     b.addEventListener("click", function () {
-      // Said here, in words, rather than the server's general "not possible right now".
       var state = live.state();
-      if (state && !state.speaker) {
-        report({ ok: false, error: { code: "nobody_speaking", message: timerNobody() } });
-        return;
-      }
       var payload = { action: b.dataset.timer };
-      // A button that does not apply now (it looks so) says why, without asking the server.
+      // A button that does not apply now (it looks so, nobody speaking included) says why,
+      // in words, without asking the server for its general "not possible right now".
       var why = state && whyRefused("timer", payload, state);
       if (why) {
         report({ ok: false, error: { code: "explained", message: why } });

@@ -466,7 +466,7 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
         Change("call_next", resident, "live.moderate", {}),  # a resident may not
         Change("call_next", staff, "live.moderate", {}),
         # Started in the same batch: the speaker just called is seen by the next change.
-        Change("timer", staff, "live.moderate", {"action": "start", "seconds": None}),
+        Change("timer", staff, "live.moderate", {"action": "start", "seconds": None, "allotted": None}),
     ])
     acks = [ack for ack, error in outcomes]
     assert all(error is None for _, error in outcomes)
