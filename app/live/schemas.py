@@ -143,6 +143,11 @@ def leave_queue(data):
     return {"token": _token(data, required=False), "entry_id": _id(data, "entry_id", nullable=True)}
 
 
+def seen_call(data):
+    data = _object(data, ("token",))
+    return {"token": _token(data, required=False)}
+
+
 def resume(data):
     data = _object(data, ("token",), required=("token",))
     return {"token": _token(data, required=True)}

@@ -261,7 +261,7 @@ def _speaker(state, now):
             "channel": entry.channel.value, "stance": entry.stance.value if entry.stance else None,
             "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "warned": entry.warned_at is not None,
+            "warned": entry.warned_at is not None, "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
             "paused": timer.is_paused, "running": timer.is_running}
@@ -518,6 +518,7 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
                                        rule_pack=meeting.body.rule_pack)
         entry.status = EntryStatus.SPEAKING
         entry.called_at = now
+        entry.call_seen_at = None
         entry.called_seq = (last or 0) + 1
         entry.allotted_seconds = allotted
         state.speaker = entry  # (sets speaker_entry_id at the flush below)
@@ -888,6 +889,21 @@ def resume(meeting, *, token):
     def preference(entry):
         return is_open and entry.item_id == state.comment_item_id, entry.status in ACTIVE, entry.id
     return max(held, key=preference)
+
+
+def seen_call(meeting, *, token, now):
+    """The speaker's own page says it has shown them the call. The chair's console
+    shows it: a remote speaker whose page never did has most likely closed it or lost
+    the connection, and can be skipped rather than waited for. Said again (after a
+    reconnection, say) it changes nothing; it is not logged, as it moves nobody."""
+    state = _begin_change(meeting)
+    entry = state.speaker
+    if entry is None or not token or entry.token_hash != hash_token(token):
+        raise NotFound("You are not the speaker now.")
+    if entry.call_seen_at is None:
+        entry.call_seen_at = now
+        _changed(meeting)
+    return entry
 
 
 def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):

@@ -102,6 +102,7 @@ EVENTS = {
     "join_queue": (schemas.speaker, None),
     "leave_queue": (schemas.leave_queue, None),
     "resume": (schemas.resume, None),
+    "seen_call": (schemas.seen_call, None),
     "set_item": (schemas.set_item, "live.moderate"),
     "open_comment": (schemas.open_comment, "live.moderate"),
     "close_comment": (schemas.empty, "live.moderate"),
@@ -118,7 +119,8 @@ EVENTS = {
 
 READ_ONLY_EVENTS = frozenset({"sync", "resume"})
 # Residents' own changes: they only move the queue, so their broadcasts may be
-# gathered (app.live.broadcast); everything else is sent at once.
+# gathered (app.live.broadcast); everything else is sent at once (`seen_call` too:
+# the chair is waiting for it).
 RESIDENT_EVENTS = frozenset({"join_queue", "leave_queue"})
 APP_KEY = "dais.live"
 
@@ -414,6 +416,10 @@ class LiveNamespace(Namespace):
         # How each place ended: a speaker's turn is `done`, unless their time had not started.
         ended = [{"entry_id": entry.id, "status": entry.status.value} for entry in left]
         return lambda done: ok(left=left_ids, ended=ended, version=done.version)
+
+    def _seen_call(self, connection, meeting, user, *, now, token):
+        services.seen_call(meeting, token=token or connection.token, now=now)
+        return _version_only
 
     def _set_item(self, connection, meeting, user, *, now, item_id):
         services.set_item(meeting, item_id=item_id, actor=user, now=now)

@@ -217,6 +217,18 @@
     });
   }
 
+  // Once "you are live" is on screen the page tells the server, and the chair's console
+  // shows that this page is open: a speaker whose page never says so can be skipped
+  // rather than waited for. Said once per call, and again if it did not get through.
+  var seenSent = null;
+  function confirmSeen(speaker) {
+    if (speaker.seen_at || seenSent === speaker.entry_id || !live.socket.connected) { return; }
+    seenSent = speaker.entry_id;
+    live.call("seen_call", { token: token }).then(function (reply) {
+      if (!reply.ok && seenSent === speaker.entry_id) { seenSent = null; }
+    });
+  }
+
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
@@ -239,9 +251,11 @@
     showJoin(Boolean(ENDED[status]));
     if (status === "waiting") { showWaiting(state, place.entry); return; }
     setWait("");
+    if (status !== "speaking") { seenSent = null; }
     if (status === "speaking") {
       setStatus("", false);
       speakingAlert(state, live.remaining());
+      confirmSeen(place.entry);
       return;
     }
     clearAlert();

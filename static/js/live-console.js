@@ -258,6 +258,7 @@
     L.setText("speaker", speaker ? L.speakerName(speaker) + " · " + L.channelLabel(speaker.channel) +
       (speaker.interpreter ? " · " + L.text("interpreter") : "") : L.text("nobody"));
     renderSpeakerControls(speaker);
+    showSpeakerPage(state);
     renderTimerButtons(state);
     var threat = document.getElementById("remove-threat");
     if (threat) {
@@ -337,6 +338,22 @@
       var applies = Boolean(state.speaker) && !whyRefused("timer", { action: b.dataset.timer }, state);
       if (applies) { b.removeAttribute("aria-disabled"); } else { b.setAttribute("aria-disabled", "true"); }
     });
+  }
+
+  // Whether a remote speaker's page has shown them the call (`seen_at`). One that has not,
+  // some seconds after the call reached this console, is most likely closed or offline:
+  // the chair can skip them rather than wait in silence. (In the room, nothing to show.)
+  var PAGE_SILENT_MS = 10000;
+  var calledHere = { entry: null, at: 0 };
+  function showSpeakerPage(state) {
+    var speaker = state && state.speaker;
+    if (!speaker) { calledHere.entry = null; }
+    else if (calledHere.entry !== speaker.entry_id) { calledHere = { entry: speaker.entry_id, at: Date.now() }; }
+    var remote = Boolean(speaker) && speaker.channel === "remote";
+    document.getElementById("speaker-page").hidden = !remote;
+    if (!remote) { return; }
+    L.setText("speaker-page", speaker.seen_at ? L.text("pageSeen", { time: L.localTime(speaker.seen_at, true) })
+      : L.text(Date.now() - calledHere.at < PAGE_SILENT_MS ? "pageWaiting" : "pageSilent"));
   }
 
   function renderSpeakerControls(speaker) {
@@ -628,6 +645,7 @@
 
   L.tick(live, function (remaining) {
     L.showCountdown("countdown", live.state(), remaining);
+    showSpeakerPage(live.state());
     showCloseNote();
   });
 })();

@@ -343,6 +343,29 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
     offline.wait_for_selector(f"#join-note:has-text('{missed}')")
 
 
+def test_the_console_says_whether_a_remote_speakers_page_showed_the_call(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    # Called while their page is closed: the console waits a little, then says there is
+    # no point waiting.
+    resident.goto("about:blank")
+    chair_sends(chair, "call_next")
+    chair.wait_for_selector("#speaker-page:has-text('Waiting for their page to show them the call')")
+    chair.wait_for_selector("#speaker-page:has-text('it may be closed or offline. If they do not answer, press Skip')",
+                            timeout=20000)
+    # Back on their page, which shows "you are live": the console says when.
+    visit(resident, demo_server)
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.wait_for_selector("#speaker-page:has-text('Their page showed them the call at')")
+    # Someone in the room has no page: nothing is said.
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Card"})
+    chair_sends(chair, "call_next")
+    chair.wait_for_selector("#speaker:has-text('Card')")
+    assert not chair.is_visible("#speaker-page")
+
+
 COUNT_VIBRATIONS = "window.vibrations = 0; navigator.vibrate = () => { window.vibrations += 1; return true; };"
 # Playwright's own evaluations count as user gestures, so a page it drives always looks
 # touched: an untouched one is simulated.

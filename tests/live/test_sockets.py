@@ -191,6 +191,33 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     assert unknown["code"] == "not_found" and "details" not in unknown
 
 
+def test_the_speakers_page_says_it_showed_the_call_and_nobody_else_can(connect, chair, meeting):
+    speaker, other = connect(), connect()
+    called = emit(speaker, "join_queue", {"item_id": None})["entry"]
+    emit(other, "join_queue", {"item_id": None})
+    assert emit(chair, "open_comment", {"item_id": None})["ok"]
+    # Before the call, and from anyone but the speaker, it is refused and changes nothing.
+    assert emit(speaker, "seen_call")["error"]["code"] == "not_found"
+    assert emit(chair, "call_next")["ok"]
+    before = version(meeting)
+    assert emit(other, "seen_call")["error"]["code"] == "not_found"
+    assert emit(connect(), "seen_call", {"token": "x" * 40})["error"]["code"] == "not_found"
+    assert version(meeting) == before
+    states(chair)
+    seen = emit(speaker, "seen_call")
+    assert seen["ok"] and seen["version"] == before + 1
+    speaking = states(chair)[-1]["speaker"]
+    assert speaking["entry_id"] == called["entry_id"] and speaking["seen_at"]
+    # Said again (after reconnecting, say), it changes nothing; a new call starts unseen.
+    assert emit(speaker, "seen_call", {"token": called["token"]})["version"] == before + 1
+    assert emit(chair, "skip", {"entry_id": called["entry_id"]})["ok"]
+    assert emit(chair, "recall", {"entry_id": called["entry_id"]})["ok"]
+    states(chair)
+    assert emit(chair, "call_next")["ok"]  # back at their place, first in line
+    again = states(chair)[-1]["speaker"]
+    assert again["entry_id"] == called["entry_id"] and again["seen_at"] is None
+
+
 def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
     resident = connect()
     joined = emit(resident, "join_queue", {"item_id": None})
@@ -276,6 +303,9 @@ MALFORMED = [
     ("join_queue", {"item_id": None, "interpreter": "yes"}),
     ("join_queue", {"item_id": None, "extra": 1}),
     ("leave_queue", {"token": 5}),
+    ("seen_call", {"token": ""}),
+    ("seen_call", {"entry_id": 1}),
+    ("seen_call", "seen"),
     ("resume", {}),
     ("resume", {"token": ""}),
     ("sync", {"x": 1}),
