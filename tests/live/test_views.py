@@ -123,6 +123,20 @@ def test_comment_page_says_what_the_meetings_status_means(client, app, status, n
     assert ('id="join-section" hidden' not in page) == joinable
 
 
+def test_comment_page_says_where_the_resident_will_speak(client, meeting):
+    """A resident who came straight to the queue by a shared link learns where to be
+    when called: the webinar and the phone line, with the clerk's instructions."""
+    page = client.get(f"/meetings/{meeting.id}/comment").text
+    assert "Where you will speak" in page and "Join the webinar or call in to comment." in page
+    assert '<a href="https://example.org/webinar" rel="noopener noreferrer">' in page and "+1 555 0100" in page
+    # In the room only, or once the meeting is over, there is nothing to say.
+    in_room = make_meeting(status=MeetingStatus.IN_PROGRESS, remote_url="", dial_in="", remote_instructions="")
+    over = make_meeting(status=MeetingStatus.ADJOURNED)
+    db.session.commit()
+    for other in (in_room, over):
+        assert "Where you will speak" not in client.get(f"/meetings/{other.id}/comment").text
+
+
 def test_console_of_a_draft_says_it_must_be_published(client, staff, app):
     draft = make_meeting(status=MeetingStatus.DRAFT)
     db.session.commit()
