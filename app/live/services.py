@@ -892,7 +892,7 @@ def resume(meeting, *, token):
 
 
 def seen_call(meeting, *, token, now):
-    """The speaker's own page says it has shown them the call. The chair's console
+    """The speaker's own page says it has received the call. The chair's console
     shows it: a remote speaker whose page never did has most likely closed it or lost
     the connection, and can be skipped rather than waited for. Said again (after a
     reconnection, say) it changes nothing; it is not logged, as it moves nobody."""

@@ -1,4 +1,4 @@
-"""When the called speaker's page showed them the call.
+"""When the called speaker's page received the call.
 
 A remote speaker's page says so as soon as it shows "you are live"; the chair's
 console then knows the resident's page is open and connected, and can skip a

@@ -340,7 +340,7 @@
     });
   }
 
-  // Whether a remote speaker's page has shown them the call (`seen_at`). One that has not,
+  // Whether a remote speaker's page has received the call (`seen_at`). One that has not,
   // some seconds after the call reached this console, is most likely closed or offline:
   // the chair can skip them rather than wait in silence. (In the room, nothing to show.)
   var PAGE_SILENT_MS = 10000;

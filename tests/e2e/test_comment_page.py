@@ -343,7 +343,7 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
     offline.wait_for_selector(f"#join-note:has-text('{missed}')")
 
 
-def test_the_console_says_whether_a_remote_speakers_page_showed_the_call(chair, residents, demo_server):
+def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair, residents, demo_server):
     resident = residents()
     visit(resident, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -352,13 +352,13 @@ def test_the_console_says_whether_a_remote_speakers_page_showed_the_call(chair, 
     # no point waiting.
     resident.goto("about:blank")
     chair_sends(chair, "call_next")
-    chair.wait_for_selector("#speaker-page:has-text('Waiting for their page to show them the call')")
+    chair.wait_for_selector("#speaker-page:has-text('Waiting for their page to receive the call')")
     chair.wait_for_selector("#speaker-page:has-text('it may be closed or offline. If they do not answer, press Skip')",
                             timeout=20000)
     # Back on their page, which shows "you are live": the console says when.
     visit(resident, demo_server)
     resident.wait_for_selector("#my-alert:has-text('You are live')")
-    chair.wait_for_selector("#speaker-page:has-text('Their page showed them the call at')")
+    chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
     # Someone in the room has no page: nothing is said.
     chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Card"})
     chair_sends(chair, "call_next")

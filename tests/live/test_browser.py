@@ -175,8 +175,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.dblclick("#call-next")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
                 assert resident.inner_text("#leave") == "End my turn"  # the same button, said for what it does now
-                # Their page has shown them the call, and the console says so.
-                chair.wait_for_selector("#speaker-page:has-text('Their page showed them the call at')")
+                # Their page has received the call, and the console says so.
+                chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
                 chair.wait_for_timeout(1200)
                 assert "Speaker" in chair.inner_text("#speaker") and resident.is_visible("#my-countdown")
                 chair.click("[data-timer=start]")
