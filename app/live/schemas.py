@@ -9,6 +9,7 @@ MAX_REASON = 500
 MAX_TOKEN = 200
 MAX_ID = 2**31 - 1
 STANCES = ("support", "oppose", "neutral")
+CHANNELS = ("in_person", "remote")
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
 
 
@@ -123,6 +124,16 @@ def speaker(data):
     return {"item_id": _id(data, "item_id", nullable=True),
             "display_name": clean_text(data.get("display_name"), "display_name", MAX_NAME),
             "stance": _stance(data), "interpreter": _bool(data, "interpreter")}
+
+
+def card(data):
+    """A speaker the clerk adds: `channel` is `in_person` (a speaker card, the default)
+    or `remote` (a caller on the phone line or the webinar who has no comment page)."""
+    data = _object(data, ("item_id", "display_name", "stance", "interpreter", "channel"))
+    channel = data.get("channel", "in_person")
+    if channel not in CHANNELS:
+        raise ValidationFailed(f"'channel' must be one of {', '.join(CHANNELS)}.")
+    return {**speaker({k: v for k, v in data.items() if k != "channel"}), "channel": channel}
 
 
 def empty(data):

@@ -258,8 +258,8 @@ def _speaker(state, now):
         return None
     entry, timer = state.speaker, _timer(state)
     return {"entry_id": entry.id, "number": entry.number, "display_name": entry.display_name,
-            "channel": entry.channel.value, "stance": entry.stance.value if entry.stance else None,
-            "item_id": entry.item_id,
+            "channel": entry.channel.value, "has_page": entry.token_hash is not None,
+            "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
             "warned": entry.warned_at is not None, "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
@@ -853,12 +853,14 @@ def _join_counts(meeting, item_keys, token_hashes):
     return queues, held, last_number
 
 
-def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False,
+def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False, channel="in_person",
                   cap=DEFAULT_QUEUE_CAP, actor, now):
-    """The clerk enters a speaker card; cards carry no token, so no duplicate check."""
+    """The clerk enters a speaker card, or a caller on the phone line or the webinar
+    who has no comment page (`channel="remote"`: the ordering policies count them as
+    remote). Neither carries a token, so there is no duplicate check."""
     _begin_change(meeting)
     item = _item(meeting, item_id, for_comment=True)
-    return _new_entry(meeting, item=item, channel=Channel.IN_PERSON, display_name=display_name, stance=stance,
+    return _new_entry(meeting, item=item, channel=Channel(channel), display_name=display_name, stance=stance,
                       interpreter=interpreter, token_hash=None, cap=cap, actor=actor, now=now,
                       added_by_id=getattr(actor, "id", None))
 

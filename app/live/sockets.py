@@ -107,7 +107,7 @@ EVENTS = {
     "open_comment": (schemas.open_comment, "live.moderate"),
     "close_comment": (schemas.empty, "live.moderate"),
     "set_speaker_time": (schemas.seconds, "live.moderate"),
-    "add_in_person": (schemas.speaker, "live.add_in_person"),
+    "add_in_person": (schemas.card, "live.add_in_person"),
     "call_next": (schemas.call_next, "live.moderate"),
     "recall": (schemas.entry, "live.moderate"),
     "skip": (schemas.entry, "live.moderate"),
@@ -438,9 +438,10 @@ class LiveNamespace(Namespace):
         services.change_speaker_time(meeting, seconds=seconds, actor=user, now=now)
         return _version_only
 
-    def _add_in_person(self, connection, meeting, user, *, now, item_id, display_name, stance, interpreter):
+    def _add_in_person(self, connection, meeting, user, *, now, item_id, display_name, stance, interpreter, channel):
         entry = services.add_in_person(meeting, item_id=item_id, display_name=display_name, stance=stance,
-                                       interpreter=interpreter, cap=setting("LIVE_QUEUE_CAP"), actor=user, now=now)
+                                       interpreter=interpreter, channel=channel, cap=setting("LIVE_QUEUE_CAP"),
+                                       actor=user, now=now)
         return lambda done: ok(entry=services.entry_view(meeting, entry, known_positions=done.positions),
                                version=done.version)
 

@@ -342,16 +342,17 @@
 
   // Whether a remote speaker's page has received the call (`seen_at`). One that has not,
   // some seconds after the call reached this console, is most likely closed or offline:
-  // the chair can skip them rather than wait in silence. (In the room, nothing to show.)
+  // the chair can skip them rather than wait in silence. (In the room, or a caller the
+  // clerk added, there is no page: nothing to show.)
   var PAGE_SILENT_MS = 10000;
   var calledHere = { entry: null, at: 0 };
   function showSpeakerPage(state) {
     var speaker = state && state.speaker;
     if (!speaker) { calledHere.entry = null; }
     else if (calledHere.entry !== speaker.entry_id) { calledHere = { entry: speaker.entry_id, at: Date.now() }; }
-    var remote = Boolean(speaker) && speaker.channel === "remote";
-    document.getElementById("speaker-page").hidden = !remote;
-    if (!remote) { return; }
+    var hasPage = Boolean(speaker) && speaker.has_page;
+    document.getElementById("speaker-page").hidden = !hasPage;
+    if (!hasPage) { return; }
     L.setText("speaker-page", speaker.seen_at ? L.text("pageSeen", { time: L.localTime(speaker.seen_at, true) })
       : L.text(Date.now() - calledHere.at < PAGE_SILENT_MS ? "pageWaiting" : "pageSilent"));
   }
@@ -612,7 +613,8 @@
     event.preventDefault();
     var form = event.target;
     var data = new FormData(form);
-    var payload = { item_id: intValue(form, "item_id"), interpreter: data.get("interpreter") === "on" };
+    var payload = { item_id: intValue(form, "item_id"), interpreter: data.get("interpreter") === "on",
+                    channel: data.get("remote") === "on" ? "remote" : "in_person" };
     var name = (data.get("display_name") || "").trim();
     if (name) { payload.display_name = name; }
     if (data.get("stance")) { payload.stance = data.get("stance"); }
@@ -627,7 +629,8 @@
     }
     send("add_in_person", payload).then(function (reply) {
       // What went in, read back: a stance or interpreter picked on the wrong card shows.
-      var details = [L.stanceLabel(payload.stance), payload.interpreter ? L.text("interpreter") : ""]
+      var details = [L.stanceLabel(payload.stance), payload.interpreter ? L.text("interpreter") : "",
+                     payload.channel === "remote" ? L.text("remote") : ""]
         .filter(Boolean).join(", ");
       L.setText("card-status", reply.ok ? L.text(details ? "cardAddedDetails" : "cardAdded", {
         name: L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,

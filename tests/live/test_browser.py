@@ -312,11 +312,14 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.keyboard.press("Enter")
                 chair.wait_for_selector("#card-status:has-text('Added Speaker')")
                 chair.keyboard.type("Card Two")
-                for key in ("Tab", "Space", "Tab", "Space", "Tab", "Enter"):  # Support, interpreter, Add
+                # Support, interpreter, remote (a caller on the phone line), Add.
+                for key in ("Tab", "Space", "Tab", "Space", "Tab", "Space", "Tab", "Enter"):
                     chair.keyboard.press(key)
                 # What went in is read back, so a stance or interpreter on the wrong card shows.
-                chair.wait_for_selector("#card-status:has-text('Added Card Two (name not verified), supports, interpreter:')")
-                chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports')")
+                chair.wait_for_selector(
+                    "#card-status:has-text('Added Card Two (name not verified), supports, interpreter, remote:')")
+                chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports'):has-text('remote')")
+                assert not chair.is_checked("#card-remote")  # cleared with the rest of the form
                 # Cards of 20 s each (40 s for the interpreted one) on the item under comment.
                 chair.wait_for_selector("#queue-summary:has-text('3 waiting on the item under comment: about 1 min')")
                 # A name typed as one long word wraps on a phone instead of widening the page.

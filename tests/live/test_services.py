@@ -481,3 +481,13 @@ def test_waiting_on_the_comment_item_is_that_items_line_and_nobody_while_closed(
     assert [e["entry_id"] for e in live.waiting_on_comment_item(state)] == [2]
     state["comment"] = {"open": False, "item_id": 7}
     assert live.waiting_on_comment_item(state) == []
+
+
+def test_a_caller_the_clerk_adds_takes_the_remote_turn_in_the_alternation(meeting, chair, now):
+    meeting.body.comment_policy = CommentPolicy.ALTERNATE
+    cards = [live.add_in_person(meeting, item_id=None, display_name=f"Card {n}", actor=chair, now=now) for n in (1, 2)]
+    caller = live.add_in_person(meeting, item_id=None, display_name="Caller", channel="remote", actor=chair, now=now)
+    order = [e["entry_id"] for e in live.public_state(meeting, now=now)["queue"]]
+    assert order == [cards[0].id, caller.id, cards[1].id]
+    logged = [e.data for e in entries_for(meeting.id) if e.tag == "speaker:joined"]
+    assert [d["channel"] for d in logged] == ["in_person", "in_person", "remote"]

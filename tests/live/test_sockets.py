@@ -226,6 +226,23 @@ def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
     assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "status": "removed"}]
 
 
+def test_the_clerk_adds_a_caller_as_remote_with_no_page(connect, chair, meeting):
+    resident = connect()
+    emit(resident, "join_queue", {"item_id": None})
+    caller = emit(chair, "add_in_person", {"item_id": None, "display_name": "Caller 4410", "channel": "remote"})
+    card = emit(chair, "add_in_person", {"item_id": None, "display_name": "Card"})
+    assert caller["entry"]["channel"] == "remote" and card["entry"]["channel"] == "in_person"
+    assert emit(chair, "open_comment", {"item_id": None})["ok"]
+    states(chair)
+    pages = []
+    for _ in range(3):
+        assert emit(chair, "call_next")["ok"]
+        speaker = states(chair)[-1]["speaker"]
+        pages.append((speaker["display_name"], speaker["channel"], speaker["has_page"]))
+    # Only the resident who joined from their own page has one to say it received the call.
+    assert pages == [(None, "remote", True), ("Caller 4410", "remote", False), ("Card", "in_person", False)]
+
+
 def test_staff_can_use_an_api_token(app, connect, meeting):
     clerk = make_user(role="clerk", body=meeting.body)
     token = make_token(clerk)
@@ -317,6 +334,7 @@ MALFORMED = [
     ("close_comment", {"now": True}),
     ("set_speaker_time", {"seconds": 0}),
     ("add_in_person", {"item_id": None, "stance": 3}),
+    ("add_in_person", {"item_id": None, "channel": "phone"}),
     ("call_next", "go"),
     ("call_next", {"current_speaker": "3"}),
     ("call_next", {"current_speaker": 0}),
