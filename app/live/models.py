@@ -65,7 +65,7 @@ class QueueEntry(db.Model):
     status = mapped_column(enum_column(EntryStatus), nullable=False, default=EntryStatus.WAITING)
     signed_up_at = mapped_column(UTCDateTime, nullable=False)
     called_at = mapped_column(UTCDateTime, nullable=True)
-    # When the resident's page showed them their latest call (`seen_call`): the chair
+    # When the resident's page received their latest call (`seen_call`): the chair
     # then knows the page is open and connected. Reset at every call.
     call_seen_at = mapped_column(UTCDateTime, nullable=True)
     # Order of calls within the meeting; the alternate policy continues from the last one.
