@@ -215,11 +215,14 @@ def waiting_on_comment_item(public):
 
 
 def state_at(public, timer, now):
-    """A kept state brought up to `now`: the speaker's remaining time, and how long a timed
-    comment period has left before it may close (nothing else moves with time)."""
+    """A kept state brought up to `now`: the speaker's remaining time and time since their
+    call, and how long a timed comment period has left before it may close (nothing else
+    moves with time)."""
     served = public
-    if timer is not None and public.get("speaker") is not None:
-        served = {**served, "speaker": {**public["speaker"], "remaining_seconds": timers.remaining_seconds(timer, now)}}
+    speaker = public.get("speaker")
+    if timer is not None and speaker is not None:
+        served = {**served, "speaker": {**speaker, "remaining_seconds": timers.remaining_seconds(timer, now),
+                                        "called_seconds_ago": _seconds_since(_moment(speaker["called_at"]), now)}}
     if public["comment"].get("may_close_at"):
         may_close_at = datetime.fromisoformat(public["comment"]["may_close_at"])
         served = {**served, "comment": {**public["comment"], "may_close_in_seconds": _seconds_until(may_close_at, now)}}
@@ -236,6 +239,11 @@ def _may_close_at(meeting, state, now):
 def _seconds_until(moment, now):
     # Pages count down from this, as from the speaker's remaining time: the server is the only clock.
     return None if moment is None else max(0.0, round((moment - now).total_seconds(), 3))
+
+
+def _seconds_since(moment, now):
+    # Counted on from its arrival by the console, whatever the clock of the chair's computer says.
+    return None if moment is None else max(0.0, round((now - moment).total_seconds(), 3))
 
 
 def _proceedings(meeting):
@@ -261,7 +269,8 @@ def _speaker(state, now):
             "channel": entry.channel.value, "has_page": entry.token_hash is not None,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "warned": entry.warned_at is not None, "seen_at": _iso(entry.call_seen_at),
+            "warned": entry.warned_at is not None, "called_at": _iso(entry.called_at),
+            "called_seconds_ago": _seconds_since(entry.called_at, now), "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
             "paused": timer.is_paused, "running": timer.is_running}
@@ -269,6 +278,10 @@ def _speaker(state, now):
 
 def _iso(value):
     return value.isoformat() if value is not None else None
+
+
+def _moment(iso):
+    return datetime.fromisoformat(iso) if iso is not None else None
 
 
 def entry_view(meeting, entry, token=None, *, known_positions=None):

@@ -219,13 +219,33 @@
 
   // Once "you are live" is on screen the page tells the server, and the chair's console
   // shows that this page is open: a speaker whose page never says so can be skipped
-  // rather than waited for. Said once per call, and again if it did not get through.
+  // rather than waited for. Said once per call (a second call of the same place, after
+  // a skip and a recall, is another), and again if it did not get through.
   var seenSent = null;
   function confirmSeen(speaker) {
-    if (speaker.seen_at || seenSent === speaker.entry_id || !live.socket.connected) { return; }
-    seenSent = speaker.entry_id;
+    var call = speaker.entry_id + "@" + speaker.called_at;
+    if (speaker.seen_at || seenSent === call || !live.socket.connected) { return; }
+    seenSent = call;
     live.call("seen_call", { token: token }).then(function (reply) {
-      if (!reply.ok && seenSent === speaker.entry_id) { seenSent = null; }
+      if (!reply.ok && seenSent === call) { seenSent = null; }
+    });
+  }
+
+  // This browser's token may hold places on several items (general comment and an
+  // item, say), and the page follows one. When comment opens on another item, the
+  // server is asked for the place to follow (`resume` gives the one under comment
+  // first): otherwise the chair could call a place this page is not watching.
+  var commentOn = null;
+  function followCommentOpening(state) {
+    var now = state.comment.open ? "item " + state.comment.item_id : "closed";
+    var opened = commentOn !== null && now !== commentOn && state.comment.open;
+    commentOn = now;
+    if (!opened || !myEntry || myEntry.item_id === state.comment.item_id) { return; }
+    var following = myEntry.entry_id;
+    live.call("resume", { token: token }).then(function (reply) {
+      if (!reply.ok || !myEntry || myEntry.entry_id !== following || reply.entry.entry_id === following) { return; }
+      remember(reply.entry, reply.version);
+      if (live.state()) { render(live.state()); }
     });
   }
 
@@ -251,7 +271,6 @@
     showJoin(Boolean(ENDED[status]));
     if (status === "waiting") { showWaiting(state, place.entry); return; }
     setWait("");
-    if (status !== "speaking") { seenSent = null; }
     if (status === "speaking") {
       setStatus("", false);
       speakingAlert(state, live.remaining());
@@ -274,6 +293,10 @@
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
     meetingLive = L.isLive(state);
+    // Where to speak is news only while the meeting is live.
+    var where = document.getElementById("speak-where");
+    if (where) { where.hidden = !meetingLive; }
+    followCommentOpening(state);
     itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));

@@ -344,15 +344,20 @@
   // some seconds after the call reached this console, is most likely closed or offline:
   // the chair can skip them rather than wait in silence. (In the room, or a caller the
   // clerk added, there is no page: nothing to show.)
+  // The call's age comes with the state (`called_seconds_ago`, by the server's clock), so
+  // a console opened or reloaded after the call agrees with the others. While this
+  // console is offline, what it last said stays: it cannot know.
   var PAGE_SILENT_MS = 10000;
-  var calledHere = { entry: null, at: 0 };
+  var calledHere = { call: null, at: 0 };
   function showSpeakerPage(state) {
     var speaker = state && state.speaker;
-    if (!speaker) { calledHere.entry = null; }
-    else if (calledHere.entry !== speaker.entry_id) { calledHere = { entry: speaker.entry_id, at: Date.now() }; }
+    var call = speaker ? speaker.entry_id + "@" + speaker.called_at : null;
+    if (call !== calledHere.call) {
+      calledHere = { call: call, at: Date.now() - (speaker ? speaker.called_seconds_ago * 1000 : 0) };
+    }
     var hasPage = Boolean(speaker) && speaker.has_page;
     document.getElementById("speaker-page").hidden = !hasPage;
-    if (!hasPage) { return; }
+    if (!hasPage || (!speaker.seen_at && !live.socket.connected)) { return; }
     L.setText("speaker-page", speaker.seen_at ? L.text("pageSeen", { time: L.localTime(speaker.seen_at, true) })
       : L.text(Date.now() - calledHere.at < PAGE_SILENT_MS ? "pageWaiting" : "pageSilent"));
   }

@@ -264,7 +264,9 @@ class RoutedConnection:
 
     def hold(self):
         self.held = True
-        self.sockets[-1].close()
+        for socket in self.sockets:  # the console has two: the queue's and the quorum's
+            socket.close()
+        self.sockets.clear()
         self.page.wait_for_selector("#connection:has-text('Connection lost')")
 
     def release(self):
@@ -344,6 +346,12 @@ def test_a_resident_called_while_away_is_told_so_not_thanked(chair, residents, d
 
 
 def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair, residents, demo_server):
+    # A second console (the clerk's, on a phone) whose own connection the test can cut.
+    second = residents()
+    sign_in(second, demo_server, "clerk@example.gov")
+    connection = RoutedConnection(second)
+    second.goto(f"{demo_server.url}/staff/meetings/{meeting_id(demo_server)}/live")
+    second.wait_for_selector("#connection:has-text('Connected')")
     resident = residents()
     visit(resident, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -352,9 +360,14 @@ def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair
     # no point waiting.
     resident.goto("about:blank")
     chair_sends(chair, "call_next")
-    chair.wait_for_selector("#speaker-page:has-text('Waiting for their page to receive the call')")
+    second.wait_for_selector("#speaker-page:has-text('Waiting for their page to receive the call')")
+    # A console that is offline itself cannot know: it does not blame the resident's page.
+    connection.hold()
     chair.wait_for_selector("#speaker-page:has-text('it may be closed or offline. If they do not answer, press Skip')",
                             timeout=20000)
+    assert "Waiting for their page" in second.inner_text("#speaker-page")
+    connection.release()
+    second.wait_for_selector("#speaker-page:has-text('it may be closed or offline')")
     # Back on their page, which shows "you are live": the console says when.
     visit(resident, demo_server)
     resident.wait_for_selector("#my-alert:has-text('You are live')")
@@ -364,6 +377,61 @@ def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair
     chair_sends(chair, "call_next")
     chair.wait_for_selector("#speaker:has-text('Card')")
     assert not chair.is_visible("#speaker-page")
+
+
+def test_a_second_call_of_the_same_place_is_received_after_reconnecting(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    entry_id = chair_sends(chair, "call_next")["entry_id"]
+    chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
+    # Skipped, recalled and called again while the phone is offline: this call is news to it.
+    resident.context.set_offline(True)
+    resident.wait_for_selector("#connection:has-text('Connection lost')", timeout=30000)
+    for event in ("skip", "recall"):
+        chair_sends(chair, event, {"entry_id": entry_id})
+    chair_sends(chair, "call_next")
+    chair.wait_for_selector("#speaker-page:has-text('Waiting for their page to receive the call')")
+    resident.context.set_offline(False)
+    resident.wait_for_selector("#connection:has-text('Connected')", timeout=30000)
+    chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
+
+
+def test_a_console_opened_after_the_call_counts_from_the_call(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    resident.goto("about:blank")
+    chair_sends(chair, "call_next")
+    silent = "#speaker-page:has-text('it may be closed or offline')"
+    chair.wait_for_selector(silent, timeout=20000)
+    # Reloaded (or a second console opened) after the call: no new ten seconds of waiting.
+    chair.reload()
+    chair.wait_for_selector(silent, timeout=3000)
+
+
+def test_the_page_follows_the_place_on_the_item_comment_opens_on(chair, residents, demo_server):
+    """A resident with a place in general comment (skipped) and one on an item: when
+    general comment opens again, their page follows that place, so its call is seen."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    general = chair_sends(chair, "sync")["state"]["queue"][0]["entry_id"]
+    chair_sends(chair, "skip", {"entry_id": general})
+    chair_sends(chair, "close_comment")
+    resident.wait_for_selector("#my-position:has-text('this public comment has closed')")
+    resident.select_option("#join-item", items_taking_comment(resident)[0])
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.wait_for_selector("#my-position:has-text('the chair can call you back')")
+    chair_sends(chair, "recall", {"entry_id": general})
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
 
 
 COUNT_VIBRATIONS = "window.vibrations = 0; navigator.vibrate = () => { window.vibrations += 1; return true; };"

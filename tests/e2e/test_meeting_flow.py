@@ -198,6 +198,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.click("#call-next")
                 last.wait_for_selector("#my-alert:has-text('You are live')")
 
+                assert resident.is_visible("#speak-where")  # where to speak, while it is news
                 # Adjourning cannot be undone, so it asks first: cancelling changes nothing.
                 asked = []
                 clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
@@ -210,6 +211,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert "adjourned" in clerk.inner_text("#quorum-status")
                 # The resident's page, still open, says public comment is over and offers no join.
                 resident.wait_for_selector("#meeting-notice:has-text('The meeting has adjourned')")
+                assert not resident.is_visible("#speak-where")
                 # The chair's console keeps the record on screen without its controls.
                 chair.wait_for_selector("#call-next", state="hidden")
                 assert not chair.is_visible("#card-form") and chair.is_visible("#queue-heading")

@@ -491,3 +491,12 @@ def test_a_caller_the_clerk_adds_takes_the_remote_turn_in_the_alternation(meetin
     assert order == [cards[0].id, caller.id, cards[1].id]
     logged = [e.data for e in entries_for(meeting.id) if e.tag == "speaker:joined"]
     assert [d["channel"] for d in logged] == ["in_person", "in_person", "remote"]
+
+
+def test_the_speakers_call_has_an_age_that_kept_states_bring_up_to_date(meeting, chair, now):
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.join_queue(meeting, item_id=None, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    public, timer = live.public_state_and_timer(meeting, now=now + timedelta(seconds=5))
+    assert public["speaker"]["called_at"] == now.isoformat() and public["speaker"]["called_seconds_ago"] == 5
+    assert live.state_at(public, timer, now + timedelta(seconds=12))["speaker"]["called_seconds_ago"] == 12
