@@ -118,7 +118,8 @@
   // is up" when it runs out, and "you have more time" if the chair then adds some (not
   // "you are live" again, which would sound like a new turn).
   function speakingAlert(state, remaining) {
-    if (state.status === "recessed") { clearAlert(); return; }
+    // A recess pauses the speaker's time; the turn is kept for when the chair resumes it.
+    if (state.status === "recessed") { alertOnce(L.text("recessSpeaking")); return; }
     // Paused by the chair (a speaker who cannot see the clock would not know); resumed,
     // the alerts below carry on ("you are live", or the last 30 seconds).
     if (state.speaker.paused) { alertOnce(L.text("yourTimePaused")); return; }

@@ -29,13 +29,14 @@ import json
 from app import create_app
 from app.extensions import db
 from app.meetings.models import MeetingStatus
-from tests.factories import make_item, make_meeting, make_user
+from tests.factories import make_item, make_meeting, make_token, make_user
 app = create_app(SOCKETIO_ASYNC_MODE="threading")
 with app.app_context():
     db.create_all()
     meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
     item = make_item(meeting, title="Elm Street rezoning")
     chair = make_user(role="chair", body=meeting.body)
+    clerk_token = make_token(make_user(role="clerk", body=meeting.body))
     # Earlier sign-ups in another meeting: row ids run on, speaker numbers start again.
     from app.core.time import utcnow
     from app.live import services as live
@@ -43,7 +44,7 @@ with app.app_context():
     for _ in range(3):
         live.join_queue(earlier, item_id=None, now=utcnow())
     db.session.commit()
-    print(json.dumps({"meeting": meeting.id, "item": item.id, "email": chair.email}))
+    print(json.dumps({"meeting": meeting.id, "item": item.id, "email": chair.email, "clerk_token": clerk_token}))
 """
 
 
@@ -202,6 +203,21 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 assert chair.get_attribute("[data-timer=resume]", "aria-disabled") == "true"
                 chair.click("[data-timer=resume]", force=True)
                 chair.wait_for_selector("#console-message:has-text('The timer is already running.')")
+
+                # A recess (the clerk, on the proceedings API) pauses the speaker's time and keeps
+                # their turn, and their page says so; reconvened, the chair resumes the time.
+                def proceedings(action):
+                    reply = chair.request.post(f"{server.url}/api/v1/meetings/{ids['meeting']}/proceedings",
+                                               data=json.dumps({"action": action}),
+                                               headers={"Authorization": f"Bearer {ids['clerk_token']}",
+                                                        "Content-Type": "application/json"})
+                    assert reply.ok, reply.text()
+                proceedings("recess")
+                resident.wait_for_selector("#my-alert:has-text('The meeting is in recess. You keep your turn')")
+                proceedings("reconvene")
+                resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
+                chair.click("[data-timer=resume]")
+                resident.wait_for_selector("#my-alert:has-text('You are live')")
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")
