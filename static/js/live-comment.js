@@ -28,6 +28,9 @@
   // Written at each join, so the browser's other tabs follow it (the token alone does
   // not change on a second join, and an unchanged value fires no storage event).
   var joinedKey = "dais-live-joined-" + meetingId;
+  // How many places this browser has joined in the meeting: only a browser with more
+  // than one needs to ask which to follow when comment moves to another item.
+  var joinsKey = "dais-live-joins-" + meetingId;
   // The entry this page follows: its id, item and last known status ("waiting",
   // "speaking", "skipped", or an end: "done", "closed", "gone", "removed", "over", or
   // "finished" while the server is asked how a turn ended), and `since`, the version
@@ -235,13 +238,16 @@
   // This browser's token may hold places on several items (general comment and an
   // item, say), and the page follows one. When comment opens on another item, the
   // server is asked for the place to follow (`resume` gives the one under comment
-  // first): otherwise the chair could call a place this page is not watching.
+  // first): otherwise the chair could call a place this page is not watching. (Only
+  // a browser that joined more than once asks: a comment opening must not bring a
+  // `resume` from every page at once.)
   var commentOn = null;
   function followCommentOpening(state) {
     var now = state.comment.open ? "item " + state.comment.item_id : "closed";
     var opened = commentOn !== null && now !== commentOn && state.comment.open;
     commentOn = now;
-    if (!opened || !myEntry || myEntry.item_id === state.comment.item_id) { return; }
+    if (!opened || !myEntry || myEntry.item_id === state.comment.item_id ||
+        parseInt(window.localStorage.getItem(joinsKey) || "0", 10) < 2) { return; }
     var following = myEntry.entry_id;
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || !myEntry || myEntry.entry_id !== following || reply.entry.entry_id === following) { return; }
@@ -404,6 +410,7 @@
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
         window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));
+        window.localStorage.setItem(joinsKey, String(parseInt(window.localStorage.getItem(joinsKey) || "0", 10) + 1));
         remember(reply.entry, reply.version);
         if (live.state()) { render(live.state()); }
         document.getElementById("you-heading").focus();
