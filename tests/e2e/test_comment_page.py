@@ -163,6 +163,15 @@ def items_taking_comment(page):
     return [value for value in values if value]
 
 
+def in_line_for_general_comment(chair, residents, server):
+    """A resident's page, joined to general comment, which the chair has opened."""
+    resident = residents()
+    visit(resident, server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    return resident
+
+
 def call_and_start(chair, resident):
     chair_sends(chair, "call_next")
     chair_sends(chair, "timer", {"action": "start"})
@@ -352,10 +361,7 @@ def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair
     connection = RoutedConnection(second)
     second.goto(f"{demo_server.url}/staff/meetings/{meeting_id(demo_server)}/live")
     second.wait_for_selector("#connection:has-text('Connected')")
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
     # Called while their page is closed: the console waits a little, then says there is
     # no point waiting.
     resident.goto("about:blank")
@@ -380,10 +386,7 @@ def test_the_console_says_whether_a_remote_speakers_page_received_the_call(chair
 
 
 def test_a_second_call_of_the_same_place_is_received_after_reconnecting(chair, residents, demo_server):
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
     entry_id = chair_sends(chair, "call_next")["entry_id"]
     chair.wait_for_selector("#speaker-page:has-text('Their page received the call at')")
     # Skipped, recalled and called again while the phone is offline: this call is news to it.
@@ -399,10 +402,7 @@ def test_a_second_call_of_the_same_place_is_received_after_reconnecting(chair, r
 
 
 def test_a_console_opened_after_the_call_counts_from_the_call(chair, residents, demo_server):
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
     resident.goto("about:blank")
     chair_sends(chair, "call_next")
     silent = "#speaker-page:has-text('it may be closed or offline')"
@@ -415,10 +415,7 @@ def test_a_console_opened_after_the_call_counts_from_the_call(chair, residents, 
 def test_the_page_follows_the_place_on_the_item_comment_opens_on(chair, residents, demo_server):
     """A resident with a place in general comment (skipped) and one on an item: when
     general comment opens again, their page follows that place, so its call is seen."""
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
     general = chair_sends(chair, "sync")["state"]["queue"][0]["entry_id"]
     chair_sends(chair, "skip", {"entry_id": general})
     chair_sends(chair, "close_comment")
@@ -513,10 +510,7 @@ def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents,
 
 
 def test_leaving_just_as_the_chair_calls_is_leaving(chair, residents, demo_server):
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
 
     def called_while_asking(dialog):
         chair_sends(chair, "call_next")  # the chair calls while "Leave the queue?" is open
@@ -722,10 +716,7 @@ def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speake
     """This body's rules want a warning first: Remove is refused, and the warn form opens
     in its place for the same person, under the speaker's buttons (not below the queue,
     which would scroll a tablet away from the clock). Each step is confirmed in words."""
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
     call_and_start(chair, resident)
     chair.wait_for_selector("#speaker-moderation:not([hidden])")
     chair.click("#speaker-remove")
@@ -750,10 +741,7 @@ def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speake
 
 
 def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, residents, demo_server):
-    resident = residents()
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident = in_line_for_general_comment(chair, residents, demo_server)
 
     def unavailable():
         return {b: chair.get_attribute(f"[data-timer={b}]", "aria-disabled") == "true"
