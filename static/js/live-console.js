@@ -340,13 +340,12 @@
     });
   }
 
-  // Whether a remote speaker's page has received the call (`seen_at`). One that has not,
-  // some seconds after the call reached this console, is most likely closed or offline:
-  // the chair can skip them rather than wait in silence. (In the room, or a caller the
-  // clerk added, there is no page: nothing to show.)
-  // The call's age comes with the state (`called_seconds_ago`, by the server's clock), so
-  // a console opened or reloaded after the call agrees with the others. While this
-  // console is offline, what it last said stays: it cannot know.
+  // Whether a remote speaker's page has received the call (`seen_at`). One that has not
+  // ten seconds after the call is most likely closed or offline: the chair can skip them
+  // rather than wait in silence. (In the room, or a caller the clerk added, there is no
+  // page: nothing to show.) The call's age comes with the state (`called_seconds_ago`,
+  // by the server's clock), so a console opened or reloaded after the call agrees with
+  // the others. While this console is offline, what it last said stays: it cannot know.
   var PAGE_SILENT_MS = 10000;
   var calledHere = { call: null, at: 0 };
   function showSpeakerPage(state) {
