@@ -682,6 +682,8 @@ def test_a_press_aimed_at_what_the_screen_showed_a_moment_ago_is_not_sent(chair,
     chair_sends(chair, "timer", {"action": "pause"})  # the clock stands still: it changes only with the extension
     allotted = speaker()["allotted_seconds"]
     eventually(lambda: chair.get_attribute("[data-timer=resume]", "aria-disabled") is None)  # the pause is shown
+    # ...on the clock too: the countdown is redrawn at the page's next tick, after the buttons.
+    eventually(lambda: "paused" in chair.inner_text("#countdown"))
     chair.evaluate(PRESS_WHEN_CHANGED, ["countdown", "[data-timer=extend]"])
     chair_sends(chair, "timer", {"action": "extend", "seconds": 30, "allotted": allotted})
     chair.wait_for_selector("#console-message:has-text('Someone else added time just before you')")
