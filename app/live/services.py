@@ -224,7 +224,7 @@ def state_at(public, timer, now):
         served = {**served, "speaker": {**speaker, "remaining_seconds": timers.remaining_seconds(timer, now),
                                         "called_seconds_ago": _seconds_since(_moment(speaker["called_at"]), now)}}
     if public["comment"].get("may_close_at"):
-        may_close_at = datetime.fromisoformat(public["comment"]["may_close_at"])
+        may_close_at = _moment(public["comment"]["may_close_at"])
         served = {**served, "comment": {**public["comment"], "may_close_in_seconds": _seconds_until(may_close_at, now)}}
     return served
 

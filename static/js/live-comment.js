@@ -31,6 +31,7 @@
   // How many places this browser has joined in the meeting: only a browser with more
   // than one needs to ask which to follow when comment moves to another item.
   var joinsKey = "dais-live-joins-" + meetingId;
+  function joinsHere() { return parseInt(window.localStorage.getItem(joinsKey) || "0", 10); }
   // The entry this page follows: its id, item and last known status ("waiting",
   // "speaking", "skipped", or an end: "done", "closed", "gone", "removed", "over", or
   // "finished" while the server is asked how a turn ended), and `since`, the version
@@ -227,7 +228,7 @@
   // a skip and a recall, is another), and again if it did not get through.
   var seenSent = null;
   function confirmSeen(speaker) {
-    var call = speaker.entry_id + "@" + speaker.called_at;
+    var call = L.callOf(speaker);
     if (speaker.seen_at || seenSent === call || !live.socket.connected) { return; }
     seenSent = call;
     live.call("seen_call", { token: token }).then(function (reply) {
@@ -247,7 +248,7 @@
     var opened = commentOn !== null && now !== commentOn && state.comment.open;
     commentOn = now;
     if (!opened || !myEntry || myEntry.item_id === state.comment.item_id ||
-        parseInt(window.localStorage.getItem(joinsKey) || "0", 10) < 2) { return; }
+        joinsHere() < 2) { return; }
     var following = myEntry.entry_id;
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || !myEntry || myEntry.entry_id !== following || reply.entry.entry_id === following) { return; }
@@ -410,7 +411,7 @@
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
         window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));
-        window.localStorage.setItem(joinsKey, String(parseInt(window.localStorage.getItem(joinsKey) || "0", 10) + 1));
+        window.localStorage.setItem(joinsKey, String(joinsHere() + 1));
         remember(reply.entry, reply.version);
         if (live.state()) { render(live.state()); }
         document.getElementById("you-heading").focus();

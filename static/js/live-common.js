@@ -176,6 +176,11 @@
     el.setAttribute("data-phase", phase);
   }
 
+  // One call of a speaker: a place skipped, recalled and called again is called again.
+  function callOf(speaker) {
+    return speaker ? speaker.entry_id + "@" + speaker.called_at : null;
+  }
+
   function setText(id, value) {
     var el = document.getElementById(id);
     if (el && el.textContent !== value) { el.textContent = value; }
@@ -289,6 +294,6 @@
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
     stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, setText: setText, connect: connect, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
-    showCountdown: showCountdown
+    showCountdown: showCountdown, callOf: callOf
   };
 })();

@@ -350,7 +350,7 @@
   var calledHere = { call: null, at: 0 };
   function showSpeakerPage(state) {
     var speaker = state && state.speaker;
-    var call = speaker ? speaker.entry_id + "@" + speaker.called_at : null;
+    var call = L.callOf(speaker);
     if (call !== calledHere.call) {
       calledHere = { call: call, at: Date.now() - (speaker ? speaker.called_seconds_ago * 1000 : 0) };
     }
