@@ -1,5 +1,5 @@
 """Session and bearer-token authentication, wired into Flask-Login."""
-from flask import g, jsonify, redirect, request, url_for
+from flask import g, jsonify, redirect, request, session, url_for
 
 from app.accounts import services
 from app.accounts.models import User
@@ -46,9 +46,13 @@ def init_app(app):
         if bearer_token() is not None:
             return None
         try:
-            return db.session.get(User, int(user_id))
+            user = db.session.get(User, int(user_id))
         except (TypeError, ValueError):
             return None
+        if user is not None and user.signed_out_at is not None \
+                and session.get("signed_in_at", 0) <= user.signed_out_at.timestamp():
+            return None  # a session from before the user signed out (a copied cookie)
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(req):

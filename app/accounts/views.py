@@ -1,7 +1,7 @@
 """Sign-in and sign-out pages."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -45,6 +45,8 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            # So a copy of this session's cookie is refused once the user signs out (auth.load_user).
+            session["signed_in_at"] = utcnow().timestamp()
             return redirect(safe_next(request.args.get("next")) or url_for("staff.dashboard"))
         # One message for an unknown e-mail and a wrong password: the form must
         # not tell an attacker which addresses have accounts.
@@ -56,7 +58,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    # Recorded, so live consoles this account opened stop acting for it (app.live.sockets).
+    # Recorded, so every session this account signed in before now ends with this one:
+    # a copied cookie is refused (auth.load_user), and live consoles stop acting for it.
     current_user.signed_out_at = utcnow()
     db.session.commit()
     logout_user()

@@ -23,6 +23,7 @@ class Tag(StrEnum):
     SPEAKER_REMOVED = "speaker:removed"
     SPEAKER_FINISHED = "speaker:finished"
     SPEAKER_LEFT = "speaker:left"
+    SPEAKER_MOVED = "speaker:moved"
     TIMER_CHANGED = "timer:changed"
     ITEM_CURRENT = "item:current"
     PROCEEDINGS_CHANGED = "proceedings:changed"

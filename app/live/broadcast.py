@@ -93,7 +93,8 @@ class Broadcaster:
     # -- changes made elsewhere ------------------------------------------------------
     def catch_up(self):
         """Send the state of every watched meeting whose version moved past what this
-        process last sent or served (in the caller's app context)."""
+        process last sent to its room (in the caller's app context). Not past what it
+        served: a state built for one connecting client has not reached the others."""
         watched = self.watched()
         if not watched:
             return []
@@ -101,14 +102,10 @@ class Broadcaster:
         db.session.rollback()
         # A meeting with residents' changes waiting for their pause is left to that send.
         moved = [meeting_id for meeting_id, version in rows
-                 if version > self._known_version(meeting_id) and meeting_id not in self._pending]
+                 if version > self._sent.get(meeting_id, -1) and meeting_id not in self._pending]
         for meeting_id in moved:
             self._send(meeting_id)
         return moved
-
-    def _known_version(self, meeting_id):
-        kept = self._kept.get(meeting_id)
-        return max(self._sent.get(meeting_id, -1), kept.version if kept else -1)
 
     def start_catching_up(self, app):
         """Once per process, and only without a message queue (with one, every process

@@ -7,6 +7,9 @@ from app.core.errors import ValidationFailed
 MAX_NAME = 60
 MAX_REASON = 500
 MAX_TOKEN = 200
+# A token a page makes for itself is a bearer secret too: at least 128 bits (22 characters
+# of base64url; Dais's own have 32).
+MIN_CLIENT_TOKEN = 22
 MAX_ID = 2**31 - 1
 STANCES = ("support", "oppose", "neutral")
 CHANNELS = ("in_person", "remote")
@@ -62,10 +65,17 @@ def _hidden(c):
 
 
 def _tame_marks(text):
-    kept, run = [], 0
+    """Combining marks only on a visible character, and at most MAX_MARKS on one: with
+    nothing under them they print nothing (a name of them alone would look blank), and
+    piled up they spill over the lines around."""
+    kept, run, on_visible = [], 0, False
     for c in text:
-        run = run + 1 if unicodedata.category(c) in ("Mn", "Me") else 0
-        if run <= MAX_MARKS:
+        if unicodedata.category(c) in ("Mn", "Me"):
+            run += 1
+            if on_visible and run <= MAX_MARKS:
+                kept.append(c)
+        else:
+            run, on_visible = 0, not c.isspace()
             kept.append(c)
     return "".join(kept)
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.compliance import rules
 from app.compliance.services import record, record_many
@@ -311,6 +310,12 @@ def locked_meeting(meeting_id):
     return meeting
 
 
+def speaker_entry_id(meeting):
+    """Who is speaking (an entry id, or None), without creating the live row."""
+    state = db.session.get(LiveState, meeting.id)
+    return state.speaker_entry_id if state is not None else None
+
+
 def _begin_change(meeting):
     """Lock the meeting row (once per transaction), check it is live, and return its live state."""
     _lock_live(meeting)
@@ -324,7 +329,7 @@ def _lock_live(meeting):
 
 
 def _changed(meeting):
-    _bump_version(meeting, 1)
+    meetings.bump_state_version(meeting)
 
 
 def _set_timer(meeting, state, action, updated, *, seconds=None, actor, now, **why):
@@ -341,16 +346,6 @@ def _refuse_in_recess(meeting, doing):
     # Places are kept through a recess, but nobody is given the floor until it ends.
     if meeting.status == MeetingStatus.RECESSED:
         raise InRecess(f"The meeting is in recess; reconvene before you {doing}.")
-
-
-def _bump_version(meeting, changes):
-    """`changes` more versions, in one UPDATE that leaves the ORM object current."""
-    db.session.flush()
-    version = db.session.connection().execute(
-        sa.update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id)
-        .values(state_version=Meeting.__table__.c.state_version + changes)
-        .returning(Meeting.__table__.c.state_version)).scalar_one()
-    set_committed_value(meeting, "state_version", version)
 
 
 def _item(meeting, item_id, *, for_comment, loaded=None):
@@ -471,20 +466,54 @@ def follow_meeting_status(meeting, previous, *, actor, now):
     away (the chair resumes it). Once the meeting is no longer live (adjourned,
     cancelled, postponed) public comment ends with it, whatever a timed period would
     allow: the speaker's turn ends and the close is logged with the reason."""
+    # (The status change itself is the new version: meetings.note_state_change.)
     state = db.session.get(LiveState, meeting.id)
     if state is None:
         return
     if meeting.status == MeetingStatus.RECESSED:
         timer = _timer(state)
-        if state.speaker is None or not timer.is_running:
-            return
-        _set_timer(meeting, state, "pause", timers.pause(timer, now), actor=actor, now=now, reason="recess")
+        if state.speaker is not None and timer.is_running:
+            _set_timer(meeting, state, "pause", timers.pause(timer, now), actor=actor, now=now, reason="recess")
     elif meeting.status not in LIVE_STATUSES and state.is_comment_open:
         _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
         _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
-    else:
-        return
-    _changed(meeting)
+
+
+@meetings.on_item_removal
+def release_item(item, *, actor, now):
+    """An item leaves the agenda (before the meeting, as an amendment): whoever signed
+    up to speak on it keeps their place, in general comment, where the chair can still
+    call them; one who already has a place there keeps that one. Refused while comment
+    is open on the item: the chair closes it first."""
+    meeting = item.meeting
+    lock_row_once(meeting)
+    state = db.session.get(LiveState, meeting.id)
+    if state is not None and state.is_comment_open and state.comment_item_id == item.id:
+        raise InvalidState("Public comment is open on this item: close it before removing the item.")
+    if state is not None and state.current_item_id == item.id:
+        state.current_item_id = None
+    held = db.session.scalars(sa.select(QueueEntry).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item.id,
+        QueueEntry.status.in_(IN_QUEUE)).order_by(QueueEntry.id)).all()
+    general = {token_hash for token_hash in db.session.scalars(sa.select(QueueEntry.token_hash).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == 0, QueueEntry.token_hash.is_not(None),
+        QueueEntry.status != EntryStatus.LEFT))}
+    for entry in held:
+        if entry.token_hash is not None and entry.token_hash in general:
+            was = entry.status
+            entry.status = EntryStatus.LEFT
+            entry.finished_at = now
+            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, "reason": "item_removed"},
+                   actor=actor, now=now)
+        else:
+            record(meeting, Tag.SPEAKER_MOVED, {**_speaker_data(entry), "to_item_id": None,
+                                                "reason": "item_removed"}, actor=actor, now=now)
+            entry.item_id = None
+            entry.item_key = 0
+            if entry.status == EntryStatus.SKIPPED:
+                # A skip is listed only on the item it happened in.
+                entry.status = EntryStatus.WAITING
+    db.session.flush()
 
 
 def change_speaker_time(meeting, *, seconds, actor, now):
@@ -656,7 +685,7 @@ def timer(meeting, *, action, seconds=None, allotted=None, actor, now):
         raise TimeChanged("The speaker's time changed since this was sent: someone else added time.")
     try:
         if action == "extend":
-            updated = timers.extend(current, seconds)
+            updated = timers.extend(current, seconds, now)
         else:
             updated = getattr(timers, action)(current, now)
     except timers.TimerError as exc:
@@ -805,7 +834,7 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         "display_name": row["display_name"], "stance": requests[i].stance,
         "interpreter": row["needs_interpreter"]}) for (i, _), entry_id, row in zip(accepted, ids, rows, strict=True)],
         actor=actor, now=now)
-    _bump_version(meeting, len(accepted))  # one version per change
+    meetings.bump_state_version(meeting, len(accepted))  # one version per change
     for (i, position), entry_id, row in zip(accepted, ids, rows, strict=True):
         outcomes[i] = Joined(id=entry_id, item_id=requests[i].item_id, number=row["number"], position=position,
                              display_name=requests[i].display_name)

@@ -27,6 +27,7 @@ from app.extensions import db, limiter
 from app.live import schemas, services, wire
 from app.live.batching import Batcher
 from app.live.broadcast import Broadcaster
+from app.meetings import services as meetings
 from app.meetings.models import Meeting, MeetingStatus
 
 NAMESPACE = "/live"
@@ -267,6 +268,7 @@ class LiveNamespace(Namespace):
         now = utcnow()
         with transaction():
             meeting = services.locked_meeting(meeting_id)
+            speaker = services.speaker_entry_id(meeting) if meeting is not None else None
             finishers = [None] * len(changes)
             last_other = -1
             joins = []  # consecutive joins go to the database together
@@ -298,7 +300,10 @@ class LiveNamespace(Namespace):
             # Acknowledgements are built before the commit, while the rows are loaded.
             done = Done(meeting, {change.payload.get("item_id") for change in changes}, last_other)
             acks = [finish(done) for finish in finishers]
-            urgent = any(change.event not in RESIDENT_EVENTS for change in changes)
+            # Residents' joins and leaves may wait for a pause, unless a speaker left: the
+            # room is watching who speaks.
+            urgent = (any(change.event not in RESIDENT_EVENTS for change in changes)
+                      or services.speaker_entry_id(meeting) != speaker)
             after_commit(lambda: self._announce(meeting_id, urgent))
         return acks
 
@@ -340,7 +345,9 @@ class LiveNamespace(Namespace):
         if len(args) > 1:
             raise ValidationFailed("Send one payload object.")
         try:
-            size = len(json.dumps(args[0] if args else None, separators=(",", ":")).encode("utf-8"))
+            # In bytes as sent: a name or reason in Cyrillic or Chinese is not six times its size.
+            size = len(json.dumps(args[0] if args else None, separators=(",", ":"),
+                                  ensure_ascii=False).encode("utf-8"))
         except (TypeError, ValueError):
             raise ValidationFailed("The payload must be JSON.") from None
         if size > setting("LIVE_MAX_EVENT_BYTES"):
@@ -382,8 +389,10 @@ class LiveNamespace(Namespace):
             # Drafts are invisible to the public, here as on the meeting page.
             raise refuse("not_found", "No such meeting.")
         token = auth.get("token")
-        if token is not None and (not isinstance(token, str) or not 0 < len(token) <= schemas.MAX_TOKEN):
-            raise refuse("invalid", "auth.token is not a token.")
+        if token is not None and (not isinstance(token, str)
+                                  or not schemas.MIN_CLIENT_TOKEN <= len(token) <= schemas.MAX_TOKEN):
+            raise refuse("invalid", f"auth.token must be {schemas.MIN_CLIENT_TOKEN} to {schemas.MAX_TOKEN} "
+                                    "characters (a random secret of at least 128 bits).")
         self.connections[request.sid] = Connection(meeting_id=meeting.id, body_id=meeting.body_id,
                                                    user_id=user.id if user else None, token=token,
                                                    api_token=api_token if user else None, connected_at=utcnow(),
@@ -503,6 +512,11 @@ def state_changed(meeting_id, *, urgent=True):
     broadcaster = current_app.extensions.get(APP_KEY)
     if broadcaster is not None:
         after_commit(lambda: broadcaster.changed(meeting_id, urgent=urgent))
+
+
+# Changes to a meeting made outside the queue (its status, agenda, body settings) reach
+# the live pages as well.
+meetings.on_state_change(state_changed)
 
 
 def register_namespace(socketio, app):

@@ -75,12 +75,15 @@ def resume(timer, now):
                    paused_seconds=timer.paused_seconds + (now - timer.paused_at).total_seconds())
 
 
-def extend(timer, seconds):
+def extend(timer, seconds, now):
+    """`seconds` more to speak. Given to a speaker already over their time, they count
+    from now: "thirty more seconds" means thirty, not thirty less the overrun."""
     if timer.stopped_at is not None:
         raise TimerError("the timer was stopped")
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= MAX_EXTENSION:
         raise ValueError(f"an extension is 1 to {MAX_EXTENSION} seconds")
-    return replace(timer, allotted_seconds=timer.allotted_seconds + seconds)
+    used = math.ceil(elapsed_seconds(timer, now) - 1e-9)
+    return replace(timer, allotted_seconds=max(timer.allotted_seconds, used) + seconds)
 
 
 def stop(timer, now):

@@ -11,12 +11,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.compliance.rules import PACK_IDS
 from app.compliance.services import record
 from app.compliance.tags import Tag
 from flask_babel import gettext
 
+from app.core.db import lock_row_once
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
 from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
@@ -251,6 +253,8 @@ def create_body(*, slug, name, timezone, rule_pack, comment_seconds=180, comment
 # those (admins), and `body.edit` (the body's clerk) for the rest.
 BODY_SETTINGS = ("timezone", "rule_pack", "comment_seconds", "comment_policy", "default_thresholds")
 LEGAL_SETTINGS = frozenset({"timezone", "rule_pack"})
+# The settings the live state shows (the speaking order, each speaker's time).
+LIVE_BODY_SETTINGS = frozenset({"rule_pack", "comment_seconds", "comment_policy"})
 
 
 def update_body(body, changes, *, actor, now):
@@ -276,6 +280,12 @@ def update_body(body, changes, *, actor, now):
             changed[name] = (_log_value(old), _log_value(value))
             setattr(body, name, value)
     db.session.flush()
+    if set(changed) & LIVE_BODY_SETTINGS:
+        # The queue's order and the time each speaker is owed follow at once, so every
+        # page that shows them must too.
+        for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.body_id == body.id,
+                                                                   Meeting.status.in_(STATE_STATUSES))):
+            note_state_change(meeting)
     return changed
 
 
@@ -338,6 +348,7 @@ def update_meeting(meeting, changes, *, actor, now):
     unknown = set(changes) - MEETING_FIELDS
     if unknown:
         raise ValidationFailed(f"Unknown meeting field: '{sorted(unknown)[0]}'.")
+    lock_row_once(meeting)
     if meeting.status not in EDITABLE_STATUSES:
         raise InvalidState(f"A {meeting.status.value} meeting can no longer be changed.")
     clean = {}
@@ -403,6 +414,7 @@ def on_status_change(listener):
 
 
 def _set_status(meeting, status, *, reason, actor, now):
+    """The caller holds the meeting's row lock, taken before it checked the transition."""
     previous = meeting.status
     meeting.status = status
     _revise(meeting, now)
@@ -411,11 +423,13 @@ def _set_status(meeting, status, *, reason, actor, now):
                actor=actor, now=now)
     for listener in _status_listeners:
         listener(meeting, previous, actor=actor, now=now)
+    note_state_change(meeting)
 
 
 def change_status(meeting, status, *, actor, now, reason=""):
     """Move a meeting along its status machine (proceedings use this for start/recess/adjourn)."""
     status = _enum("status", MeetingStatus, status)
+    lock_row_once(meeting)
     _check_transition(meeting, status)
     _set_status(meeting, status, reason=reason, actor=actor, now=now)
     db.session.flush()
@@ -424,6 +438,7 @@ def change_status(meeting, status, *, actor, now, reason=""):
 
 def _reasoned_status(meeting, status, reason, actor, now):
     reason = _text("reason", reason, 2000, required=True)
+    lock_row_once(meeting)
     _check_transition(meeting, status)
     _set_status(meeting, status, reason=reason, actor=actor, now=now)
     db.session.flush()
@@ -436,6 +451,40 @@ def cancel_meeting(meeting, *, reason, actor, now):
 
 def postpone_meeting(meeting, *, reason, actor, now):
     return _reasoned_status(meeting, MeetingStatus.POSTPONED, reason, actor, now)
+
+
+# ---------------------------------------------------------------- the live state
+# The live pages (app.live) show a meeting's `state`: its status, the title of the item
+# under way and its body's comment settings among the rest, with a `version` that goes
+# up with every change and lets a page ignore anything older than what it holds. So a
+# change to any of those made here is a new version too, sent to the pages once
+# committed by whoever registered with `on_state_change` (the /live namespace).
+STATE_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.IN_PROGRESS, MeetingStatus.RECESSED)
+_state_listeners = []
+
+
+def on_state_change(listener):
+    """Register `listener(meeting_id)`, told of each new version made by `note_state_change`."""
+    _state_listeners.append(listener)
+    return listener
+
+
+def bump_state_version(meeting, by=1):
+    """`by` more versions, in one UPDATE that leaves the ORM object current: atomic, so
+    safe even for a caller that does not hold the meeting's row lock."""
+    db.session.flush()
+    table = Meeting.__table__
+    version = db.session.connection().execute(
+        sa.update(table).where(table.c.id == meeting.id)
+        .values(state_version=table.c.state_version + by).returning(table.c.state_version)).scalar_one()
+    set_committed_value(meeting, "state_version", version)
+
+
+def note_state_change(meeting):
+    """A change made outside the live queue that its pages show: one new version, sent once committed."""
+    bump_state_version(meeting)
+    for listener in _state_listeners:
+        listener(meeting.id)
 
 
 def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, body=None,
@@ -464,6 +513,7 @@ def note_agenda_change(meeting, now):
         raise InvalidState(f"The agenda of a {meeting.status.value} meeting can no longer be changed.")
     if meeting.status != MeetingStatus.DRAFT:
         meeting.has_unpublished_changes = True
+        note_state_change(meeting)  # an item's title or place may be on the live pages
     meeting.revised_at = now
 
 
@@ -576,9 +626,22 @@ def _place(section, ordered):
     section.items.sort(key=lambda item: item.position)
 
 
+# Parts that hold on to agenda items act before one is deleted, in the same transaction
+# (the live queue: residents who signed up to speak on it keep a place).
+_item_removal_listeners = []
+
+
+def on_item_removal(listener):
+    """Register `listener(item, *, actor, now)`, called before an item is deleted; it may refuse."""
+    _item_removal_listeners.append(listener)
+    return listener
+
+
 def delete_item(item, *, actor, now):
     meeting = item.meeting
     note_agenda_change(meeting, now)
+    for listener in _item_removal_listeners:
+        listener(item, actor=actor, now=now)
     section = item.section
     # The section's delete-orphan cascade removes the row at flush.
     section.items.remove(item)

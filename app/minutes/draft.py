@@ -90,6 +90,8 @@ def _attendance(record, _):
             how = _("present remotely") if person["mode"] == "remote" else _("present in person")
             if person["mode"] == "remote" and person.get("remote_basis"):
                 how += f" ({person['remote_basis']})"
+        elif person["status"] == "not_recorded":
+            how = _("attendance not recorded")
         elif person.get("left"):
             # Recorded present, then left: present for part of the meeting, not absent.
             how = _("present until {time}").format(time=person["left"])
@@ -114,7 +116,7 @@ def _speakers(speakers, _, ngettext):
     # The wording is called outside f-strings: Babel's extractor does not look inside them.
     if not speakers["total"]:
         none = _("No public speakers.")
-        return [f"<p>{escape(none)}</p>"] + _removed(speakers, ngettext)
+        return [f"<p>{escape(none)}</p>"] + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
     words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
@@ -126,7 +128,18 @@ def _speakers(speakers, _, ngettext):
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines + _removed(speakers, ngettext)
+    return lines + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
+
+
+def _untimed(speakers, ngettext):
+    count = speakers.get("untimed") or 0
+    if not count:
+        return []
+    text = ngettext("{count} person was called, but the turn ended before its time was started: "
+                    "not counted as a speaker.",
+                    "{count} people were called, but their turns ended before their time was started: "
+                    "not counted as speakers.", count).format(count=count)
+    return [f"<p>{escape(text)}</p>"]
 
 
 def _removed(speakers, ngettext):

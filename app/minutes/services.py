@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app.compliance.models import ComplianceEntry
 from app.compliance.services import record
 from app.compliance.tags import Tag
+from app.core.db import lock_row_once
 from app.core.errors import InvalidState, NotFound, ValidationFailed
 from app.extensions import db
 from app.meetings import services as meetings
@@ -44,13 +45,11 @@ class MinutesApproved(InvalidState):
 # -- shared steps ------------------------------------------------------------------
 
 def _lock(meeting):
-    db.session.flush()
-    db.session.refresh(meeting, with_for_update=True)
+    lock_row_once(meeting)
 
 
 def _changed(meeting):
-    meeting.state_version = (meeting.state_version or 0) + 1
-    db.session.flush()
+    meetings.bump_state_version(meeting)
 
 
 def _require_status(meeting, allowed, doing):
@@ -296,8 +295,7 @@ def proceedings_action(meeting, *, action, note="", item_ids=None, actor, now):
     record(meeting, Tag.PROCEEDINGS_CHANGED,
            {"action": action, "from": previous.value, "to": target.value, "at": now.isoformat(),
             "note": note, "quorum": quorum(meeting)}, actor=actor, now=now)
-    _changed(meeting)
-    return event
+    return event  # (the status change was the new version)
 
 
 REMOTE_ACCESS_ACTIONS = ("remote_access_down", "remote_access_restored")
@@ -765,9 +763,15 @@ def revision_diff(old_html, new_html):
 # -- the record, as plain data for the draft and the API ------------------------------------
 
 def _speaker_counts(entries, removed=0):
+    """Counts of the comments given. A turn ended before its time was started (`used_seconds`
+    0: most often someone called who did not answer, but also a chair who does not run
+    the timer) is not counted as one, only reported, so the clerk decides."""
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
-              "unstated": 0, "names": [], "removed": removed}
+              "unstated": 0, "names": [], "removed": removed, "untimed": 0}
     for entry in entries:
+        if entry.finished_at is not None and not entry.used_seconds:
+            counts["untimed"] += 1
+            continue
         counts["total"] += 1
         counts[entry.channel.value] += 1
         counts[entry.stance.value if entry.stance else "unstated"] += 1
@@ -834,7 +838,8 @@ def minutes_record(meeting, *, fmt=None):
         row = rows.get(member.id)
         late = arrived_late(row, closed_at)
         people.append({"member_id": member.id, "name": member.name, "title": member.title,
-                       "status": row.status.value if row else "absent",
+                       # Never recorded is not absent: the draft says so, for the clerk to settle.
+                       "status": row.status.value if row else "not_recorded",
                        "mode": row.mode.value if row else "in_person",
                        "remote_basis": row.remote_basis if row else "",
                        "arrived": when(row.arrived_at) if row else None, "late": late,

@@ -27,6 +27,12 @@ from app.live.schemas import clean_text
     ("Nguy\u1ec5n", "Nguy\u1ec5n"),
     ("Vie\u0302\u0323t", "Vie\u0302\u0323t"),
     ("Z" + "\u0336" * 59, "Z" + "\u0336" * 4),
+    # Marks on nothing print nothing: a name of them alone is no name.
+    ("\u034f", None),
+    ("\ufe0f", None),
+    ("\u180b\u180c", None),
+    ("\u034f\u034f\u034f\u034f \u034f\u034f\u034f\u034f", None),
+    ("\u0301Ana \u0301L\u0301", "Ana L\u0301"),
 ])
 def test_names_keep_what_is_visible(typed, shown):
     assert clean_text(typed, "display_name", 60) == shown

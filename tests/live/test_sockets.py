@@ -86,7 +86,8 @@ def test_connecting_sends_the_current_state(connect, meeting):
 
 
 @pytest.mark.parametrize("auth", [{"meeting": None}, {"meeting": "1"}, {"meeting": 10**6}, {"meeting": 2**63},
-                                  {"api_token": "dais_wrong"}, {"token": 5}])
+                                  {"api_token": "dais_wrong"}, {"token": 5}, {"token": "short-guessable"},
+                                  {"token": "x" * 201}])
 def test_bad_connections_are_refused(connect, auth):
     assert not connect(**auth).is_connected(NS)
 
@@ -168,6 +169,23 @@ def test_residents_changes_are_gathered_and_sent_after_a_pause(app, connect, cha
         received = states(display)
     [state] = received
     assert state["version"] == 4 and state["previous_version"] == 1 and len(state["queue"]) == 3
+
+
+def test_a_speaker_who_leaves_is_gone_from_every_screen_at_once(app, connect, chair, meeting):
+    """Leaving is a resident's change, but a speaker's is what the room is watching: it
+    is not held back for the pause that gathers joins."""
+    app.config.update(LIVE_RESIDENT_BROADCAST_QUIET=5, LIVE_RESIDENT_BROADCAST_MAX_DELAY=10)
+    speaker, waiting, display = connect(), connect(), connect()
+    emit(chair, "open_comment", {"item_id": None})
+    token = emit(speaker, "join_queue", {"item_id": None})["entry"]["token"]
+    emit(chair, "call_next")
+    emit(waiting, "join_queue", {"item_id": None})
+    states(display)
+    assert emit(speaker, "leave_queue", {"token": token})["ok"]
+    [state] = states(display)
+    assert state["speaker"] is None
+    assert emit(waiting, "leave_queue", {})["ok"]
+    assert states(display) == []  # a waiting resident's leave waits for the pause
 
 
 def test_resume_after_reconnect_and_leave(connect, chair, meeting):
@@ -300,11 +318,17 @@ def test_signing_out_stops_the_consoles_the_account_opened(app, connect, chair, 
     from tests.conftest import csrf_from
 
     assert emit(chair, "set_item", {"item_id": meeting.item.id})["ok"]
+    stolen = staff.client.get_cookie("session").value
     token = csrf_from(staff.client.get(f"/staff/meetings/{meeting.id}/live").text)
     assert staff.client.post("/logout", data={"csrf_token": token}).status_code == 302
     before = version(meeting)
     reply = emit(chair, "set_item", {"item_id": None})
     assert reply["error"]["code"] == "signed_out" and version(meeting) == before
+    # A copy of the session's cookie taken before signing out is signed out too.
+    assert staff.client.get(f"/staff/meetings/{meeting.id}/live").status_code == 302
+    staff.client.set_cookie("session", stolen)
+    assert staff.client.get(f"/staff/meetings/{meeting.id}/live").status_code == 302
+    assert emit(connect(flask_client=staff.client), "set_item", {"item_id": None})["error"]["code"] == "forbidden"
     # Signed in again, a console opened since acts as before.
     staff.login(chair.user)
     assert emit(connect(flask_client=staff.client), "set_item", {"item_id": None})["ok"]
@@ -461,6 +485,16 @@ def test_unknown_events_oversized_events_and_floods_are_refused(app, connect, me
     assert version(meeting) == 0
 
 
+def test_the_size_limit_counts_bytes_as_sent_not_escapes(connect, chair, meeting):
+    """A reason in Cyrillic within the length limit fits: it is not six bytes a letter."""
+    emit(chair, "open_comment", {"item_id": None})
+    entry = emit(chair, "add_in_person", {"item_id": None, "display_name": "Card"})["entry"]
+    reason = ("Перебивает выступающих и кричит " * 20)[:480]
+    assert emit(chair, "warn", {"entry_id": entry["entry_id"], "reason": reason})["ok"]
+    assert emit(chair, "warn", {"entry_id": entry["entry_id"], "reason": "Ж" * 1100})["error"]["code"] \
+        == "too_large"
+
+
 @pytest.mark.parametrize("data", ['["sync",{', '["sync" "x"]', "[" * 30000 + "]" * 30000, '{"a":1'])
 def test_a_frame_whose_data_is_not_json_is_answered_invalid(caplog, connect, meeting, data):
     """Written by hand, not by a Socket.IO client: cut short, malformed, or nested too
@@ -534,13 +568,31 @@ def test_changes_made_by_another_process_are_caught_up(app, connect, meeting):
     broadcaster = app.extensions[APP_KEY]
     display = connect()
     assert [s["version"] for s in states(display)] == [0]
+    broadcaster.catch_up()  # the room's first send: what its clients already hold
+    states(display)
     assert broadcaster.catch_up() == []  # nothing moved
     db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(state_version=7))
     db.session.commit()
     assert broadcaster.catch_up() == [meeting.id]
     [state] = states(display)
-    assert state["version"] == 7 and state["previous_version"] == 6
+    assert state["version"] == 7 and state["previous_version"] == 0
     assert broadcaster.catch_up() == []  # sent once
+
+
+def test_a_change_made_elsewhere_reaches_the_room_though_a_client_that_connected_since_has_it(
+        app, connect, meeting):
+    from app.live.sockets import APP_KEY
+
+    broadcaster = app.extensions[APP_KEY]
+    display = connect()
+    broadcaster.catch_up()
+    states(display)
+    db.session.execute(sa.update(Meeting).where(Meeting.id == meeting.id).values(state_version=7))
+    db.session.commit()
+    late = connect()  # a resident opens their page before the next catch-up
+    assert [s["version"] for s in states(late)] == [7]
+    assert broadcaster.catch_up() == [meeting.id]
+    assert [s["version"] for s in states(display)] == [7]
 
 
 def test_catching_up_runs_only_without_a_message_queue(app):

@@ -41,12 +41,12 @@ def test_pauses_accumulate_and_pause_freezes_the_countdown():
 
 
 def test_extend_adds_time_and_stop_freezes_for_good():
-    timer = t.extend(t.start(t.Timer(60), at(0)), 30)
+    timer = t.extend(t.start(t.Timer(60), at(0)), 30, at(10))
     assert t.remaining_seconds(timer, at(60)) == 30
     timer = t.stop(timer, at(70))
     assert t.remaining_seconds(timer, at(500)) == 20
     assert t.used_seconds(timer, at(500)) == 70
-    for action in (lambda: t.start(timer, at(80)), lambda: t.extend(timer, 10), lambda: t.stop(timer, at(90))):
+    for action in (lambda: t.start(timer, at(80)), lambda: t.extend(timer, 10, at(85)), lambda: t.stop(timer, at(90))):
         with pytest.raises(t.TimerError):
             action()
 
@@ -73,7 +73,18 @@ def test_out_of_order_actions_are_refused(action):
 @pytest.mark.parametrize("seconds", [0, -5, t.MAX_EXTENSION + 1, 1.5, True, "30"])
 def test_extension_bounds(seconds):
     with pytest.raises(ValueError):
-        t.extend(t.Timer(60), seconds)
+        t.extend(t.Timer(60), seconds, at(0))
+
+
+def test_time_added_to_a_speaker_over_time_counts_from_now():
+    timer = t.start(t.Timer(60), at(0))
+    assert t.remaining_seconds(timer, at(80)) == 0  # twenty seconds over
+    timer = t.extend(timer, 30, at(80))
+    assert t.remaining_seconds(timer, at(80)) == 30
+    assert t.remaining_seconds(timer, at(100)) == 10
+    # Paused over time: the pause does not count, the overrun does.
+    paused = t.pause(t.start(t.Timer(60), at(0)), at(75))
+    assert t.remaining_seconds(t.extend(paused, 30, at(200)), at(200)) == 30
 
 
 @pytest.mark.parametrize("pack, interpreted, expected", [

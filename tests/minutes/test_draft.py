@@ -54,6 +54,15 @@ def test_draft_has_times_attendance_votes_and_result():
     assert "No vote was taken." in html
 
 
+def test_a_member_whose_attendance_was_never_recorded_is_not_written_absent():
+    record = {**RECORD, "attendance": RECORD["attendance"] + [
+        {"name": "Eve Park", "title": "Councilmember", "status": "not_recorded", "mode": "in_person",
+         "remote_basis": "", "arrived": None, "late": False, "left": None}]}
+    html = draft.render(record)
+    assert "Eve Park: attendance not recorded</li>" in html
+    assert "Dana &lt;b&gt;Fox&lt;/b&gt;: absent</li>" in html
+
+
 def test_speakers_are_counted_by_stance_and_channel_and_named_only_if_they_gave_a_name():
     html = draft.render(RECORD)
     assert "3 public speakers (1 in person, 2 remote): 2 support, 1 oppose." in html

@@ -28,6 +28,7 @@ def test_a_whole_meeting_becomes_its_minutes(app, meeting, members, item, consen
         live.add_in_person(meeting, item_id=item.id, display_name="Sam", stance="neutral", actor=clerk, now=next(t))
         for _n in range(3):
             live.call_next(meeting, actor=clerk, now=next(t))
+            live.timer(meeting, action="start", actor=clerk, now=next(t))
         live.close_comment(meeting, actor=clerk, now=next(t))
     with transaction():
         services.record_attendance(meeting, members[4], status="present", actor=clerk, now=next(t))  # late

@@ -1,5 +1,7 @@
 """The minutes draft counts an item's public speakers in words that agree with the number,
 through the app's own translator (Flask-Babel), in English and in Spanish."""
+from datetime import timedelta
+
 import pytest
 
 from app.core.db import transaction
@@ -9,20 +11,23 @@ from tests.minutes.helpers import act, all_present
 
 
 def hear(meeting, item, people):
-    """Open comment on the item, call each speaker (in person first, then one remote), close it."""
+    """Open comment on the item, call each speaker (in person first, then one remote) and
+    give them a minute on the clock, close it."""
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
     with transaction():
-        live.open_comment(meeting, item_id=item.id, actor="chair", now=utcnow())
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
     for index, (name, stance) in enumerate(people):
         with transaction():
             if index % 2:
-                live.join_queue(meeting, item_id=item.id, display_name=name, stance=stance, now=utcnow())
+                live.join_queue(meeting, item_id=item.id, display_name=name, stance=stance, now=next(t))
             else:
                 live.add_in_person(meeting, item_id=item.id, display_name=name, stance=stance, actor="clerk",
-                                   now=utcnow())
+                                   now=next(t))
         with transaction():
-            live.call_next(meeting, actor="chair", now=utcnow())
+            live.call_next(meeting, actor="chair", now=next(t))
+            live.timer(meeting, action="start", actor="chair", now=next(t))
     with transaction():
-        live.close_comment(meeting, actor="chair", now=utcnow())
+        live.close_comment(meeting, actor="chair", now=next(t))
 
 
 @pytest.fixture
@@ -72,10 +77,35 @@ def test_a_speaker_removed_during_their_turn_is_not_counted_as_a_public_speaker(
                     now=utcnow())
     with transaction():
         live.call_next(meeting, actor="chair", now=utcnow())
+        live.timer(meeting, action="start", actor="chair", now=utcnow())
     with transaction():
-        live.close_comment(meeting, actor="chair", now=utcnow())
+        live.close_comment(meeting, actor="chair", now=utcnow() + timedelta(seconds=90))
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
     assert "Speaker who gave a name: Maria" in draft
     assert "1 participant was removed by the chair (the compliance log gives the reason)." in draft
     assert "Larry" not in draft
+
+
+def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, auth, meeting, members, item):
+    """Called, no answer, and the chair called the next one: no comment was given, and
+    the draft says so instead of counting their stance (the clerk decides)."""
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+        live.add_in_person(meeting, item_id=item.id, display_name="Linda", stance="oppose", actor="clerk",
+                           now=next(t))
+        live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))  # Linda never started
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
+    assert "Speaker who gave a name: Maria" in draft and "Linda" not in draft
+    assert "1 person was called, but the turn ended before its time was started: not counted as a speaker." \
+        in draft
