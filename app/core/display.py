@@ -1,5 +1,5 @@
 """Template helpers: local-time display and the current language."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
@@ -66,7 +66,16 @@ def has_passed(iso_moment, now=None):
     return moment <= (now or utcnow())
 
 
+def minute_up(iso_moment):
+    """A moment (ISO 8601 with its offset) rounded up to the minute, for an end shown to
+    the minute: "until 9:40" for 9:39:56, so nobody reads the time as up before it is."""
+    moment = datetime.fromisoformat(iso_moment.replace("Z", "+00:00"))
+    rounded = moment.replace(second=0, microsecond=0)
+    return (rounded + timedelta(minutes=1) if rounded < moment else rounded).isoformat()
+
+
 def init_app(app):
+    app.jinja_env.filters["minute_up"] = minute_up
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["moment_or_text"] = moment_or_text
     app.jinja_env.filters["has_passed"] = has_passed

@@ -100,6 +100,9 @@ class LiveState(db.Model):
     comment_opened_at = mapped_column(UTCDateTime, nullable=True)
     # Total length of a timed comment period, when the chair set one.
     comment_period_seconds: Mapped[int | None] = mapped_column(nullable=True)
+    # Agenda items whose comment period has been held and closed (not general comment,
+    # which may be held more than once): nobody new signs up for them unless it reopens.
+    closed_item_ids: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
     speaker_entry_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("live_queue_entries.id", ondelete="SET NULL"), nullable=True)
     timer_allotted_seconds: Mapped[int] = mapped_column(default=0)

@@ -44,7 +44,7 @@ def _int(data, name, *, required=False):
     if value is None and not required:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 24 * 3600:
-        raise ValidationFailed(f"'{name}' must be a whole number of seconds.")
+        raise ValidationFailed(f"'{name}' must be a whole number of seconds, from 1 to {24 * 3600}.")
     return value
 
 

@@ -53,6 +53,14 @@ class CommentPeriodRunning(InvalidState):
     code = "comment_period_running"
 
 
+class CommentClosed(InvalidState):
+    code = "comment_closed"
+
+    def __init__(self, message="Public comment on this item has been held and closed: sign-ups for it are over "
+                               "unless the chair opens it again."):
+        super().__init__(message)
+
+
 class SpeakerChanged(InvalidState):
     code = "speaker_changed"
 
@@ -199,7 +207,8 @@ def public_state_and_timer(meeting, *, now):
                "period_ends_at": _iso(timers.period_end(state.comment_opened_at, state.comment_period_seconds))
                if is_open else None,
                "may_close_at": _iso(may_close_at), "may_close_in_seconds": _seconds_until(may_close_at, now),
-               "warn_before_removal": _warning_rule(meeting, now) is not None}
+               "warn_before_removal": _warning_rule(meeting, now) is not None,
+               "closed_item_ids": list(state.closed_item_ids or []) if state else []}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
             "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
@@ -422,6 +431,8 @@ def open_comment(meeting, *, item_id, seconds_per_speaker=None, period_seconds=N
         raise ValidationFailed("'period_seconds' must be 60 seconds to 6 hours.")
     state.is_comment_open = True
     state.comment_item_id = item.id if item else None
+    if item is not None and item.id in (state.closed_item_ids or []):
+        state.closed_item_ids = [i for i in state.closed_item_ids if i != item.id]  # opened again
     state.seconds_per_speaker = seconds
     state.comment_opened_at = now
     state.comment_period_seconds = period_seconds
@@ -455,6 +466,8 @@ def _record_close(meeting, state, *, now, actor, reason=None):
            {"item_id": state.comment_item_id, "opened_at": _iso(state.comment_opened_at),
             "closed_at": now.isoformat(), "period_seconds": state.comment_period_seconds,
             "still_waiting": waiting, **({"reason": reason} if reason else {})}, actor=actor, now=now)
+    if state.comment_item_id is not None:
+        state.closed_item_ids = sorted({*(state.closed_item_ids or []), state.comment_item_id})
     state.is_comment_open = False
     state.comment_opened_at = None
     state.comment_period_seconds = None
@@ -783,9 +796,13 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     items = {row.id: row for row in db.session.execute(
         sa.select(AgendaItem.id, AgendaItem.meeting_id, AgendaItem.accepts_public_comment)
         .where(AgendaItem.id.in_(item_ids)))} if item_ids else {}
+    state = db.session.get(LiveState, meeting.id)
+    closed = set(state.closed_item_ids or []) if state is not None else set()
     for index, request in enumerate(requests):
         try:
             _item(meeting, request.item_id, for_comment=True, loaded=items)
+            if request.item_id in closed:
+                raise CommentClosed()
         except DomainError as error:
             outcomes[index] = error
     hashes = {index: hash_token(request.token) for index, request in enumerate(requests)}
@@ -900,8 +917,10 @@ def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpret
     """The clerk enters a speaker card, or a caller on the phone line or the webinar
     who has no comment page (`channel="remote"`: the ordering policies count them as
     remote). Neither carries a token, so there is no duplicate check."""
-    _begin_change(meeting)
+    state = _begin_change(meeting)
     item = _item(meeting, item_id, for_comment=True)
+    if item is not None and item.id in (state.closed_item_ids or []):
+        raise CommentClosed()
     return _new_entry(meeting, item=item, channel=Channel(channel), display_name=display_name, stance=stance,
                       interpreter=interpreter, token_hash=None, cap=cap, actor=actor, now=now,
                       added_by_id=getattr(actor, "id", None))

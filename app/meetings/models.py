@@ -22,6 +22,12 @@ class MeetingStatus(StrEnum):
     CANCELLED = "cancelled"
     POSTPONED = "postponed"
 
+    @property
+    def a_meeting(self):
+        """"A meeting in recess", "an adjourned meeting": for messages that say why not."""
+        return {"in_progress": "a meeting in progress", "recessed": "a meeting in recess",
+                "adjourned": "an adjourned meeting"}.get(self.value, f"a {self.value} meeting")
+
 
 class CommentPolicy(StrEnum):
     FIFO = "fifo"

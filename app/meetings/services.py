@@ -350,7 +350,7 @@ def update_meeting(meeting, changes, *, actor, now):
         raise ValidationFailed(f"Unknown meeting field: '{sorted(unknown)[0]}'.")
     lock_row_once(meeting)
     if meeting.status not in EDITABLE_STATUSES:
-        raise InvalidState(f"A {meeting.status.value} meeting can no longer be changed.")
+        raise InvalidState(f"{meeting.status.a_meeting.capitalize()} can no longer be changed.")
     clean = {}
     for field, value in changes.items():
         if field in MEETING_TEXT_FIELDS:
@@ -396,7 +396,7 @@ def update_meeting(meeting, changes, *, actor, now):
 
 def _check_transition(meeting, status):
     if status not in TRANSITIONS[meeting.status]:
-        raise InvalidState(f"A {meeting.status.value} meeting cannot become {status.value}.")
+        raise InvalidState(f"{meeting.status.a_meeting.capitalize()} cannot become {status.value.replace('_', ' ')}.")
 
 
 STATUS_TAGS = {MeetingStatus.CANCELLED: Tag.MEETING_CANCELLED, MeetingStatus.POSTPONED: Tag.MEETING_POSTPONED}
@@ -510,7 +510,7 @@ def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, bod
 def note_agenda_change(meeting, now):
     """Refuse edits to a frozen agenda; after publishing, flag that an amendment is due."""
     if meeting.status not in AGENDA_EDITABLE_STATUSES:
-        raise InvalidState(f"The agenda of a {meeting.status.value} meeting can no longer be changed.")
+        raise InvalidState(f"The agenda of {meeting.status.a_meeting} can no longer be changed.")
     if meeting.status != MeetingStatus.DRAFT:
         meeting.has_unpublished_changes = True
         note_state_change(meeting)  # an item's title or place may be on the live pages

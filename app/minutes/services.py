@@ -284,7 +284,7 @@ def proceedings_action(meeting, *, action, note="", item_ids=None, actor, now):
         raise InvalidState("Report out of the closed session first.")
     allowed, target = ACTIONS[action]
     if meeting.status not in allowed:
-        raise InvalidState(f"A {meeting.status.value} meeting cannot {action.replace('_', ' ')}.")
+        raise InvalidState(f"{meeting.status.a_meeting.capitalize()} cannot {action.replace('_', ' ')}.")
     if action in REMOTE_ACCESS_ACTIONS:
         return _remote_access(meeting, action, note, {}, actor=actor, now=now)
     event = ProceedingsEvent(meeting_id=meeting.id, kind=EventKind(action), occurred_at=now,
@@ -363,7 +363,7 @@ def watcher_reports_restored(meeting, *, now):
 
 def _closed_session(meeting, item_ids, note, *, actor, now):
     if meeting.status != MeetingStatus.IN_PROGRESS:
-        raise InvalidState(f"A {meeting.status.value} meeting cannot go into closed session.")
+        raise InvalidState(f"{meeting.status.a_meeting.capitalize()} cannot go into closed session.")
     if in_closed_session(meeting):
         raise InvalidState("The body is already in closed session.")
     items = _closed_session_items(meeting, item_ids)

@@ -122,8 +122,13 @@
   // is up" when it runs out, and "you have more time" if the chair then adds some (not
   // "you are live" again, which would sound like a new turn).
   function speakingAlert(state, remaining) {
+    // Offline, the clock shown runs on, but what it would announce ("30 seconds left",
+    // "your time is up") is not said as fact: the chair may have paused or ended the turn.
+    if (!live.socket.connected) { return; }
     // A recess pauses the speaker's time; the turn is kept for when the chair resumes it.
     if (state.status === "recessed") { alertOnce(L.text("recessSpeaking")); return; }
+    // Called, but their time not started: a remote speaker is most likely still muted.
+    if (!state.speaker.started_at) { alertOnce(L.text("liveReady")); return; }
     // Paused by the chair (a speaker who cannot see the clock would not know); resumed,
     // the alerts below carry on ("you are live", or the last 30 seconds).
     if (state.speaker.paused) { alertOnce(L.text("yourTimePaused")); return; }
@@ -169,19 +174,30 @@
     return { status: "gone", entry: null };
   }
 
+  // The wait: the time of those ahead, and what the speaker on the item has left, as the
+  // clock counts it (so it goes down during a turn; the words change once a minute).
+  function showWait(state, mine, speakerRemaining) {
+    var seconds = 0;
+    state.queue.forEach(function (entry) {
+      if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
+    });
+    if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += speakerRemaining || 0; }
+    // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
+    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "");
+  }
+
   function showWaiting(state, mine) {
     if (!mine.position) { setStatus("", false); setWait(""); clearAlert(); return; }
     var ahead = mine.position - 1;
     setStatus(L.text(ahead ? "position" : "positionFirst", { position: mine.position, ahead: ahead }), false);
     // Signed up early, or comment on the item closed: no wait to estimate until it opens.
-    if (!commentOpenOnMine(state)) { setWait(L.text("notOpen")); clearAlert(); return; }
-    var seconds = 0;
-    state.queue.forEach(function (entry) {
-      if (entry.item_id === mine.item_id && entry.position < mine.position) { seconds += entry.expected_seconds; }
-    });
-    if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += state.speaker.remaining_seconds; }
-    // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
-    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "");
+    if (!commentOpenOnMine(state)) {
+      var held = (state.comment.closed_item_ids || []).indexOf(mine.item_id) >= 0;
+      setWait(L.text(held ? "heldClosed" : "notOpen"));
+      clearAlert();
+      return;
+    }
+    showWait(state, mine, live.remaining());
     // In recess nobody is called: the meeting notice says so, and "you are next" waits.
     if (ahead === 0 && commentOpenOnMine(state) && state.status !== "recessed") { alertOnce(L.text("next")); }
     else { clearAlert(); }
@@ -275,8 +291,13 @@
     var leaveLabel = L.text(status === "speaking" ? "endTurn" : "leaveQueue");
     if (leave.textContent !== leaveLabel) { leave.textContent = leaveLabel; }
     if (ENDED[status]) { L.setText("leave-error", ""); }
-    // Once the place has ended the resident may ask to speak on something else.
-    showJoin(Boolean(ENDED[status]));
+    // Once the place has ended the resident may ask to speak on something else; while it
+    // waits for its item, they may also ask to speak on the one comment is open on.
+    var elsewhere = (status === "waiting" || status === "skipped") && state.comment.open &&
+      state.comment.item_id !== myEntry.item_id;
+    showJoin(Boolean(ENDED[status]) || elsewhere);
+    L.setText("also-join", elsewhere ? L.text("alsoJoin", { item: L.itemTitle(myEntry.item_id),
+                                                            open: L.itemTitle(state.comment.item_id) }) : "");
     if (status === "waiting") { showWaiting(state, place.entry); return; }
     setWait("");
     if (status === "speaking") {
@@ -297,6 +318,18 @@
   // announced: the choice is read with the form).
   var itemChoice = L.followedChoice(document.getElementById("join-item"));
 
+  // Items whose comment has been held and closed take no sign-ups: they stay in the
+  // list (the resident sees why their item is missing) but cannot be chosen.
+  function markClosedItems(state) {
+    var closed = state.comment.closed_item_ids || [];
+    Array.prototype.forEach.call(document.querySelectorAll("#join-item option[data-title]"), function (option) {
+      var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
+      option.disabled = shut;
+      var label = shut ? option.dataset.title + " " + L.text("closedOption") : option.dataset.title;
+      if (option.textContent !== label) { option.textContent = label; }
+    });
+  }
+
   function render(state) {
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
@@ -305,6 +338,7 @@
     var where = document.getElementById("speak-where");
     if (where) { where.hidden = !meetingLive; }
     followCommentOpening(state);
+    markClosedItems(state);
     itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
@@ -372,6 +406,8 @@
   L.tick(live, function (remaining) {
     var state = live.state();
     L.setText("speaker-time", remaining === null ? "" : " · " + L.clock(remaining));
+    var waiting = myEntry && myEntry.status === "waiting" && state && byId(state.queue, myEntry.entry_id);
+    if (waiting && waiting.position && commentOpenOnMine(state)) { showWait(state, waiting, remaining); }
     if (myEntry && state && state.speaker && state.speaker.entry_id === myEntry.entry_id) {
       L.showCountdown("my-clock", state, remaining);
       speakingAlert(state, remaining);
@@ -441,7 +477,12 @@
     if (!myEntry) { return; }
     // As pressed: a state arriving before the answer may already show the turn over.
     var speaking = myEntry.status === "speaking";
-    if (live.socket.connected && !window.confirm(L.text(speaking ? "endTurnAsk" : "leaveAsk"))) { return; }
+    // Before their time starts, giving the turn back is leaving: they may sign up again.
+    var state = live.state();
+    var started = speaking && state && state.speaker && state.speaker.entry_id === myEntry.entry_id &&
+      state.speaker.started_at;
+    var ask = speaking ? (started ? "endTurnAsk" : "giveUpAsk") : "leaveAsk";
+    if (live.socket.connected && !window.confirm(L.text(ask))) { return; }
     var entryId = myEntry.entry_id;
     live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));

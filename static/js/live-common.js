@@ -100,8 +100,12 @@
     if (state.comment.period_ends_at) {
       // Once its time has passed the period stays open until the chair closes it: it
       // must not read as still running.
-      var ended = Date.parse(state.comment.period_ends_at) <= Date.now();
-      words += " · " + text(ended ? "periodEnded" : "periodUntil", { time: localTime(state.comment.period_ends_at) });
+      var end = Date.parse(state.comment.period_ends_at);
+      var ended = end <= Date.now();
+      // Shown to the minute, a running period's end is rounded up: "until 9:40" for 9:39:56,
+      // so a chair does not read its time as up (and press Close) before it is.
+      var shown = ended ? end : Math.ceil(end / 60000) * 60000;
+      words += " · " + text(ended ? "periodEnded" : "periodUntil", { time: localTime(new Date(shown).toISOString()) });
     }
     return words;
   }
@@ -194,7 +198,10 @@
     var receivedAt = 0;
     var auth = { meeting: meetingId };
     if (options.token) { auth.token = options.token; }
-    var socket = io("/live", { auth: auth, transports: ["websocket", "polling"] });
+    // WebSocket first, and long-polling when it cannot be had: some carriers', offices'
+    // and public Wi-Fi proxies refuse WebSocket upgrades, and Socket.IO falls back to the
+    // next transport only when told to try them all.
+    var socket = io("/live", { auth: auth, transports: ["websocket", "polling"], tryAllTransports: true });
 
     function apply(state) {
       if (current && state.version <= current.version) { return; }

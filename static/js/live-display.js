@@ -12,6 +12,8 @@
     return state.current_item ? state.current_item.title : L.text("noItem");
   }
 
+  var SHOWN = 5;  // names under "Next" (the template shows as many)
+
   function render(state) {
     L.setText("current-item", headline(state));
     L.setText("comment-status", L.commentStatus(state));
@@ -22,12 +24,20 @@
     var list = document.getElementById("queue");
     list.textContent = "";
     // Only the line that is being called: with comment closed nobody is next.
-    var next = L.waitingOnCommentItem(state).slice(0, 5);
+    var waiting = L.waitingOnCommentItem(state);
+    var next = waiting.slice(0, SHOWN);
     next.forEach(function (entry) {
       var li = document.createElement("li");
       li.append.apply(li, L.speakerNameNodes(entry).concat([" · " + L.channelLabel(entry.channel)]));
       list.appendChild(li);
     });
+    // The room sees how long the line is, not only its head.
+    if (waiting.length > SHOWN) {
+      var more = document.createElement("li");
+      more.className = "live-empty";
+      more.textContent = L.text("moreWaiting", { n: waiting.length - SHOWN });
+      list.appendChild(more);
+    }
     if (!next.length) {
       var empty = document.createElement("li");
       empty.className = "live-empty";

@@ -38,7 +38,9 @@
     root.dataset.version = String(state.version);
   }
 
-  var socket = io("/live", { auth: { meeting: meetingId }, transports: ["websocket", "polling"] });
+  // As DaisLive.connect: long-polling where WebSocket upgrades are refused.
+  var socket = io("/live", { auth: { meeting: meetingId }, transports: ["websocket", "polling"],
+                             tryAllTransports: true });
   socket.on("state", apply);
   socket.on("connect", function () {
     socket.emit("sync", { meeting: meetingId }, function (reply) {

@@ -4,6 +4,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE, query, sign_in
+from tests.e2e.refusing_proxy import WebSocketRefusingProxy
 
 
 def comment_url(server):
@@ -50,6 +51,7 @@ def test_until_the_script_runs_the_page_says_the_form_is_coming(phone, demo_serv
 
 def test_a_page_that_cannot_connect_says_so_and_sends_nothing(phone, demo_server):
     phone.route_web_socket("**/socket.io/**", lambda socket: socket.close())  # the network, say
+    phone.route("**/socket.io/**", lambda route: route.abort())  # (long-polling too)
     phone.goto(comment_url(demo_server))
     phone.wait_for_selector("#connection:has-text('Cannot reach the server for live updates. Still trying')")
     assert phone.get_attribute("#live", "data-offline") == "true"  # the controls look unavailable
@@ -61,6 +63,7 @@ def test_until_the_first_connection_the_controls_look_unavailable(phone, demo_se
     """Join pressed while the page is still connecting would send nothing: it looks so,
     without the alarm of a lost connection."""
     phone.route_web_socket("**/socket.io/**", lambda socket: None)  # the server never answers
+    phone.route("**/socket.io/**", lambda route: None)  # (long-polling neither)
     phone.goto(comment_url(demo_server))
     phone.wait_for_selector("#join-form", state="visible")
     assert phone.inner_text("#connection") == "Connecting to live updates…"
@@ -158,9 +161,13 @@ def eventually(check, seconds=10):
         time.sleep(0.1)
 
 
+# The items a resident may sign up for now: not general comment, and not one whose
+# comment has been held and closed (earlier tests close some on the shared server).
+SELECTABLE_ITEMS = "#join-item option[value]:not([value='']):not([disabled])"
+
+
 def items_taking_comment(page):
-    values = page.eval_on_selector_all("#join-item option", "options => options.map(o => o.value)")
-    return [value for value in values if value]
+    return page.eval_on_selector_all(SELECTABLE_ITEMS, "options => options.map(o => o.value)")
 
 
 def in_line_for_general_comment(chair, residents, server):
@@ -263,6 +270,8 @@ class RoutedConnection:
     def __init__(self, page):
         self.page, self.sockets, self.held = page, [], False
         page.route_web_socket("**/socket.io/**", self._forward)
+        # Refused WebSockets, the page falls back to long-polling: held, that is cut too.
+        page.route("**/socket.io/**", lambda route: route.abort() if self.held else route.continue_())
 
     def _forward(self, socket):
         if self.held:
@@ -504,7 +513,7 @@ def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents,
     rows = chair.eval_on_selector_all("#queue-rows tr", """rows => rows.map(row =>
         [row.querySelector(".queue-item").title, Boolean(row.querySelector("button[data-action=skip]"))])""")
     titles = dict(zip(items_taking_comment(called), called.eval_on_selector_all(
-        "#join-item option[value]:not([value=''])", "options => options.map(o => o.textContent)")))
+        SELECTABLE_ITEMS, "options => options.map(o => o.textContent)")))
     assert sorted(skip for _, skip in rows) == [False, True]
     assert [title for title, skip in rows if skip][0] in titles[first]
 
@@ -763,3 +772,107 @@ def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, resident
     chair.click("[data-timer=pause]")
     eventually(lambda: unavailable() == {"start": True, "pause": True, "resume": False, "extend": False,
                                          "stop": False})
+
+
+def test_a_resident_waiting_on_an_item_may_also_ask_to_speak_where_comment_is_open(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    item = items_taking_comment(resident)[0]
+    resident.select_option("#join-item", item)
+    resident.click("#join-form button[type=submit]")  # signed up early
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    assert not resident.is_visible("#join-form")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.wait_for_selector("#also-join:has-text('Public comment is open on General public comment now')")
+    assert resident.is_visible("#join-form") and chosen_item(resident) == ""
+    join(resident)  # a second place: the page follows the one under comment
+    places = chair_sends(chair, "sync")["state"]["queue"]
+    assert sorted(str(e["item_id"]) for e in places) == sorted(["None", item])
+    assert not resident.is_visible("#join-form")
+
+
+def test_an_item_whose_comment_closed_takes_no_sign_ups_and_its_line_is_told(chair, residents, demo_server):
+    waiting, later = residents(), residents()
+    for page in (waiting, later):
+        visit(page, demo_server)
+    first, second = items_taking_comment(waiting)[:2]
+    chair_sends(chair, "open_comment", {"item_id": int(first)})
+    chair_sends(chair, "add_in_person", {"item_id": int(first), "display_name": "Card"})
+    join(waiting)  # behind the card
+    chair_sends(chair, "close_comment")
+    waiting.wait_for_selector("#my-wait:has-text('Public comment on this item has closed. If the chair opens it "
+                              "again, you keep your place.')")
+    option = f"#join-item option[value='{first}']"
+    later.wait_for_selector(f"{option}[disabled]", state="attached")
+    assert later.text_content(option).endswith("(public comment closed)")
+    assert not later.is_disabled(f"#join-item option[value='{second}']")
+    chair_sends(chair, "open_comment", {"item_id": int(first)})  # opened again: it takes sign-ups again
+    later.wait_for_selector(f"{option}:not([disabled])", state="attached")
+    waiting.wait_for_selector("#my-position:has-text('number 2 in line')")
+
+
+def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, demo_server):
+    speaker, next_up = residents(), residents()
+    for page in (speaker, next_up):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 90})
+    join(speaker)
+    join(next_up)
+    next_up.wait_for_selector("#my-wait:has-text('about 2 min')")  # the 90 s of the one ahead
+    call_and_start(chair, speaker)
+    # Under 89.5 s left a second later: one minute, counted down by the page's clock.
+    next_up.wait_for_selector("#my-wait:has-text('about 1 min')", timeout=5000)
+
+
+def test_a_speaker_called_but_not_started_is_told_to_wait_for_their_time(chair, residents, demo_server):
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live: the chair has called you. Speak when the chair "
+                               "starts your time.')")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+    resident.once("dialog", answer)
+    resident.click("#leave")
+    eventually(lambda: asked)
+    assert asked[0].startswith("Give your turn back? Your time has not started")
+    chair_sends(chair, "timer", {"action": "start"})
+    resident.wait_for_selector("#my-alert:has-text('You are live. Please speak now.')")
+
+
+def test_the_page_connects_by_long_polling_where_websockets_are_refused(residents, chair, demo_server):
+    """Some carriers' and offices' proxies refuse WebSocket upgrades: the page must still
+    connect (over HTTP long-polling) and the resident join."""
+    proxy = WebSocketRefusingProxy(int(demo_server.url.rsplit(":", 1)[1]))
+    try:
+        resident = residents()
+        resident.goto(comment_url(demo_server).replace(demo_server.url, proxy.url))
+        resident.wait_for_selector("#connection:has-text('Connected')")
+        assert proxy.refused
+        chair_sends(chair, "open_comment", {"item_id": None})
+        join(resident)
+    finally:
+        proxy.close()
+
+
+def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, residents, demo_server):
+    """1280x720: who is next fits beside the clock (and says how many more wait), and
+    offline the screen says so at its top, not below its bottom edge."""
+    display = residents()
+    display.set_viewport_size({"width": 1280, "height": 720})
+    connection = RoutedConnection(display)
+    display.goto(comment_url(demo_server).replace("/comment", "/display"))
+    display.wait_for_selector("#connection:has-text('Connected')")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    for name in ("Bernardo Gonzalez-Villanueva de la Cruz", "María José Núñez", "Oluwaseun Adeyemi-Okonkwo",
+                 "Li Wei", "Ana", "Tom", "Extra Person"):
+        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name})
+    display.wait_for_selector("#queue li:has-text('and 2 more waiting')")
+    fits = "() => document.documentElement.scrollHeight <= window.innerHeight"
+    assert display.evaluate(fits)
+    connection.hold()
+    box = display.locator("#connection").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 720
+    connection.release()

@@ -44,7 +44,8 @@ def test_state_of_an_untouched_meeting(meeting, now):
                      "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
                                  "opened_at": None, "period_seconds": None, "period_ends_at": None,
                                  "may_close_at": None,
-                                 "may_close_in_seconds": None, "warn_before_removal": True},
+                                 "may_close_in_seconds": None, "warn_before_removal": True,
+                                 "closed_item_ids": []},
                      "speaker": None, "queue": [], "skipped": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
                                                 "has_quorum": False},
@@ -223,6 +224,30 @@ def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now)
     with pytest.raises(InvalidState):
         live.recall(meeting, entry_id=skipped.id, actor=chair, now=now)
     assert live.resume(meeting, token=token) == later
+
+
+def test_an_item_whose_comment_was_held_takes_no_new_sign_ups_until_it_opens_again(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    kept, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    state = live.public_state(meeting, now=now)
+    assert state["comment"]["closed_item_ids"] == [item.id]
+    assert [e["entry_id"] for e in state["queue"]] == [kept.id]  # who was waiting keeps their place
+    version = meeting.state_version
+    with pytest.raises(live.CommentClosed) as refused:
+        live.join_queue(meeting, item_id=item.id, now=now)
+    assert refused.value.code == "comment_closed"
+    with pytest.raises(live.CommentClosed):
+        live.add_in_person(meeting, item_id=item.id, display_name="Late card", actor=chair, now=now)
+    assert meeting.state_version == version
+    # General comment may be held again and again: closing it shuts nothing.
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    live.join_queue(meeting, item_id=None, now=now)
+    # Opened again, the item takes sign-ups again.
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    assert live.public_state(meeting, now=now)["comment"]["closed_item_ids"] == []
+    live.join_queue(meeting, item_id=item.id, now=now)
 
 
 def test_policy_orders_the_queue(app, now):

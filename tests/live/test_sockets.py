@@ -460,6 +460,12 @@ def test_malformed_payloads_are_invalid_and_change_nothing(app, chair, meeting):
     assert version(meeting) == before
 
 
+def test_a_time_out_of_range_says_the_range(chair, meeting):
+    emit(chair, "open_comment", {"item_id": None})
+    refused = emit(chair, "set_speaker_time", {"seconds": 100000})["error"]
+    assert refused["code"] == "invalid" and "from 1 to 86400" in refused["message"]
+
+
 def test_refused_actions_report_their_code_and_change_nothing(chair, connect, meeting):
     assert emit(chair, "call_next")["error"]["code"] == "invalid_state"
     assert emit(chair, "skip", {"entry_id": 999})["error"]["code"] == "not_found"

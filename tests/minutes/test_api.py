@@ -51,6 +51,12 @@ def test_out_of_order_actions_are_refused_and_change_nothing(client, auth, meeti
     assert fingerprint(meeting.id) == before
 
 
+def test_a_refusal_names_the_meeting_as_it_is(client, auth, meeting):
+    for step in ("call_to_order", "adjourn"):
+        assert act(client, auth, meeting, step).status_code == 200
+    assert act(client, auth, meeting, "adjourn").json["error"]["message"] == "An adjourned meeting cannot adjourn."
+
+
 def test_a_draft_meeting_cannot_be_called_to_order(client, auth, body):
     draft = make_meeting(body)
     db.session.commit()
