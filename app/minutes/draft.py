@@ -31,6 +31,8 @@ THRESHOLD_WORDS = {"majority_of_votes_cast": N_("majority of votes cast"),
 KIND_WORDS = {"main": N_("Motion"), "amendment": N_("Amendment"), "substitute": N_("Substitute motion"),
               "table": N_("Motion to table"), "reconsider": N_("Motion to reconsider")}
 STANCES = ("support", "oppose", "neutral", "unstated")
+MIDDLE = ("recess", "reconvene", "remote_access_down", "remote_access_restored", "closed_session",
+          "closed_session_report")
 
 
 def _identity(text):
@@ -48,14 +50,19 @@ def render(record, _=_identity, ngettext=_english_plural):
              f"<p>{e(record['date'])}{(' — ' + e(record['location'])) if record.get('location') else ''}</p>"]
     lines += _events(record["events"], ("call_to_order",), _)
     lines += _attendance(record, _)
-    lines += _events(record["events"], ("recess", "reconvene", "remote_access_down", "remote_access_restored",
-                                        "closed_session", "closed_session_report"), _)
-    if record.get("general_comment"):
+    # A recess, a remote-access report or a closed session is written where it happened:
+    # after the part of the meeting under way then (before any, here).
+    general = bool(record.get("general_comment"))
+    places = {item["item_id"] for item in record["items"]} | ({"general"} if general else set())
+    lines += _events([ev for ev in record["events"] if ev.get("place") not in places], MIDDLE, _)
+    if general:
         heading = _("Public comment on non-agenda items")
         lines.append(f"<h4>{e(heading)}</h4>")
         lines += _speakers(record["general_comment"], _, ngettext)
+        lines += _events([ev for ev in record["events"] if ev.get("place") == "general"], MIDDLE, _)
     for item in record["items"]:
         lines += _item(item, _, ngettext)
+        lines += _events([ev for ev in record["events"] if ev.get("place") == item["item_id"]], MIDDLE, _)
     lines += _events(record["events"], ("adjourn",), _)
     return "\n".join(lines) + "\n"
 

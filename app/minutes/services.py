@@ -851,6 +851,7 @@ def minutes_record(meeting, *, fmt=None):
     for motion in motions(meeting):
         by_item.setdefault(motion.item_id, []).append(motion)
     recusal_rows = recusals(meeting)
+    started = _taken_up(meeting, by_item)
     items = []
     for item in meeting.items:
         item_motions = []
@@ -867,12 +868,50 @@ def minutes_record(meeting, *, fmt=None):
                       "motions": item_motions})
     return {"meeting_id": meeting.id, "body": meeting.body.name, "title": meeting.title,
             "date": when(meeting.start_at, "date"), "location": meeting.location,
+            # `place`: where in the minutes an event in the middle of the meeting belongs,
+            # after the part that was under way ("general", an item id; None: before any).
             "events": [{"kind": ev.kind.value, "time": when(ev.occurred_at), "note": ev.note,
-                        "items": [f"{numbers.get(i, '')} {titles.get(i, '')}".strip() for i in ev.item_ids or []]}
+                        "items": [f"{numbers.get(i, '')} {titles.get(i, '')}".strip() for i in ev.item_ids or []],
+                        "place": _place_of(ev.occurred_at, started) if ev.kind in MIDDLE_EVENTS else None}
                        for ev in meeting_events],
             "attendance": people, "quorum": roll_call_quorum(meeting, rows, closed_at),
             "general_comment": speakers.get(None),
             "items": items}
+
+
+# The proceedings events that happen during the business (a recess, a remote-access
+# report, a closed session); the call to order and the adjournment frame it.
+MIDDLE_EVENTS = frozenset({EventKind.RECESS, EventKind.RECONVENE, EventKind.REMOTE_ACCESS_DOWN,
+                           EventKind.REMOTE_ACCESS_RESTORED, EventKind.CLOSED_SESSION,
+                           EventKind.CLOSED_SESSION_REPORT})
+
+
+def _taken_up(meeting, item_motions):
+    """When the record shows each part of the meeting first taken up: an item made the
+    current one, comment opened on it (general comment: "general"), or a motion on it."""
+    started = {}
+
+    def note(key, at):
+        if at is not None and (key not in started or at < started[key]):
+            started[key] = at
+    for entry in db.session.scalars(sa.select(ComplianceEntry).where(
+            ComplianceEntry.meeting_id == meeting.id,
+            ComplianceEntry.tag.in_([Tag.ITEM_CURRENT.value, Tag.COMMENT_OPENED.value]))):
+        item_id = (entry.data or {}).get("item_id")
+        if item_id is None and entry.tag == Tag.ITEM_CURRENT.value:
+            continue  # no item current: nothing taken up
+        note(item_id if item_id is not None else "general", datetime.fromisoformat(entry.recorded_at))
+    for item_id, rows in item_motions.items():
+        for motion in rows:
+            note(item_id, motion.made_at)
+    return started
+
+
+def _place_of(at, started):
+    """The part of the meeting under way at `at` (the last one taken up by then), or None
+    before any was."""
+    under_way = [(begun, key) for key, begun in started.items() if begun <= at]
+    return max(under_way, key=lambda pair: pair[0])[1] if under_way else None
 
 
 def draft_minutes(meeting, *, fmt=None):

@@ -76,6 +76,22 @@ def test_order_follows_the_meeting_and_text_is_escaped():
     assert "<b>Fox</b>" not in html and "Dana &lt;b&gt;Fox&lt;/b&gt;" in html
 
 
+def test_a_recess_is_written_after_the_part_of_the_meeting_it_interrupted():
+    events = [{"kind": "call_to_order", "time": "6:02 PM PDT", "note": "", "place": None},
+              {"kind": "remote_access_down", "time": "6:05 PM PDT", "note": "", "place": None},
+              {"kind": "recess", "time": "7:00 PM PDT", "note": "", "place": 7},
+              {"kind": "reconvene", "time": "7:10 PM PDT", "note": "", "place": 7},
+              {"kind": "closed_session", "time": "7:20 PM PDT", "note": "", "place": "general"},
+              {"kind": "adjourn", "time": "8:15 PM PDT", "note": "", "place": None}]
+    html = draft.render({**RECORD, "events": events})
+    assert (html.index("Roll call") < html.index("reported down") < html.index("non-agenda items")
+            < html.index("closed session") < html.index("6.a") < html.index("Table it.")
+            < html.index("recessed at 7:00") < html.index("reconvened") < html.index("4.a"))
+    # Placed after a part the draft does not show (general comment with nobody heard): after the roll call.
+    html = draft.render({**RECORD, "events": events, "general_comment": None})
+    assert html.index("Roll call") < html.index("closed session") < html.index("6.a")
+
+
 def test_one_block_per_line_for_clean_diffs():
     lines = draft.render(RECORD).splitlines()
     assert all(line.startswith("<") and line.endswith(">") for line in lines)

@@ -109,3 +109,15 @@ def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, au
     assert "Speaker who gave a name: Maria" in draft and "Linda" not in draft
     assert "1 person was called, but the turn ended before its time was started: not counted as a speaker." \
         in draft
+
+
+def test_a_recess_during_an_items_comment_is_placed_with_that_item(client, auth, meeting, members, item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=utcnow())
+    assert act(client, auth, meeting, "recess").status_code == 200
+    assert act(client, auth, meeting, "reconvene").status_code == 200
+    record = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json
+    draft = record["draft"]
+    assert draft.index(item.title) < draft.index("The meeting recessed at") < draft.index("reconvened")
