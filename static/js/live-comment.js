@@ -75,6 +75,7 @@
     L.setText("join-note", "");
     if (message) { window.setTimeout(function () { if (!myEntry) { L.setText("join-note", message); } }, 150); }
     L.setText("join-error", "");
+    L.setText("also-join", "");  // no place is kept any more
     L.setText("my-warning", "");
     setStatus("", false);
     setWait("");
