@@ -200,7 +200,11 @@ def public_state_and_timer(meeting, *, now):
         if item is not None:
             current_item = {"item_id": item.id, "title": item.title}
     may_close_at = _may_close_at(meeting, state, now) if is_open else None
-    comment = {"open": is_open, "item_id": comment_item_id, "seconds_per_speaker": seconds,
+    # Its title too: an item added or renamed since a page loaded is not in the page's list.
+    comment_item = db.session.get(AgendaItem, comment_item_id) if comment_item_id else None
+    comment = {"open": is_open, "item_id": comment_item_id,
+               "item_title": comment_item.title if comment_item is not None else None,
+               "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,
                # When a timed period's time is up: residents and the chamber see it too.
@@ -497,17 +501,23 @@ def release_item(item, *, actor, now):
     """An item leaves the agenda (before the meeting, as an amendment): whoever signed
     up to speak on it keeps their place, in general comment, where the chair can still
     call them; one who already has a place there keeps that one. Refused while comment
-    is open on the item: the chair closes it first."""
+    is open on the item (the chair closes it first), and once comment has been held on
+    it: what was said on it is on the record."""
     meeting = item.meeting
     lock_row_once(meeting)
     state = db.session.get(LiveState, meeting.id)
     if state is not None and state.is_comment_open and state.comment_item_id == item.id:
         raise InvalidState("Public comment is open on this item: close it before removing the item.")
+    entries = db.session.scalars(sa.select(QueueEntry).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item.id).order_by(QueueEntry.id)).all()
+    if (state is not None and item.id in (state.closed_item_ids or [])) or any(
+            e.status in (EntryStatus.DONE, EntryStatus.REMOVED, EntryStatus.SKIPPED) for e in entries):
+        # The minutes and the log speak of the comment given on it.
+        raise InvalidState("Public comment has been held on this item: it is part of the record and cannot be "
+                           "removed from the agenda.")
     if state is not None and state.current_item_id == item.id:
         state.current_item_id = None
-    held = db.session.scalars(sa.select(QueueEntry).where(
-        QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item.id,
-        QueueEntry.status.in_(IN_QUEUE)).order_by(QueueEntry.id)).all()
+    held = [e for e in entries if e.status in IN_QUEUE]
     general = {token_hash for token_hash in db.session.scalars(sa.select(QueueEntry.token_hash).where(
         QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == 0, QueueEntry.token_hash.is_not(None),
         QueueEntry.status != EntryStatus.LEFT))}
@@ -523,9 +533,6 @@ def release_item(item, *, actor, now):
                                                 "reason": "item_removed"}, actor=actor, now=now)
             entry.item_id = None
             entry.item_key = 0
-            if entry.status == EntryStatus.SKIPPED:
-                # A skip is listed only on the item it happened in.
-                entry.status = EntryStatus.WAITING
     db.session.flush()
 
 

@@ -509,6 +509,7 @@ def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, bod
 
 def note_agenda_change(meeting, now):
     """Refuse edits to a frozen agenda; after publishing, flag that an amendment is due."""
+    lock_row_once(meeting)  # (a call to order cannot slip in between the check and the edit)
     if meeting.status not in AGENDA_EDITABLE_STATUSES:
         raise InvalidState(f"The agenda of {meeting.status.a_meeting} can no longer be changed.")
     if meeting.status != MeetingStatus.DRAFT:

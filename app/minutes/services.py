@@ -852,6 +852,8 @@ def minutes_record(meeting, *, fmt=None):
         by_item.setdefault(motion.item_id, []).append(motion)
     recusal_rows = recusals(meeting)
     started = _taken_up(meeting, by_item)
+    if speakers.get(None) is None:
+        started.pop("general", None)  # not in the draft (nobody heard): events go with what came before
     items = []
     for item in meeting.items:
         item_motions = []

@@ -277,6 +277,8 @@
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
+    // The item is the state's: a place moves to general comment when its item leaves the agenda.
+    if (place.entry && place.entry !== myEntry && "item_id" in place.entry) { myEntry.item_id = place.entry.item_id; }
     if ((status === "gone" || status === "finished") && myEntry.status !== status) {
       learnWhyGone(myEntry.entry_id, status);
     }
@@ -423,6 +425,11 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
+      // A choice made by hand before its item's comment closed stays selected, greyed; a
+      // form would send it as no choice at all (general comment): say why instead.
+      var select = document.getElementById("join-item");
+      var chosen = select.options[select.selectedIndex];
+      if (chosen && chosen.disabled) { L.setText("join-error", L.refusal({ code: "comment_closed" })); return; }
       var itemId = data.get("item_id");
       var payload = { item_id: itemId ? parseInt(itemId, 10) : null, interpreter: data.get("interpreter") === "on" };
       var name = (data.get("display_name") || "").trim();

@@ -205,6 +205,10 @@
 
     function apply(state) {
       if (current && state.version <= current.version) { return; }
+      // The titles the state carries are the current ones: an item added or renamed
+      // since the page loaded is not (or not so) in its list.
+      if (state.current_item) { titles[state.current_item.item_id] = state.current_item.title; }
+      if (state.comment.item_id && state.comment.item_title) { titles[state.comment.item_id] = state.comment.item_title; }
       var before = typeof state.previous_version === "number" ? state.previous_version : state.version - 1;
       var gap = current && before > current.version;
       current = state;

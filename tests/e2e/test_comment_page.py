@@ -1,5 +1,7 @@
 """The resident's comment page in Chromium, with and without JavaScript."""
+import json
 import time
+import urllib.request
 
 import pytest
 
@@ -866,13 +868,68 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     display.goto(comment_url(demo_server).replace("/comment", "/display"))
     display.wait_for_selector("#connection:has-text('Connected')")
     chair_sends(chair, "open_comment", {"item_id": None})
-    for name in ("Bernardo Gonzalez-Villanueva de la Cruz", "María José Núñez", "Oluwaseun Adeyemi-Okonkwo",
-                 "Li Wei", "Ana", "Tom", "Extra Person"):
+    for name in ("Maria Guadalupe Hernandez-Villanueva de la Cruz y Montenegro", "María José Núñez",
+                 "Oluwaseun Adeyemi-Okonkwo", "Li Wei", "Ana", "Tom", "Extra Person"):
         chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name})
     display.wait_for_selector("#queue li:has-text('and 2 more waiting')")
     fits = "() => document.documentElement.scrollHeight <= window.innerHeight"
     assert display.evaluate(fits)
+    chair_sends(chair, "call_next")  # the first card: a name long enough for three lines
+    display.wait_for_selector("#speaker:has-text('Maria Guadalupe')")
+    clock = display.locator("#countdown").bounding_box()
+    assert clock["y"] + clock["height"] <= 720  # the clock stays on the screen
+    display.set_viewport_size({"width": 1024, "height": 768})  # a smaller projector: next still beside the clock
+    assert display.evaluate(fits)
+    assert display.locator("#queue").bounding_box()["x"] > display.locator("#countdown").bounding_box()["x"]
+    lines = display.evaluate("""() => { const el = document.getElementById("speaker");
+        return el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight); }""")
+    assert lines <= 2.2  # a long name is cut short at two lines, not pushing the clock down
+    display.set_viewport_size({"width": 1280, "height": 720})
     connection.hold()
     box = display.locator("#connection").bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= 720
     connection.release()
+
+
+def clerk_api(server, method, path, body=None):
+    """The clerk's JSON API on the demo server, with an API token made for the call."""
+    token = server.flask("users", "token", "clerk@example.gov").stdout.strip().splitlines()[-1]
+    request = urllib.request.Request(server.url + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def test_a_place_moved_to_general_comment_is_followed_there(chair, residents, demo_server):
+    """An item leaves the agenda: the resident signed up for it now waits in general
+    comment, and their page says so (not "not open" while general comment is open)."""
+    meeting = meeting_id(demo_server)
+    (section,) = query(demo_server, "SELECT id FROM agenda_sections WHERE meeting_id = :m AND kind = 'business' "
+                                    "ORDER BY position LIMIT 1", m=int(meeting))
+    item = clerk_api(demo_server, "POST", f"/api/v1/meetings/{meeting}/items",
+                     {"section_id": section.id, "title": "Item withdrawn before the meeting",
+                      "accepts_public_comment": True})
+    resident = residents()
+    visit(resident, demo_server)
+    resident.select_option("#join-item", str(item["id"]))
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    clerk_api(demo_server, "DELETE", f"/api/v1/items/{item['id']}")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.wait_for_selector("#my-alert:has-text('You are next')")
+    assert resident.inner_text("#queue-item") == "Waiting to speak on: General public comment"
+    assert not resident.is_visible("#join-form")
+
+
+def test_a_hand_picked_item_whose_comment_closed_is_refused_at_once(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    picked = items_taking_comment(resident)[0]
+    resident.select_option("#join-item", picked)
+    chair_sends(chair, "open_comment", {"item_id": int(picked)})
+    chair_sends(chair, "close_comment")
+    resident.wait_for_selector(f"#join-item option[value='{picked}'][disabled]", state="attached")
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('Public comment on this item has closed')")
+    assert chair_sends(chair, "sync")["state"]["queue"] == []  # not signed up for general comment either

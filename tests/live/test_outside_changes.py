@@ -139,3 +139,19 @@ def test_an_item_under_comment_cannot_be_removed(client, meeting, clerk, display
     assert "close it before removing the item" in response.json["error"]["message"]
     assert _states(display) == []
     assert db.session.get(Meeting, meeting.id).items
+
+
+def test_an_item_whose_comment_was_held_stays_on_the_record(client, meeting, clerk, display, now):
+    """What was said on it is in the minutes and the log: it cannot leave the agenda."""
+    chair = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    live.open_comment(meeting, item_id=meeting.item.id, actor=chair, now=now)
+    live.add_in_person(meeting, item_id=meeting.item.id, display_name="Ana", actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    db.session.commit()
+    _states(display)
+    response = client.delete(f"/api/v1/items/{meeting.item.id}", headers=clerk)
+    assert response.status_code == 409
+    assert "part of the record" in response.json["error"]["message"]
+    assert _states(display) == []

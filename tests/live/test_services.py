@@ -41,7 +41,7 @@ def tags(meeting):
 def test_state_of_an_untouched_meeting(meeting, now):
     state = live.public_state(meeting, now=now)
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
-                     "comment": {"open": False, "item_id": None, "seconds_per_speaker": 180,
+                     "comment": {"open": False, "item_id": None, "item_title": None, "seconds_per_speaker": 180,
                                  "opened_at": None, "period_seconds": None, "period_ends_at": None,
                                  "may_close_at": None,
                                  "may_close_in_seconds": None, "warn_before_removal": True,

@@ -121,3 +121,16 @@ def test_a_recess_during_an_items_comment_is_placed_with_that_item(client, auth,
     record = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json
     draft = record["draft"]
     assert draft.index(item.title) < draft.index("The meeting recessed at") < draft.index("reconvened")
+
+
+def test_a_recess_during_general_comment_nobody_spoke_in_goes_with_the_item_before(client, auth, meeting, members,
+                                                                                  item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    with transaction():
+        live.set_item(meeting, item_id=item.id, actor="chair", now=utcnow())
+    with transaction():
+        live.open_comment(meeting, item_id=None, actor="chair", now=utcnow())
+    assert act(client, auth, meeting, "recess", note="Break during general comment").status_code == 200
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert draft.index(item.title) < draft.index("Break during general comment")
