@@ -127,7 +127,10 @@
     // "your time is up") is not said as fact: the chair may have paused or ended the turn.
     if (!live.socket.connected) { return; }
     // A recess pauses the speaker's time; the turn is kept for when the chair resumes it.
-    if (state.status === "recessed") { alertOnce(L.text("recessSpeaking")); return; }
+    if (state.status === "recessed") {
+      alertOnce(L.text(state.speaker.started_at ? "recessSpeaking" : "recessCalled"));
+      return;
+    }
     // Called, but their time not started: a remote speaker is most likely still muted.
     if (!state.speaker.started_at) { alertOnce(L.text("liveReady")); return; }
     // Paused by the chair (a speaker who cannot see the clock would not know); resumed,
@@ -269,6 +272,14 @@
     var following = myEntry.entry_id;
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || !myEntry || myEntry.entry_id !== following || reply.entry.entry_id === following) { return; }
+      remember(reply.entry, reply.version);
+      if (live.state()) { render(live.state()); }
+    });
+  }
+
+  function followAnotherPlace() {
+    live.call("resume", { token: token }).then(function (reply) {
+      if (!reply.ok || myEntry) { return; }
       remember(reply.entry, reply.version);
       if (live.state()) { render(live.state()); }
     });
@@ -502,6 +513,9 @@
         var mine = (reply.ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
         var done = mine ? mine.status === "done" : speaking;
         forget(L.text(done ? MESSAGES.done : "left"));
+        // A browser that holds another place (an item waiting for its comment) follows
+        // that one again: otherwise its call would come to a page that watches nothing.
+        if (joinsHere() > 1) { followAnotherPlace(); }
         // The button is gone with the place: focus goes to the join form's heading, so
         // a keyboard or screen reader user is not thrown to the top of the page.
         var heading = document.getElementById("join-heading");
