@@ -268,7 +268,9 @@ class LiveNamespace(Namespace):
         now = utcnow()
         with transaction():
             meeting = services.locked_meeting(meeting_id)
-            speaker = services.speaker_entry_id(meeting) if meeting is not None else None
+            # Who speaks, where a leave may end their turn (a burst of joins need not ask).
+            leaves = meeting is not None and any(change.event == "leave_queue" for change in changes)
+            speaker = services.speaker_entry_id(meeting) if leaves else None
             finishers = [None] * len(changes)
             last_other = -1
             joins = []  # consecutive joins go to the database together
@@ -303,7 +305,7 @@ class LiveNamespace(Namespace):
             # Residents' joins and leaves may wait for a pause, unless a speaker left: the
             # room is watching who speaks.
             urgent = (any(change.event not in RESIDENT_EVENTS for change in changes)
-                      or services.speaker_entry_id(meeting) != speaker)
+                      or (leaves and services.speaker_entry_id(meeting) != speaker))
             after_commit(lambda: self._announce(meeting_id, urgent))
         return acks
 
