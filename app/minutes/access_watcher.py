@@ -16,8 +16,8 @@ server being checked, so an overloaded or stuck web process is seen from outside
 residents see it. A Huey periodic task would fit too, but Huey schedules by the
 minute and the checks run every 20 seconds.
 
-Each record is broadcast on /live like the clerk's (app.live.sockets.state_changed,
-as app.minutes.api does): with REDIS_URL (required with several processes, see
+Each record is broadcast on /live like the clerk's (the services send every change of
+the record once committed, meetings.note_state_change): with REDIS_URL (required with several processes, see
 docs/deploy.md) it reaches every console at once; without Redis the worker reaches
 no browser, and consoles show the report with the next change or page load.
 """
@@ -91,8 +91,6 @@ class AccessWatcher:
         return access_watch.Report(down=down, by_watcher=down and services.down_reported_by_watcher(meeting))
 
     def _record(self, decision):
-        from app.live.sockets import state_changed
-
         try:
             with transaction():
                 meeting = db.session.get(Meeting, decision.meeting_id)
@@ -101,7 +99,6 @@ class AccessWatcher:
                                                   detail=decision.failure.detail, now=utcnow())
                 else:
                     services.watcher_reports_restored(meeting, now=utcnow())
-                state_changed(meeting.id)
         except DomainError as error:
             # The record moved since the check (the clerk reported, the meeting adjourned):
             # the next round reads it afresh.

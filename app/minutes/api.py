@@ -11,7 +11,6 @@ from app.core.api import api_user, json_body, make_api_blueprint
 from app.core.db import transaction
 from app.core.errors import NotFound
 from app.core.time import utcnow
-from app.live.sockets import state_changed
 from app.meetings import services as meetings
 from app.meetings.models import MeetingStatus
 from app.minutes import schemas, services
@@ -63,7 +62,6 @@ def proceedings_action(meeting_id):
         services.proceedings_action(meeting, action=payload["action"], note=payload.get("note") or "",
                                     item_ids=schemas.id_list(payload.get("item_ids"), "item_ids"),
                                     actor=user, now=now)
-        state_changed(meeting.id)
     return proceedings_json(meeting)
 
 
@@ -78,8 +76,6 @@ def record_attendance(meeting_id, member_id):
             meeting, member, status=payload["status"], mode=payload.get("mode") or "in_person",
             remote_basis=payload.get("remote_basis") or "", correction=bool(payload.get("correction")),
             actor=user, now=now)
-        if changed:
-            state_changed(meeting.id)
     return {**attendance_json(row, services.roll_call_closed_at(meeting)), "changed": changed,
             "quorum": services.quorum(meeting)}
 
@@ -105,7 +101,6 @@ def pull_from_consent(meeting_id):
     with transaction():
         item = services.pull_from_consent(meeting, item_id=payload["item_id"], reason=payload.get("reason") or "",
                                           actor=user, now=now)
-        state_changed(meeting.id)
     from app.meetings.numbering import item_numbers
 
     return {"item_id": item.id, "section_id": item.section_id, "number": item_numbers(meeting.sections)[item.id],
@@ -120,7 +115,6 @@ def make_motion(meeting_id):
     now = utcnow()
     with transaction():
         motion = services.make_motion(meeting, **payload, actor=user, now=now)
-        state_changed(meeting.id)
     return services.motion_json(motion), 201, {"Location": url_for(".get_motion", motion_id=motion.id)}
 
 
@@ -147,7 +141,6 @@ def record_vote(motion_id):
         with transaction():
             motion = services.record_vote(motion, votes=votes, method=method,
                                           override_reason=payload.get("override_reason"), actor=user, now=now)
-            state_changed(meeting.id)
     except services.VoteRefused as refused:
         with transaction():
             services.log_refused_vote(services.get_motion(motion_id), refused, votes=votes, method=method,

@@ -49,7 +49,8 @@ def _lock(meeting):
 
 
 def _changed(meeting):
-    meetings.bump_state_version(meeting)
+    # A new version of the live state, sent to the /live pages once committed.
+    meetings.note_state_change(meeting)
 
 
 def _require_status(meeting, allowed, doing):

@@ -20,7 +20,6 @@ from app.core.errors import DomainError, NotFound
 from app.core.time import utcnow
 from app.extensions import db
 from app.live.models import LiveState
-from app.live.sockets import state_changed
 from app.meetings import services as meetings
 from app.meetings.forms import motion_kind_labels, threshold_labels
 from app.meetings.models import Meeting, MeetingStatus, Member
@@ -208,9 +207,9 @@ def _run(meeting, change, success, *, anchor=None):
     where the error is, when it did not. `success` may be a function, called after."""
     try:
         with transaction():
+            # The chair's console and the public display follow the record over /live: each
+            # change is sent once committed (services._changed).
             change(utcnow())
-            # The chair's console and the public display follow the record over /live, as after the API.
-            state_changed(meeting.id)
     except DomainError as error:
         flash(error.message, "error")
         anchor = None
