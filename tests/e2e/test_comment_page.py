@@ -792,7 +792,10 @@ def test_a_resident_waiting_on_an_item_may_also_ask_to_speak_where_comment_is_op
     chair_sends(chair, "open_comment", {"item_id": None})
     resident.wait_for_selector("#also-join:has-text('Public comment is open on General public comment now')")
     assert resident.is_visible("#join-form") and chosen_item(resident) == ""
-    join(resident)  # a second place: the page follows the one under comment
+    # A second place: the page follows the one under comment, and "also join" goes (the
+    # item's place already said "in line", so join() could not tell when it is taken).
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#also-join:empty", state="attached")
     places = chair_sends(chair, "sync")["state"]["queue"]
     assert sorted(str(e["item_id"]) for e in places) == sorted(["None", item])
     assert not resident.is_visible("#join-form")
@@ -949,10 +952,15 @@ def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, de
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
     chair_sends(chair, "open_comment", {"item_id": None})
     resident.wait_for_selector("#also-join:not(:empty)")
-    join(resident)  # a second place, in general comment
+    # A second place, in general comment. The item's place already says "in line", so
+    # join() cannot tell them apart: the page shows the new one once "also join" is gone.
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#also-join:empty", state="attached")
     resident.once("dialog", lambda dialog: dialog.accept())
     resident.click("#leave")
-    resident.wait_for_selector("#my-wait:has-text('not open right now')")  # back on the item's place
+    # Back on the item's place, which waits while comment is open on general comment.
+    resident.wait_for_selector("#also-join:not(:empty)")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
     chair_sends(chair, "close_comment")
     chair_sends(chair, "open_comment", {"item_id": int(item)})
     chair_sends(chair, "call_next")
