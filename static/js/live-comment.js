@@ -332,18 +332,6 @@
   // announced: the choice is read with the form).
   var itemChoice = L.followedChoice(document.getElementById("join-item"));
 
-  // Items whose comment has been held and closed take no sign-ups: they stay in the
-  // list (the resident sees why their item is missing) but cannot be chosen.
-  function markClosedItems(state) {
-    var closed = state.comment.closed_item_ids || [];
-    Array.prototype.forEach.call(document.querySelectorAll("#join-item option[data-title]"), function (option) {
-      var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
-      option.disabled = shut;
-      var label = shut ? option.dataset.title + " " + L.text("closedOption") : option.dataset.title;
-      if (option.textContent !== label) { option.textContent = label; }
-    });
-  }
-
   function render(state) {
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
@@ -352,7 +340,7 @@
     var where = document.getElementById("speak-where");
     if (where) { where.hidden = !meetingLive; }
     followCommentOpening(state);
-    markClosedItems(state);
+    L.refreshCommentChoices(document.getElementById("join-item"), state);
     itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));

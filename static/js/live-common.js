@@ -67,6 +67,32 @@
   // A <select> the state keeps on the likely option (the item under comment, the current
   // item) until a person picks one; their pick then stands until `release()`. It never
   // moves under the person using it: what the state wanted is applied when they leave it.
+  // A "Comment on" list of a page loaded earlier, kept true to the state: an item whose
+  // comment has been held and closed stays listed (the resident sees why it cannot be
+  // picked) but is disabled; an item comment opens on that the list lacks (added to the
+  // agenda since) is added; a renamed one shows its new title. Item options carry
+  // data-number: the item's number when the page loaded ("" for one added since).
+  function refreshCommentChoices(select, state) {
+    if (!select) { return; }
+    var opened = state.comment.open && state.comment.item_id ? String(state.comment.item_id) : null;
+    if (opened && !Array.prototype.some.call(select.options, function (o) { return o.value === opened; })) {
+      var added = document.createElement("option");
+      added.value = opened;
+      added.dataset.number = "";
+      select.appendChild(added);
+    }
+    var closed = state.comment.closed_item_ids || [];
+    Array.prototype.forEach.call(select.querySelectorAll("option[data-number]"), function (option) {
+      var title = itemTitle(option.value);
+      var number = option.dataset.number;
+      var label = (number ? number + " " : "") + title;
+      var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
+      option.disabled = shut;
+      if (shut) { label += " " + text("closedOption"); }
+      if (option.textContent !== label) { option.textContent = label; }
+    });
+  }
+
   function followedChoice(select) {
     var picked = false;
     var wanted = null;
@@ -303,7 +329,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, setText: setText, connect: connect, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };

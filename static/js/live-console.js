@@ -238,6 +238,7 @@
 
   function render(state) {
     noteChanges(state);
+    L.refreshCommentChoices(document.getElementById("card-item"), state);
     if (state.comment.open) {
       cardItem.follow(state.comment.item_id === null ? "" : String(state.comment.item_id));
     } else {

@@ -930,6 +930,38 @@ def test_a_place_moved_to_general_comment_is_followed_there(chair, residents, de
     assert not resident.is_visible("#join-form")
 
 
+def test_an_item_added_after_the_pages_loaded_is_offered_renamed_and_closed_on_them(chair, residents,
+                                                                                     demo_server):
+    """The "Comment on" lists of open pages follow the agenda: an item added since they
+    loaded is offered once comment opens on it, under its current title, and greyed on
+    both the resident's page and the clerk's card form once its comment is held."""
+    meeting = meeting_id(demo_server)
+    resident = residents()
+    visit(resident, demo_server)
+    (section,) = query(demo_server, "SELECT id FROM agenda_sections WHERE meeting_id = :m AND kind = 'business' "
+                                    "ORDER BY position LIMIT 1", m=int(meeting))
+    item = clerk_api(demo_server, "POST", f"/api/v1/meetings/{meeting}/items",
+                     {"section_id": section.id, "title": "Late item", "accepts_public_comment": True})
+    option = f"#join-item option[value='{item['id']}']"
+    card_option = f"#card-item option[value='{item['id']}']"
+    assert resident.query_selector(option) is None and chair.query_selector(card_option) is None
+    chair_sends(chair, "open_comment", {"item_id": item["id"]})
+    resident.wait_for_selector(f"{option}:has-text('Late item')", state="attached")
+    assert chosen_item(resident) == str(item["id"])  # what a page loaded now would preselect
+    chair.wait_for_selector(f"{card_option}:has-text('Late item')", state="attached")
+    clerk_api(demo_server, "PATCH", f"/api/v1/items/{item['id']}", {"title": "Late item, as amended"})
+    resident.wait_for_selector(f"{option}:has-text('Late item, as amended')", state="attached")
+    join(resident)
+    assert [e["item_id"] for e in chair_sends(chair, "sync")["state"]["queue"]] == [item["id"]]
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "start"})
+    chair_sends(chair, "timer", {"action": "stop"})
+    chair_sends(chair, "close_comment")
+    for page, selector in ((resident, option), (chair, card_option)):
+        page.wait_for_selector(f"{selector}[disabled]", state="attached")
+        assert page.text_content(selector) == "Late item, as amended (public comment closed)"
+
+
 def test_a_hand_picked_item_whose_comment_closed_is_refused_at_once(chair, residents, demo_server):
     resident = residents()
     visit(resident, demo_server)
