@@ -80,13 +80,31 @@ def _tame_marks(text):
     return "".join(kept)
 
 
+# Emoji tag sequences (the flags of England, Scotland and Wales) are a black flag then
+# invisible tag characters: kept there, and nowhere else.
+TAGS = range(0xE0020, 0xE0080)
+BLACK_FLAG = "\U0001F3F4"
+# Invisible characters that stand between words: they become spaces. Every other
+# invisible one (a soft hyphen, a zero-width space, a bidi override, private use) is
+# taken out, so the word around it stays whole, as it looked when typed.
+SPACING = frozenset(("Cc", "Zs", "Zl", "Zp"))
+
+
 def _printable(value):
-    """Control, format and separator characters become spaces, except a joiner between
-    two visible characters."""
-    return "".join(
-        c if not _hidden(c) or (c in JOINERS and 0 < i < len(value) - 1
-                                and not _hidden(value[i - 1]) and not _hidden(value[i + 1])) else " "
-        for i, c in enumerate(value))
+    """What prints of `value`: a joiner is kept between two visible characters, tags
+    after a black flag; controls, separators and blank-looking letters become spaces;
+    other invisible characters go."""
+    kept = []
+    for i, c in enumerate(value):
+        if not _hidden(c):
+            kept.append(c)
+        elif c in JOINERS and 0 < i < len(value) - 1 and not _hidden(value[i - 1]) and not _hidden(value[i + 1]):
+            kept.append(c)
+        elif ord(c) in TAGS and kept and (kept[-1] == BLACK_FLAG or ord(kept[-1]) in TAGS):
+            kept.append(c)
+        elif unicodedata.category(c) in SPACING or c in BLANK_LOOKING:
+            kept.append(" ")
+    return "".join(kept)
 
 
 def clean_text(value, name, max_length):

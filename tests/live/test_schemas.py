@@ -18,7 +18,16 @@ from app.live.schemas import clean_text
     # ...but not at an edge or next to a space, where they would only hide something.
     ("\u200dAna\u200d", "Ana"),
     ("Ana \u200d López", "Ana López"),
-    ("Ana\u200d\u200dLópez", "Ana López"),
+    ("Ana\u200d\u200dLópez", "AnaLópez"),
+    # Other invisible characters inside a word go, leaving it whole as it looked typed.
+    ("Bo\u00adb", "Bob"),
+    ("Bo\u200bb\ufeff", "Bob"),
+    ("Ana\u202eLópez", "AnaLópez"),
+    ("Ana\ue000López", "AnaLópez"),          # private use
+    # The flag of England is a black flag and tag characters; tags alone are nothing.
+    ("\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+     "\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"),
+    ("Ana\U000E0067\U000E0062", "Ana"),
     # Letters and symbols that print as nothing leave no name ("Speaker 7" is read out).
     ("\u3164", None),
     ("\u2800\u2800", None),
