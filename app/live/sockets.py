@@ -224,7 +224,10 @@ class LiveNamespace(Namespace):
                     return getattr(self, f"_{event}")(connection, meeting, **payload)
                 finally:
                     db.session.rollback()  # nothing was written; release the read transaction
-            return self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
+            ack = self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
+            if event == "join_queue" and ack.get("ok"):
+                _count_join_from_address(connection)
+            return ack
         except DomainError as error:
             db.session.rollback()
             return failure(error)
@@ -487,22 +490,38 @@ def _limits(text):
     return tuple(parse_many(text))
 
 
+def _join_limits(connection):
+    text = setting("LIVE_JOINS_PER_ADDRESS")
+    return _limits(text) if text and connection.address else []
+
+
+def _join_key(connection):
+    return "live-join", str(connection.meeting_id), connection.address
+
+
 def _check_joins_from_address(connection):
     """Joins per meeting and client address, counted in Flask-Limiter's storage (memory,
     or Redis shared by every process). Per-connection limits alone would let one person
-    fill the queue by opening many connections."""
-    text = setting("LIVE_JOINS_PER_ADDRESS")
-    if not text or not connection.address:
-        return
+    fill the queue by opening many connections. Only joins that went in are counted
+    (`_count_join_from_address`): a page retrying a refused join, or told its resident
+    is already in line, must not use up the allowance of everyone behind the same
+    address (a library's or city hall's Wi-Fi)."""
     try:
-        allowed = all(limiter.limiter.hit(limit, "live-join", str(connection.meeting_id), connection.address)
-                      for limit in _limits(text))
+        allowed = all(limiter.limiter.test(limit, *_join_key(connection)) for limit in _join_limits(connection))
     except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
         log.exception("checking joins per address failed; the join is let through")
         return
     if not allowed:
         raise RateLimited("Too many people have joined from your network address just now. "
                           "Please wait a minute and try again.")
+
+
+def _count_join_from_address(connection):
+    try:
+        for limit in _join_limits(connection):
+            limiter.limiter.hit(limit, *_join_key(connection))
+    except Exception:  # noqa: BLE001 - the join went in; only its counting failed
+        log.exception("counting a join per address failed")
 
 
 def _version_only(done):
