@@ -29,7 +29,10 @@ def json_body(required=True):
         return {}
     if not request.is_json:
         raise BadRequest("Send a JSON body with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: malformed for any purpose here
+        data = None
     if data is None:
         raise BadRequest("The request body is not valid JSON.")
     if not isinstance(data, dict):

@@ -136,7 +136,8 @@ def test_bad_meeting_payloads_change_nothing(client, body, auth, payload, status
 @pytest.mark.parametrize("data, content_type", [("{not json", "application/json"),
                                                 ('{"title": "x"', "application/json"),
                                                 ("title=x", "application/x-www-form-urlencoded"),
-                                                ("", "application/json")])
+                                                ("", "application/json"),
+                                                ("[" * 100_000 + "]" * 100_000, "application/json")])
 def test_malformed_json_is_a_bad_request(client, body, auth, data, content_type):
     before = counts()
     response = client.post("/api/v1/meetings", headers=auth, data=data, content_type=content_type)
