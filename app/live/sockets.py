@@ -187,12 +187,9 @@ class LiveNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event in ("connect", "disconnect") and not self._sent_by_client(event, args[0]):
             return super().trigger_event(event, *args)
-        if event == wire.MALFORMED:
-            return failure(ValidationFailed("The event's data is not valid JSON."))
-        if event not in EVENTS:
-            error = ValidationFailed("Unknown event.")
-            error.code = "unknown_event"
-            return failure(error)
+        if event == wire.MALFORMED or event not in EVENTS:
+            with self.app.app_context():
+                return self._refuse_unreadable(event, args[0] if args else None)
         # An event needs the app and its database session, not a request: Flask-SocketIO
         # would rebuild the HTTP request and open the cookie session for every event,
         # about a fifth of the server's work in a burst of joins. (What the connection
@@ -343,10 +340,24 @@ class LiveNamespace(Namespace):
         except Exception:  # noqa: BLE001
             log.exception("broadcasting meeting %s failed", meeting_id)
 
+    def _refuse_unreadable(self, event, sid):
+        """A malformed or unknown event is answered `invalid` or `unknown_event`, but
+        counted against its connection's allowance first, as any event is: a flood of them
+        is slowed like a flood of joins."""
+        connection = self.connections.get(sid)
+        try:
+            if connection is not None:
+                _take_allowance(connection)
+            if event == wire.MALFORMED:
+                raise ValidationFailed("The event is not valid: send [name, payload] as JSON.")
+            error = ValidationFailed("Unknown event.")
+            error.code = "unknown_event"
+            raise error
+        except DomainError as error:
+            return failure(error)
+
     def _check_allowance(self, connection, args):
-        if not connection.take(utcnow().timestamp(), setting("LIVE_EVENTS_PER_SECOND"),
-                               setting("LIVE_EVENT_BURST")):
-            raise RateLimited("Too many events; slow down.")
+        _take_allowance(connection)
         if len(args) > 1:
             raise ValidationFailed("Send one payload object.")
         try:
@@ -488,6 +499,11 @@ class LiveNamespace(Namespace):
 @lru_cache(maxsize=8)
 def _limits(text):
     return tuple(parse_many(text))
+
+
+def _take_allowance(connection):
+    if not connection.take(utcnow().timestamp(), setting("LIVE_EVENTS_PER_SECOND"), setting("LIVE_EVENT_BURST")):
+        raise RateLimited("Too many events; slow down.")
 
 
 def _join_limits(connection):

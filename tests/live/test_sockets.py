@@ -507,16 +507,38 @@ def test_the_size_limit_counts_bytes_as_sent_not_escapes(connect, chair, meeting
         == "too_large"
 
 
-@pytest.mark.parametrize("data", ['["sync",{', '["sync" "x"]', "[" * 30000 + "]" * 30000, '{"a":1'])
+@pytest.mark.parametrize("data", ['["sync",{', '["sync" "x"]', "[" * 30000 + "]" * 30000, '{"a":1',
+                                  "[]", '{"a":1}', '[{"x":1}]', "[7]", '"sync"'])
 def test_a_frame_whose_data_is_not_json_is_answered_invalid(caplog, connect, meeting, data):
-    """Written by hand, not by a Socket.IO client: cut short, malformed, or nested too
-    deep for the decoder (64 KB of brackets). The sender is answered; no traceback."""
+    """Written by hand, not by a Socket.IO client: cut short, malformed, nested too deep
+    for the decoder (64 KB of brackets), or JSON that is not [name, payload...]. The
+    sender is answered; no traceback."""
     sock = connect()
     sock.socketio.server._handle_eio_message(sock.eio_sid, f"2{NS},7{data}")  # an EVENT with ack id 7
     assert sock.acks["args"][0]["error"]["code"] == "invalid"
     sock.acks = None
     assert emit(sock, "sync")["ok"] and version(meeting) == 0
     assert not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize("frame", [f"4{NS},{{}}", f"9{NS},[]", "x", f"2{NS},{'1' * 120}[\"sync\"]"])
+def test_a_packet_no_client_sends_is_dropped_without_a_traceback(caplog, connect, meeting, frame):
+    """A CONNECT_ERROR (only servers send those), a type that does not exist, or one that
+    does not parse: nothing to answer, nothing logged as an error, the connection goes on."""
+    sock = connect()
+    sock.socketio.server._handle_eio_message(sock.eio_sid, frame)
+    assert emit(sock, "sync")["ok"] and version(meeting) == 0
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_unknown_and_malformed_events_count_against_the_allowance(app, connect, meeting):
+    app.config.update(LIVE_EVENT_BURST=3, LIVE_EVENTS_PER_SECOND=0.001)
+    sock = connect()
+    codes = [emit(sock, "drop_tables").get("error", {}).get("code") for _ in range(2)]
+    sock.socketio.server._handle_eio_message(sock.eio_sid, f"2{NS},7[]")
+    codes.append(sock.acks["args"][0]["error"]["code"])
+    codes.append(emit(sock, "sync").get("error", {}).get("code"))
+    assert codes == ["unknown_event", "unknown_event", "invalid", "rate_limited"]
 
 
 def test_a_full_queue_refuses_new_speakers(app, connect, meeting):
