@@ -3,6 +3,7 @@ before any service runs, so a malformed event never changes the state."""
 import unicodedata
 
 from app.core.errors import ValidationFailed
+from app.live import timer as timers
 
 MAX_NAME = 60
 MAX_REASON = 500
@@ -39,12 +40,21 @@ def _id(data, name, *, nullable=False):
     return value
 
 
-def _int(data, name, *, required=False):
+# The ranges the services accept, said where the payload is checked: a time out of
+# range is told the range that applies to it, before anything else is looked at.
+SPEAKER_SECONDS = (timers.MIN_SECONDS, timers.MAX_SECONDS)
+PERIOD_SECONDS = (60, 6 * 3600)
+EXTENSION_SECONDS = (1, timers.MAX_EXTENSION)
+ANY_SECONDS = (1, 24 * 3600)
+
+
+def _int(data, name, bounds, *, required=False):
     value = data.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= 24 * 3600:
-        raise ValidationFailed(f"'{name}' must be a whole number of seconds, from 1 to {24 * 3600}.")
+    low, high = bounds
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValidationFailed(f"'{name}' must be a whole number of seconds, from {low} to {high}.")
     return value
 
 
@@ -200,8 +210,8 @@ def set_item(data):
 def open_comment(data):
     data = _object(data, ("item_id", "seconds_per_speaker", "period_seconds"))
     return {"item_id": _id(data, "item_id", nullable=True),
-            "seconds_per_speaker": _int(data, "seconds_per_speaker"),
-            "period_seconds": _int(data, "period_seconds")}
+            "seconds_per_speaker": _int(data, "seconds_per_speaker", SPEAKER_SECONDS),
+            "period_seconds": _int(data, "period_seconds", PERIOD_SECONDS)}
 
 
 def entry(data):
@@ -235,8 +245,8 @@ def timer(data):
     action = data.get("action")
     if action not in TIMER_ACTIONS:
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
-    seconds = _int(data, "seconds", required=(action == "extend"))
-    allotted = _int(data, "allotted")
+    seconds = _int(data, "seconds", EXTENSION_SECONDS, required=(action == "extend"))
+    allotted = _int(data, "allotted", ANY_SECONDS)
     for name, value in (("seconds", seconds), ("allotted", allotted)):
         if action != "extend" and value is not None:
             raise ValidationFailed(f"'{name}' is only for 'extend'.")
@@ -245,4 +255,4 @@ def timer(data):
 
 def seconds(data):
     data = _object(data, ("seconds",), required=("seconds",))
-    return {"seconds": _int(data, "seconds", required=True)}
+    return {"seconds": _int(data, "seconds", SPEAKER_SECONDS, required=True)}

@@ -18,6 +18,7 @@ from app.core.errors import Conflict, DomainError, InvalidState, NotFound, Valid
 from app.core.time import to_local
 from app.extensions import db
 from app.live import queue as q
+from app.live import schemas
 from app.live import timer as timers
 from app.live.models import Channel, EntryStatus, LiveState, QueueEntry, Stance, hash_token
 from app.meetings import services as meetings
@@ -430,8 +431,9 @@ def open_comment(meeting, *, item_id, seconds_per_speaker=None, period_seconds=N
         raise InvalidState("Public comment is already open; close it first.")
     item = _item(meeting, item_id, for_comment=True)
     seconds = _seconds(seconds_per_speaker, "seconds_per_speaker") or meeting.body.comment_seconds
+    shortest, longest = schemas.PERIOD_SECONDS
     if period_seconds is not None and (not isinstance(period_seconds, int) or isinstance(period_seconds, bool)
-                                       or not 60 <= period_seconds <= 6 * 3600):
+                                       or not shortest <= period_seconds <= longest):
         raise ValidationFailed("'period_seconds' must be 60 seconds to 6 hours.")
     state.is_comment_open = True
     state.comment_item_id = item.id if item else None

@@ -212,6 +212,10 @@ class LiveNamespace(Namespace):
                 raise Forbidden("Connect to a meeting first.")
             self._check_allowance(connection, args)
             schema, permission = EVENTS[event]
+            if permission and connection.user_id is None:
+                # Not signed in: no payload makes a staff event theirs (the role itself is
+                # re-read from the database when the change is applied).
+                raise Forbidden("Your role does not allow this.")
             payload = schema(args[0] if args else None)
             if event == "join_queue":
                 _check_joins_from_address(connection)
