@@ -451,6 +451,9 @@
         L.setText("join-error", "");
         // The choice is spent: for the next join it follows the item under comment again.
         itemChoice.release();
+        // So is the stance, which was for that item: carried over, it would be recorded
+        // for the next one unasked. (The name and the interpreter are the person's: kept.)
+        Array.prototype.forEach.call(form.querySelectorAll("input[name=stance]"), function (r) { r.checked = false; });
         token = reply.entry.token;
         window.localStorage.setItem(storageKey, token);
         window.localStorage.setItem(joinedKey, String(reply.entry.entry_id));

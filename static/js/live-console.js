@@ -39,7 +39,8 @@
   // or closing, are read out by the speaker and comment status lines themselves.
   var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
                "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
-               recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove" };
+               recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove",
+               set_item: "doneItem" };
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
@@ -47,7 +48,10 @@
     if (!key || !el) { return; }
     // Emptied first, so the same words for a second action are read out again.
     el.textContent = "";
-    window.setTimeout(function () { el.textContent = L.text(key, { seconds: payload.seconds }); }, 50);
+    // Setting no current item is said as the screen says it.
+    if (event === "set_item" && !payload.item_id) { key = "noItem"; }
+    var values = { seconds: payload.seconds, item: L.itemTitle(payload.item_id) };
+    window.setTimeout(function () { el.textContent = L.text(key, values); }, 50);
   }
 
   // To the second: the rules refuse a close until that very second.
@@ -539,6 +543,11 @@
         report({ ok: false, error: { code: "explained", message: why } });
         return;
       }
+      // Stop before Start (they sit side by side) ends a turn nobody has had, and it
+      // cannot be given back, as with Call next: asked first, Skip offered instead.
+      var speaker = state && state.speaker;
+      if (payload.action === "stop" && speaker && !speaker.started_at && live.socket.connected &&
+          !window.confirm(L.text("stopNotStarted", { name: L.speakerName(speaker) }))) { return; }
       // With the time this console shows: if another console has added time since, the
       // server refuses (time_changed) rather than add it twice for one request.
       if (payload.action === "extend") {

@@ -997,3 +997,57 @@ def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, de
     chair_sends(chair, "open_comment", {"item_id": int(item)})
     chair_sends(chair, "call_next")
     resident.wait_for_selector("#my-alert:has-text('You are live')")
+
+
+def test_stop_before_the_time_starts_asks_first_and_keeps_the_turn_if_told_no(chair, residents, demo_server):
+    """Stop sits beside Start: pressed before the time started it would end a turn nobody
+    has had, for good on that item. The console asks, as Call next does."""
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.wait_for_selector("#speaker-moderation:not([hidden])")
+    asked = []
+    chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    chair.click("[data-timer=stop]")
+    eventually(lambda: asked)
+    assert "has not started speaking" in asked[0] and "Skip" in asked[0]
+    assert chair_sends(chair, "sync")["state"]["speaker"] is not None  # told no: still their turn
+    chair.once("dialog", lambda dialog: dialog.accept())
+    chair.click("[data-timer=stop]")
+    eventually(lambda: chair_sends(chair, "sync")["state"]["speaker"] is None)
+
+
+def test_the_stance_is_for_one_sign_up_and_not_carried_to_the_next(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.fill("#join-name", "Lucía")
+    resident.check("input[name=stance][value=oppose]")
+    join(resident)
+    assert chair_sends(chair, "sync")["state"]["queue"][0]["stance"] == "oppose"
+    resident.once("dialog", lambda dialog: dialog.accept())
+    resident.click("#leave")
+    resident.wait_for_selector("#join-form", state="visible")
+    assert resident.eval_on_selector_all("input[name=stance]:checked", "checked => checked.length") == 0
+    assert resident.input_value("#join-name") == "Lucía"  # the person's own: kept
+
+
+def test_setting_the_current_item_is_confirmed_in_words_and_cards_are_a_link_away(chair, demo_server):
+    item = chair.eval_on_selector("#item-select option[value]:not([value=''])", "o => o.value")
+    title = chair.text_content(f"#item-select option[value='{item}']")
+    previous = chair.input_value("#item-select")
+    try:
+        chair.select_option("#item-select", item)
+        chair.click("#item-form button[type=submit]")
+        chair.wait_for_selector("#console-done:has-text('Current item set:')", state="attached")
+        assert title.split(" ", 1)[-1] in chair.text_content("#console-done")
+    finally:
+        chair.select_option("#item-select", previous)
+        chair.click("#item-form button[type=submit]")
+    if not previous:
+        chair.wait_for_selector("#console-done:has-text('No item is being considered.')", state="attached")
+    # A clerk entering cards from the keyboard goes straight to the form.
+    chair.click("a[href='#card-heading']")
+    assert chair.evaluate("document.activeElement.id") == "card-heading"
+    chair.keyboard.press("Tab")
+    assert chair.evaluate("document.activeElement.id") == "card-item"
