@@ -782,27 +782,34 @@ def _speaker_counts(entries, removed=0):
     return counts
 
 
-def _speakers_by_item(meeting):
+def _speakers_by_item(meeting, order_at=None):
     """Who spoke on each item (called, and not skipped or removed), and how many people
-    the chair removed: a removal is part of the record, but not a public comment given."""
+    the chair removed: a removal is part of the record, but not a public comment given.
+
+    Two maps, {item_id (None: general comment): counts}: comment given after the call to
+    order at `order_at` (or with no call to order), and comment given before it, which
+    the minutes place before the call to order."""
     try:
         from app.live.models import EntryStatus, QueueEntry
     except ModuleNotFoundError:  # the live queue is optional
-        return {}
+        return {}, {}
     entries = db.session.scalars(
         sa.select(QueueEntry).where(
             QueueEntry.meeting_id == meeting.id,
             (QueueEntry.called_at.is_not(None) & QueueEntry.status.in_([EntryStatus.DONE, EntryStatus.SPEAKING]))
             | (QueueEntry.status == EntryStatus.REMOVED))
         .order_by(QueueEntry.called_at, QueueEntry.id)).all()
-    spoke, removed = {}, {}
+    spoke, removed = ({}, {}), ({}, {})
     for entry in entries:
+        # A removal happened when the entry ended; a turn, when it was called.
+        at = (entry.finished_at or entry.signed_up_at) if entry.status == EntryStatus.REMOVED else entry.called_at
+        before = int(order_at is not None and at < order_at)
         if entry.status == EntryStatus.REMOVED:
-            removed[entry.item_id] = removed.get(entry.item_id, 0) + 1
+            removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:
-            spoke.setdefault(entry.item_id, []).append(entry)
-    return {item_id: _speaker_counts(spoke.get(item_id, []), removed.get(item_id, 0))
-            for item_id in spoke.keys() | removed.keys()}
+            spoke[before].setdefault(entry.item_id, []).append(entry)
+    return tuple({item_id: _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0))
+                  for item_id in spoke[part].keys() | removed[part].keys()} for part in (0, 1))
 
 
 def motion_json(motion, *, with_votes=True):
@@ -847,7 +854,9 @@ def minutes_record(meeting, *, fmt=None):
                        "left": when(row.left_at) if row else None})
     numbers = item_numbers(meeting.sections)
     titles = {item.id: item.title for item in meeting.items}
-    speakers = _speakers_by_item(meeting)
+    agenda_order = {item.id: position for position, item in enumerate(meeting.items)}
+    order = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
+    speakers, before_order = _speakers_by_item(meeting, order.occurred_at if order else None)
     by_item = {}
     for motion in motions(meeting):
         by_item.setdefault(motion.item_id, []).append(motion)
@@ -879,6 +888,12 @@ def minutes_record(meeting, *, fmt=None):
                        for ev in meeting_events],
             "attendance": people, "quorum": roll_call_quorum(meeting, rows, closed_at),
             "general_comment": speakers.get(None),
+            # Comment heard before the call to order (residents may sign up, and the chair
+            # open comment, early): written before it, general comment first.
+            "comment_before_order": [
+                {"item_id": item_id, "number": numbers.get(item_id, "") if item_id else "",
+                 "title": titles.get(item_id, "") if item_id else "", "speakers": before_order[item_id]}
+                for item_id in sorted(before_order, key=lambda i: (i is not None, agenda_order.get(i, 0)))],
             "items": items}
 
 

@@ -10,18 +10,21 @@ from app.live import services as live
 from tests.minutes.helpers import act, all_present
 
 
-def hear(meeting, item, people):
-    """Open comment on the item, call each speaker (in person first, then one remote) and
-    give them a minute on the clock, close it."""
-    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+def hear(meeting, item, people, start=None):
+    """Open comment on the item (None: general comment) at `start` (by default now), call
+    each speaker (in person first, then one remote) and give them a minute on the clock,
+    close it."""
+    start = start or utcnow()
+    item_id = item.id if item else None
+    t = iter(start + timedelta(minutes=n) for n in range(100))
     with transaction():
-        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+        live.open_comment(meeting, item_id=item_id, actor="chair", now=next(t))
     for index, (name, stance) in enumerate(people):
         with transaction():
             if index % 2:
-                live.join_queue(meeting, item_id=item.id, display_name=name, stance=stance, now=next(t))
+                live.join_queue(meeting, item_id=item_id, display_name=name, stance=stance, now=next(t))
             else:
-                live.add_in_person(meeting, item_id=item.id, display_name=name, stance=stance, actor="clerk",
+                live.add_in_person(meeting, item_id=item_id, display_name=name, stance=stance, actor="clerk",
                                    now=next(t))
         with transaction():
             live.call_next(meeting, actor="chair", now=next(t))
@@ -134,3 +137,21 @@ def test_a_recess_during_general_comment_nobody_spoke_in_goes_with_the_item_befo
     assert act(client, auth, meeting, "recess", note="Break during general comment").status_code == 200
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert draft.index(item.title) < draft.index("Break during general comment")
+
+
+def test_comment_heard_before_the_call_to_order_is_written_before_it(client, auth, meeting, members, item):
+    """Residents may sign up, and the chair open comment, before the call to order; the
+    console warns that the minutes then place that comment before it, and they do."""
+    early = utcnow() - timedelta(hours=2)
+    hear(meeting, None, [("Early Bird", "support")], start=early)
+    hear(meeting, item, [("Ann Before", "oppose")], start=early + timedelta(minutes=30))
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    hear(meeting, item, [("Maria", "neutral")])
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    order = draft.index("called to order")
+    assert draft.index("Public comment on non-agenda items") < draft.index("Early Bird") < order
+    heading = draft.index("Public comment on ", draft.index("Early Bird"))
+    assert heading < draft.index(f"{item.title}</h4>") < draft.index("Ann Before") < order
+    assert order < draft.index("Maria")
+    assert draft.count("Early Bird") == 1 and draft.count("Ann Before") == 1
