@@ -1,5 +1,5 @@
 """Template helpers: local-time display and the current language."""
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import format_date, format_datetime, format_time, get_locale
 from flask_babel import gettext as _
@@ -39,6 +39,8 @@ def _format(local, fmt, zone):
         return f"{format_time(local, 'short', rebase=False)} {zone}"
     if fmt == "clock":  # as a clock on the wall shows it: the page already names the day
         return format_time(local, "short", rebase=False)
+    if fmt == "clock_seconds":
+        return format_time(local, "medium", rebase=False)
     if fmt == "seconds":  # the log: a warning and the removal after it are seconds apart
         return (f"{format_date(local, 'medium', rebase=False)} "
                 f"{format_time(local, 'medium', rebase=False)} {zone}")
@@ -66,16 +68,17 @@ def has_passed(iso_moment, now=None):
     return moment <= (now or utcnow())
 
 
-def minute_up(iso_moment):
-    """A moment (ISO 8601 with its offset) rounded up to the minute, for an end shown to
-    the minute: "until 9:40" for 9:39:56, so nobody reads the time as up before it is."""
+def end_clock(iso_moment, tz_name):
+    """When something ends (a timed comment period), as the wall clock shows it: to the
+    second unless it ends on the minute. The same words before and after it ends, and the
+    same second the console gives for when comment may close: "until 9:39" for 9:39:56
+    would be read as up early, "until 9:40" contradicted by "ended at 9:39" a moment later."""
     moment = datetime.fromisoformat(iso_moment.replace("Z", "+00:00"))
-    rounded = moment.replace(second=0, microsecond=0)
-    return (rounded + timedelta(minutes=1) if rounded < moment else rounded).isoformat()
+    return local_time(moment, tz_name, "clock_seconds" if moment.second or moment.microsecond else "clock")
 
 
 def init_app(app):
-    app.jinja_env.filters["minute_up"] = minute_up
+    app.jinja_env.filters["end_clock"] = end_clock
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["moment_or_text"] = moment_or_text
     app.jinja_env.filters["has_passed"] = has_passed

@@ -128,10 +128,10 @@
       // must not read as still running.
       var end = Date.parse(state.comment.period_ends_at);
       var ended = end <= Date.now();
-      // Shown to the minute, a running period's end is rounded up: "until 9:40" for 9:39:56,
-      // so a chair does not read its time as up (and press Close) before it is.
-      var shown = ended ? end : Math.ceil(end / 60000) * 60000;
-      words += " · " + text(ended ? "periodEnded" : "periodUntil", { time: localTime(new Date(shown).toISOString()) });
+      // To the second unless it ends on the minute (as the server writes it, display.end_clock):
+      // the same time before and after it ends, and the console's "can close at".
+      var time = localTime(state.comment.period_ends_at, end % 60000 !== 0);
+      words += " · " + text(ended ? "periodEnded" : "periodUntil", { time: time });
     }
     return words;
   }

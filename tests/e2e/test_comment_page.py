@@ -501,6 +501,12 @@ def test_a_timed_period_whose_time_is_up_does_not_read_as_running(residents, dem
         period_ends_at: new Date(Date.now() + offset).toISOString()}}))""")
     assert "timed period ended at" in said[0] and "until" not in said[0]
     assert "timed period until" in said[1]
+    # To the second unless it ends on the minute, as the server writes it (display.end_clock).
+    said = page.evaluate("""() => ["2026-03-10T16:39:56Z", "2026-03-10T16:40:00Z"].map((end) =>
+        window.DaisLive.commentStatus({comment: {open: true, item_id: null, seconds_per_speaker: 120,
+                                                 period_ends_at: end}}))""")
+    assert said[0].endswith("timed period ended at 9:39:56 AM"), said
+    assert said[1].endswith("timed period ended at 9:40 AM"), said
 
 
 def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents, demo_server):

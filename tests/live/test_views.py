@@ -89,10 +89,9 @@ def test_every_live_page_says_when_a_timed_period_ends(client, staff, now, runni
     live.open_comment(meeting, item_id=item.id, period_seconds=1800, actor=chair, now=opened)
     db.session.commit()
     staff.login(chair)
-    # Shown to the minute, a running period's end is rounded up (9:39:56 is "until 9:40").
+    # To the second unless it ends on the minute, before and after it ends alike.
     end = opened + timedelta(minutes=30)
-    up = end.replace(second=0, microsecond=0)
-    ends = local_time(up + timedelta(minutes=1) if up < end else up, "America/Los_Angeles", "clock")
+    ends = local_time(end, "America/Los_Angeles", "clock_seconds" if end.second or end.microsecond else "clock")
     said = f"timed period until {ends}" if running else "timed period ended at 9:30 AM"
     for path in ("comment", "display"):
         page = client.get(f"/meetings/{meeting.id}/{path}").text
