@@ -6,8 +6,10 @@
 
   // What the room is on, in the largest type: while public comment is open, what it is
   // taken on (an item, or general comment while an ordinance is still the current item),
-  // else the item being considered.
+  // else the item being considered; once the meeting is over (adjourned, or called off),
+  // none: the last item is no longer before the body.
   function headline(state) {
+    if (!L.isLive(state)) { return L.text("noItem"); }
     if (state.comment.open) { return L.itemTitle(state.comment.item_id); }
     return state.current_item ? state.current_item.title : L.text("noItem");
   }

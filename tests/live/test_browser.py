@@ -387,6 +387,14 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#console-message:has-text('cannot close before')")
                 assert asked == [] and "open" in chair.inner_text("#comment-status")
                 chair.wait_for_selector("#queue-summary:has-text('4 waiting')")
+
+                # Adjourned: the chamber screen's headline no longer shows the last item as
+                # before the body, live or reloaded.
+                assert display.inner_text("#current-item") == "Elm Street rezoning"
+                proceedings("adjourn")
+                display.wait_for_selector("#current-item:text-is('No item is being considered.')")
+                display.reload()
+                assert display.inner_text("#current-item") == "No item is being considered."
             finally:
                 browser.close()
     assert errors == []
