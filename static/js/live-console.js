@@ -105,7 +105,7 @@
       window.setTimeout(function () {
         delete pending[key];
         if (control) { control.removeAttribute("aria-disabled"); }
-        if (event === "timer" && live.state()) { renderTimerButtons(live.state()); }  // as they now apply
+        if (live.state()) { renderTimerButtons(live.state()); }  // as they now apply
       }, SETTLE_MS[event] || 0);
       if (reply.ok) { confirmDone(event, p); }
       return report(explained(reply, event, p));
@@ -122,6 +122,11 @@
 
   function whyRefused(event, payload, state) {
     if (!state) { return null; }
+    // In recess nobody is called and no time runs until the meeting reconvenes.
+    if (state.status === "recessed" && (event === "call_next" ||
+        (event === "timer" && (payload.action === "start" || payload.action === "resume")))) {
+      return L.refusal({ code: "in_recess" });
+    }
     if (event === "call_next") {
       if (!state.comment.open) { return L.text("callClosed"); }
       if (!state.speaker && !L.waitingOnCommentItem(state).length) { return L.text("callNobody"); }
@@ -343,6 +348,13 @@
       var applies = Boolean(state.speaker) && !whyRefused("timer", { action: b.dataset.timer }, state);
       if (applies) { b.removeAttribute("aria-disabled"); } else { b.setAttribute("aria-disabled", "true"); }
     });
+    // Call next looks unavailable in recess only: otherwise a press is answered in words
+    // (comment closed, nobody waiting), and pressed while someone speaks it ends their turn.
+    var call = document.getElementById("call-next");
+    if (call && !pending["call_next:"]) {
+      if (state.status === "recessed") { call.setAttribute("aria-disabled", "true"); }
+      else { call.removeAttribute("aria-disabled"); }
+    }
   }
 
   // Whether a remote speaker's page has received the call (`seen_at`). One that has not
@@ -519,6 +531,10 @@
   on("call-next", "click", function (event) {
     if (pending["call_next:"]) { return; }  // a double click: the first press is on its way
     var state = live.state();
+    if (state && state.status === "recessed") {  // it looks so: said without asking the server
+      report({ ok: false, error: { code: "in_recess" } });
+      return;
+    }
     if (justChanged("speaker")) {
       report({ ok: false, error: { code: "speaker_changed" } });
       return;

@@ -214,7 +214,13 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                     assert reply.ok, reply.text()
                 proceedings("recess")
                 resident.wait_for_selector("#my-alert:has-text('The meeting is in recess. You keep your turn')")
+                # What a recess stops looks unavailable on the console, and a press says why.
+                chair.wait_for_selector("#call-next[aria-disabled=true]")
+                assert chair.get_attribute("[data-timer=resume]", "aria-disabled") == "true"
+                chair.click("#call-next", force=True)
+                chair.wait_for_selector("#console-message:has-text('The meeting is in recess')")
                 proceedings("reconvene")
+                chair.wait_for_selector("#call-next:not([aria-disabled])")
                 resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
                 chair.click("[data-timer=resume]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
