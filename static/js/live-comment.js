@@ -52,8 +52,14 @@
     document.getElementById("join-section").hidden = !shown || !meetingLive;
   }
 
+  // A place this browser's token still holds on another item after the followed one
+  // ended (learnWhyGone): said under "your turn is over", and followed when comment
+  // opens there (followCommentOpening).
+  var keptElsewhere = null;
+
   function remember(entry, version) {
     settled = true;
+    keptElsewhere = null;
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
@@ -68,6 +74,7 @@
   function forget(message) {
     settled = true;
     myEntry = null;
+    keptElsewhere = null;
     document.getElementById("you").hidden = true;
     showJoin(true);
     // Said where the resident now looks: above the join form that has come back. A live
@@ -235,10 +242,11 @@
   function learnWhyGone(entryId, asked) {
     live.call("resume", { token: token }).then(function (reply) {
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
+      // The token's other place, still in line (the server gives it when this one ended).
+      keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
-      if (!status) { return; }
-      myEntry.status = status;
-      if (live.state()) { render(live.state()); }
+      if (status) { myEntry.status = status; }
+      if ((status || keptElsewhere) && live.state()) { render(live.state()); }
     });
   }
 
@@ -325,6 +333,7 @@
     // then contradicts would be read out twice, and the wrong one first.
     if (status === "finished") { setStatus("", false); return; }
     setStatus(L.text(MESSAGES[status]), true);
+    if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
 
   // The "Comment on" choice: what a page loaded now would preselect (the item under

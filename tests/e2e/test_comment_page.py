@@ -1057,3 +1057,26 @@ def test_setting_the_current_item_is_confirmed_in_words_and_cards_are_a_link_awa
     assert chair.evaluate("document.activeElement.id") == "card-heading"
     chair.keyboard.press("Tab")
     assert chair.evaluate("document.activeElement.id") == "card-item"
+
+
+def test_after_a_turn_the_page_says_the_other_place_is_kept_and_follows_it(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    item = items_taking_comment(resident)[0]
+    title = resident.text_content(f"#item-titles span[data-id='{item}']")
+    resident.select_option("#join-item", item)
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.wait_for_selector("#also-join:not(:empty)")
+    resident.click("#join-form button[type=submit]")  # a second place, in general comment
+    resident.wait_for_selector("#also-join:empty", state="attached")
+    call_and_start(chair, resident)
+    chair_sends(chair, "timer", {"action": "stop"})
+    resident.wait_for_selector("#my-position:has-text('Your turn is over')")
+    resident.wait_for_selector("#my-wait:has-text('You still have a place in line for')")
+    assert title in resident.text_content("#my-wait")
+    chair_sends(chair, "close_comment")
+    chair_sends(chair, "open_comment", {"item_id": int(item)})
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
