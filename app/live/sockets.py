@@ -8,6 +8,7 @@ new state goes to the meeting's room only after the commit (app.live.broadcast).
 """
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -177,6 +178,9 @@ class LiveNamespace(Namespace):
         super().__init__(namespace)
         self.app = app
         self.connections = {}
+        # Joins from each (meeting, address) on their way through a batch, not yet counted
+        # (see _join): counted as if they will go in, so a burst cannot pass the limit.
+        self.joins_in_flight = Counter()
         self.batcher = Batcher(self._run_batch)
         self.broadcaster = Broadcaster(socketio, namespace, meeting_room, watched=self._watched_meetings)
 
@@ -218,17 +222,14 @@ class LiveNamespace(Namespace):
                 raise Forbidden("Your role does not allow this.")
             payload = schema(args[0] if args else None)
             if event == "join_queue":
-                _check_joins_from_address(connection)
+                return self._join(connection, payload)
             if event in READ_ONLY_EVENTS:
                 meeting = self._meeting(connection)
                 try:
                     return getattr(self, f"_{event}")(connection, meeting, **payload)
                 finally:
                     db.session.rollback()  # nothing was written; release the read transaction
-            ack = self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
-            if event == "join_queue" and ack.get("ok"):
-                _count_join_from_address(connection)
-            return ack
+            return self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
         except DomainError as error:
             db.session.rollback()
             return failure(error)
@@ -236,6 +237,23 @@ class LiveNamespace(Namespace):
             db.session.rollback()
             log.exception("live event %s failed", event)
             return SERVER_ERROR
+
+    def _join(self, connection, payload):
+        """A join, within the per-address limit: only joins that went in are counted, but
+        those still on their way count as if they will, so many connections joining at
+        once from one address are held to the limit too (each process counts its own)."""
+        key = _join_key(connection)
+        self.joins_in_flight[key] += 1
+        try:
+            _check_joins_from_address(connection, pending=self.joins_in_flight[key])
+            ack = self.batcher.submit(connection.meeting_id, Change("join_queue", connection, None, payload))
+            if ack.get("ok"):
+                _count_join_from_address(connection)
+            return ack
+        finally:
+            self.joins_in_flight[key] -= 1
+            if not self.joins_in_flight[key]:
+                del self.joins_in_flight[key]
 
     @staticmethod
     def _meeting(connection):
@@ -519,15 +537,17 @@ def _join_key(connection):
     return "live-join", str(connection.meeting_id), connection.address
 
 
-def _check_joins_from_address(connection):
+def _check_joins_from_address(connection, pending=1):
     """Joins per meeting and client address, counted in Flask-Limiter's storage (memory,
     or Redis shared by every process). Per-connection limits alone would let one person
     fill the queue by opening many connections. Only joins that went in are counted
     (`_count_join_from_address`): a page retrying a refused join, or told its resident
     is already in line, must not use up the allowance of everyone behind the same
-    address (a library's or city hall's Wi-Fi)."""
+    address (a library's or city hall's Wi-Fi). `pending`: this join and the others
+    from the address still on their way, which must all fit."""
     try:
-        allowed = all(limiter.limiter.test(limit, *_join_key(connection)) for limit in _join_limits(connection))
+        allowed = all(limiter.limiter.test(limit, *_join_key(connection), cost=pending)
+                      for limit in _join_limits(connection))
     except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
         log.exception("checking joins per address failed; the join is let through")
         return

@@ -451,6 +451,16 @@ def test_joins_from_one_address_are_limited_across_connections(app, connect, mee
     for _ in range(3):
         assert emit(first, "join_queue", item)["error"]["code"] == "already_queued"
         assert emit(resident(), "join_queue", {"item_id": 10**6})["error"]["code"] == "not_found"
+    # Joins still on their way through a batch count as if they will go in: a burst of
+    # connections from one address cannot all pass the check before any is counted.
+    namespace = socketio.server.namespace_handlers[NS]
+    key = ("live-join", str(meeting.id), "127.0.0.1")
+    namespace.joins_in_flight[key] = 1  # one went in; another from the address is in a batch now
+    try:
+        reply = emit(resident(), "join_queue", item)
+        assert reply["ok"] is False and reply["error"]["code"] == "rate_limited"
+    finally:
+        del namespace.joins_in_flight[key]
     assert emit(resident(), "join_queue", item)["ok"]
     before = version(meeting)
     reply = emit(resident(), "join_queue", item)  # a third connection, same address
