@@ -674,6 +674,7 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
         _finish_speaker(meeting, state, status=EntryStatus.REMOVED, actor=actor, now=now, record_finish=False)
     elif entry.status in (EntryStatus.WAITING, EntryStatus.SKIPPED):
         entry.status = EntryStatus.REMOVED
+        entry.finished_at = now  # when the place ended: the minutes place the removal by it
     else:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value} and cannot be removed.")
     entry.removal_reason = reason

@@ -49,8 +49,9 @@ def render(record, _=_identity, ngettext=_english_plural):
     lines = [f"<h3>{e(record['body'])}: {e(record['title'])}</h3>",
              f"<p>{e(record['date'])}{(' — ' + e(record['location'])) if record.get('location') else ''}</p>"]
     for part in record.get("comment_before_order", []):
-        heading = (_("Public comment on {item}").format(item=f"{part['number']}. {part['title']}".lstrip(". "))
-                   if part["item_id"] else _("Public comment on non-agenda items"))
+        label = f"{part['number']}. {part['title']}" if part["number"] else part["title"]
+        heading = (_("Public comment on {item}").format(item=label) if part["item_id"]
+                   else _("Public comment on non-agenda items"))
         lines.append(f"<h4>{e(heading)}</h4>")
         lines += _speakers(part["speakers"], _, ngettext)
     lines += _events(record["events"], ("call_to_order",), _)

@@ -801,9 +801,11 @@ def _speakers_by_item(meeting, order_at=None):
         .order_by(QueueEntry.called_at, QueueEntry.id)).all()
     spoke, removed = ({}, {}), ({}, {})
     for entry in entries:
-        # A removal happened when the entry ended; a turn, when it was called.
-        at = (entry.finished_at or entry.signed_up_at) if entry.status == EntryStatus.REMOVED else entry.called_at
-        before = int(order_at is not None and at < order_at)
+        # A removal happened when the entry ended (unknown for places removed from the
+        # line before that was stored: after the call to order, with the item); a turn,
+        # when it was called.
+        at = entry.finished_at if entry.status == EntryStatus.REMOVED else entry.called_at
+        before = int(order_at is not None and at is not None and at < order_at)
         if entry.status == EntryStatus.REMOVED:
             removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:

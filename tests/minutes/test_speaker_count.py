@@ -145,7 +145,13 @@ def test_comment_heard_before_the_call_to_order_is_written_before_it(client, aut
     early = utcnow() - timedelta(hours=2)
     hear(meeting, None, [("Early Bird", "support")], start=early)
     hear(meeting, item, [("Ann Before", "oppose")], start=early + timedelta(minutes=30))
+    with transaction():  # signed up early, removed after the call to order: written after it
+        loud, _ = live.join_queue(meeting, item_id=None, display_name="Loud Larry",
+                                  now=early + timedelta(minutes=40))
     assert act(client, auth, meeting, "call_to_order").status_code == 200
+    with transaction():
+        live.remove(meeting, entry_id=loud.id, reason="Threatened the council", threat=True, actor="chair",
+                    now=utcnow() + timedelta(minutes=1))
     all_present(client, auth, meeting, members)
     hear(meeting, item, [("Maria", "neutral")])
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
@@ -153,5 +159,6 @@ def test_comment_heard_before_the_call_to_order_is_written_before_it(client, aut
     assert draft.index("Public comment on non-agenda items") < draft.index("Early Bird") < order
     heading = draft.index("Public comment on ", draft.index("Early Bird"))
     assert heading < draft.index(f"{item.title}</h4>") < draft.index("Ann Before") < order
-    assert order < draft.index("Maria")
+    assert order < draft.index("Maria") and order < draft.index("1 participant was removed")
+    assert draft.count("was removed") == 1
     assert draft.count("Early Bird") == 1 and draft.count("Ann Before") == 1
