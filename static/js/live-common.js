@@ -64,9 +64,6 @@
     return state.queue.filter(function (e) { return e.item_id === state.comment.item_id; });
   }
 
-  // A <select> the state keeps on the likely option (the item under comment, the current
-  // item) until a person picks one; their pick then stands until `release()`. It never
-  // moves under the person using it: what the state wanted is applied when they leave it.
   // A "Comment on" list of a page loaded earlier, kept true to the state: an item whose
   // comment has been held and closed stays listed (the resident sees why it cannot be
   // picked) but is disabled; an item comment opens on that the list lacks (added to the
@@ -87,12 +84,15 @@
       var number = option.dataset.number;
       var label = (number ? number + " " : "") + title;
       var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
-      option.disabled = shut;
+      if (option.disabled !== shut) { option.disabled = shut; }  // untouched on every other state
       if (shut) { label += " " + text("closedOption"); }
       if (option.textContent !== label) { option.textContent = label; }
     });
   }
 
+  // A <select> the state keeps on the likely option (the item under comment, the current
+  // item) until a person picks one; their pick then stands until `release()`. It never
+  // moves under the person using it: what the state wanted is applied when they leave it.
   function followedChoice(select) {
     var picked = false;
     var wanted = null;

@@ -642,6 +642,14 @@
   on("card-form", "submit", function (event) {
     event.preventDefault();
     var form = event.target;
+    // An item whose comment closed stays selected, greyed: the form would send it as no
+    // choice at all, and the card would go to general comment unnoticed. Said instead.
+    var select = document.getElementById("card-item");
+    var chosen = select && select.options[select.selectedIndex];
+    if (chosen && chosen.disabled) {
+      L.setText("card-status", L.refusal({ code: "comment_closed" }));
+      return;
+    }
     var data = new FormData(form);
     var payload = { item_id: intValue(form, "item_id"), interpreter: data.get("interpreter") === "on",
                     channel: data.get("remote") === "on" ? "remote" : "in_person" };

@@ -966,6 +966,13 @@ def test_an_item_added_after_the_pages_loaded_is_offered_renamed_and_closed_on_t
     for page, selector in ((resident, option), (chair, card_option)):
         page.wait_for_selector(f"{selector}[disabled]", state="attached")
         assert page.text_content(selector) == "Late item, as amended (public comment closed)"
+    # Still selected on the card form, greyed: a card is refused there, not sent without
+    # an item (which would file it under general comment).
+    assert chair.input_value("#card-item") == str(item["id"])
+    chair.fill("#card-name", "Card for a closed item")
+    chair.press("#card-name", "Enter")
+    chair.wait_for_selector("#card-status:has-text('held and closed')")
+    assert chair_sends(chair, "sync")["state"]["queue"] == []
 
 
 def test_a_hand_picked_item_whose_comment_closed_is_refused_at_once(chair, residents, demo_server):
