@@ -240,8 +240,8 @@ def warn(data):
 
 def timer(data):
     """`seconds` and, optionally, `allotted` (the speaker's time the chair's screen
-    showed) are for `extend` only."""
-    data = _object(data, ("action", "seconds", "allotted"), required=("action",))
+    showed) are for `extend` only; `current_speaker`, optional, is the speaker it showed."""
+    data = _object(data, ("action", "seconds", "allotted", "current_speaker"), required=("action",))
     action = data.get("action")
     if action not in TIMER_ACTIONS:
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
@@ -250,7 +250,8 @@ def timer(data):
     for name, value in (("seconds", seconds), ("allotted", allotted)):
         if action != "extend" and value is not None:
             raise ValidationFailed(f"'{name}' is only for 'extend'.")
-    return {"action": action, "seconds": seconds, "allotted": allotted}
+    speaker = {"current_speaker": _id(data, "current_speaker")} if "current_speaker" in data else {}
+    return {"action": action, "seconds": seconds, "allotted": allotted, **speaker}
 
 
 def seconds(data):

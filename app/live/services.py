@@ -690,17 +690,22 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
 
 
-def timer(meeting, *, action, seconds=None, allotted=None, actor, now):
+def timer(meeting, *, action, seconds=None, allotted=None, actor, now, current_speaker=ANY_SPEAKER):
     """Start, pause, resume, extend or stop the speaker's countdown.
 
     `allotted`, for an extension, is the speaker's time the caller saw. When it has
     changed since (another console added time), the extension is refused: the chair
-    and the clerk both pressing "Add 30 seconds" for one request would give 60."""
+    and the clerk both pressing "Add 30 seconds" for one request would give 60.
+    `current_speaker`, the speaker the caller saw: when another has been called since
+    (a Stop confirmed while another console called next), the action is refused rather
+    than applied to a turn the caller never saw."""
     state = _begin_change(meeting)
     if action not in TIMER_ACTIONS:
         raise ValidationFailed(f"'action' must be one of {', '.join(TIMER_ACTIONS)}.")
     if state.speaker is None:
         raise InvalidState("Nobody is speaking.")
+    if current_speaker is not ANY_SPEAKER and current_speaker != state.speaker_entry_id:
+        raise SpeakerChanged("The speaker changed since this was sent: someone else called next.")
     if action in ("start", "resume"):
         _refuse_in_recess(meeting, f"{action} the timer")
     current = _timer(state)

@@ -513,8 +513,8 @@ class LiveNamespace(Namespace):
         services.remove(meeting, entry_id=entry_id, reason=reason, threat=threat, actor=user, now=now)
         return _version_only
 
-    def _timer(self, connection, meeting, user, *, now, action, seconds, allotted):
-        services.timer(meeting, action=action, seconds=seconds, allotted=allotted, actor=user, now=now)
+    def _timer(self, connection, meeting, user, *, now, action, seconds, allotted, **speaker):
+        services.timer(meeting, action=action, seconds=seconds, allotted=allotted, actor=user, now=now, **speaker)
         return _version_only
 
 

@@ -564,6 +564,9 @@
       var speaker = state && state.speaker;
       if (payload.action === "stop" && speaker && !speaker.started_at && live.socket.connected &&
           !window.confirm(L.text("stopNotStarted", { name: L.speakerName(speaker) }))) { return; }
+      // For the speaker this console shows: if another console called next meanwhile (while
+      // the question above was open, say), the server refuses instead of acting on them.
+      if (speaker) { payload.current_speaker = speaker.entry_id; }
       // With the time this console shows: if another console has added time since, the
       // server refuses (time_changed) rather than add it twice for one request.
       if (payload.action === "extend") {

@@ -402,6 +402,20 @@ def test_two_consoles_calling_next_together_call_one_speaker(connect, chair, mee
     assert again["ok"] and again["entry_id"] == residents[1]
 
 
+def test_a_timer_action_for_a_speaker_no_longer_speaking_is_refused(connect, chair, meeting):
+    """A Stop confirmed on one console while another called next ends nobody's turn: it
+    was for the speaker that console showed."""
+    assert emit(chair, "open_comment", {"item_id": meeting.item.id})["ok"]
+    residents = [emit(connect(), "join_queue", {"item_id": meeting.item.id})["entry"]["entry_id"] for _ in range(2)]
+    emit(chair, "call_next")
+    emit(chair, "call_next")  # another console's call: the second resident speaks now
+    before = version(meeting)
+    late = emit(chair, "timer", {"action": "stop", "current_speaker": residents[0]})
+    assert late["ok"] is False and late["error"]["code"] == "speaker_changed" and version(meeting) == before
+    assert emit(chair, "timer", {"action": "stop", "current_speaker": None})["error"]["code"] == "invalid"
+    assert emit(chair, "timer", {"action": "stop", "current_speaker": residents[1]})["ok"]
+
+
 def test_two_consoles_adding_time_together_add_it_once(connect, chair, meeting):
     """The chair and the clerk both press "Add 30 seconds" for one request: the second
     press, sent for the time its console showed before the first, is refused."""
