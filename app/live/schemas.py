@@ -1,5 +1,6 @@
 """Validation of /live event payloads. Anything unexpected is refused with `invalid`,
 before any service runs, so a malformed event never changes the state."""
+import re
 import unicodedata
 
 from app.core.errors import ValidationFailed
@@ -90,10 +91,10 @@ def _tame_marks(text):
     return "".join(kept)
 
 
-# Emoji tag sequences (the flags of England, Scotland and Wales) are a black flag then
-# invisible tag characters: kept there, and nowhere else.
-TAGS = range(0xE0020, 0xE0080)
-BLACK_FLAG = "\U0001F3F4"
+# Emoji tag sequences (the flags of England, Scotland and Wales) are a black flag, a
+# subdivision code in invisible tag letters and digits, and a cancel tag: kept whole
+# when so, and no other tag character (a run of them could carry hidden text).
+FLAG_TAGS = re.compile("\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,7}\U000E007F")
 # Invisible characters that stand between words: they become spaces. Every other
 # invisible one (a soft hyphen, a zero-width space, a bidi override, private use) is
 # taken out, so the word around it stays whole, as it looked when typed.
@@ -101,19 +102,25 @@ SPACING = frozenset(("Cc", "Zs", "Zl", "Zp"))
 
 
 def _printable(value):
-    """What prints of `value`: a joiner is kept between two visible characters, tags
-    after a black flag; controls, separators and blank-looking letters become spaces;
+    """What prints of `value`: a joiner is kept between two visible characters, a flag's
+    tag sequence whole; controls, separators and blank-looking letters become spaces;
     other invisible characters go."""
+    flags = {match.start() + 1: match.end() for match in FLAG_TAGS.finditer(value)}
     kept = []
-    for i, c in enumerate(value):
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if i in flags:  # the tags after a black flag, as one
+            kept.append(value[i:flags[i]])
+            i = flags[i]
+            continue
         if not _hidden(c):
             kept.append(c)
         elif c in JOINERS and 0 < i < len(value) - 1 and not _hidden(value[i - 1]) and not _hidden(value[i + 1]):
             kept.append(c)
-        elif ord(c) in TAGS and kept and (kept[-1] == BLACK_FLAG or ord(kept[-1]) in TAGS):
-            kept.append(c)
         elif unicodedata.category(c) in SPACING or c in BLANK_LOOKING:
             kept.append(" ")
+        i += 1
     return "".join(kept)
 
 
