@@ -47,11 +47,14 @@ class Packet(packet.Packet):
         packet of a type no client sends, or that does not parse, is a malformed event."""
         try:
             attachments = super().decode(encoded_packet)
-        except ValueError:  # a type that is not a number, an id or attachment count too long
+        except (ValueError, TypeError):  # not a number for a type, an id too long, bytes
             attachments = 0
             self.packet_type = None
-        if self.packet_type not in CLIENT_TYPES:
-            self.packet_type, self.data = packet.EVENT, [MALFORMED]
+        if self.packet_type not in CLIENT_TYPES or (
+                self.packet_type in (packet.BINARY_EVENT, packet.BINARY_ACK) and not attachments):
+            # Nothing a client sends: dropped unanswered (no ack id), with no traceback. A
+            # binary packet with no attachments would take every later packet for one.
+            self.packet_type, self.data, self.id, attachments = packet.EVENT, [MALFORMED], None, 0
         elif self.packet_type in (packet.EVENT, packet.BINARY_EVENT) and not _named(self.data):
             self.data = [MALFORMED]
         return attachments

@@ -553,13 +553,18 @@ def test_a_frame_whose_data_is_not_json_is_answered_invalid(caplog, connect, mee
     assert not [r for r in caplog.records if r.exc_info]
 
 
-@pytest.mark.parametrize("frame", [f"4{NS},{{}}", f"9{NS},[]", "x", f"2{NS},{'1' * 120}[\"sync\"]"])
+@pytest.mark.parametrize("frame", [f"4{NS},5{{}}", f"9{NS},5[]", "x", f"2{NS},{'1' * 120}[\"sync\"]",
+                                   f"5{NS},5[\"sync\"]", f"6{NS},5[]", b"2" + NS.encode() + b',5["sync"]'])
 def test_a_packet_no_client_sends_is_dropped_without_a_traceback(caplog, connect, meeting, frame):
-    """A CONNECT_ERROR (only servers send those), a type that does not exist, or one that
-    does not parse: nothing to answer, nothing logged as an error, the connection goes on."""
+    """A CONNECT_ERROR (only servers send those), a type that does not exist, one that
+    does not parse, a binary packet with no attachments, bytes where text belongs:
+    nothing answered, nothing logged as an error, and the connection goes on (a binary
+    packet with no attachments must not take the next packets for its attachments)."""
     sock = connect()
     sock.socketio.server._handle_eio_message(sock.eio_sid, frame)
-    assert emit(sock, "sync")["ok"] and version(meeting) == 0
+    assert sock.acks is None  # no answer, to any ack id
+    for _ in range(2):
+        assert emit(sock, "sync")["ok"] and version(meeting) == 0
     assert not [r for r in caplog.records if r.exc_info]
 
 
