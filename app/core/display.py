@@ -1,4 +1,5 @@
 """Template helpers: local-time display and the current language."""
+import re
 from datetime import datetime
 
 from flask_babel import format_date, format_datetime, format_time, get_locale
@@ -77,8 +78,26 @@ def end_clock(iso_moment, tz_name):
     return local_time(moment, tz_name, "clock_seconds" if moment.second or moment.microsecond else "clock")
 
 
+# A phone number as people write them: digits with spaces, dots, dashes or brackets,
+# perhaps after a "+". The first one in a dial-in text is the line to call.
+PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
+
+
+def dial_in_parts(text):
+    """(before, number, tel, after): the dial-in text around its first phone number, with
+    that number as a tel: address (digits, and a leading "+"), so a phone can call it
+    with a tap; (text, "", "", "") when there is none."""
+    match = PHONE.search(text or "")
+    if match is None:
+        return text, "", "", ""
+    number = match.group(0)
+    tel = ("+" if number.startswith("+") else "") + re.sub(r"\D", "", number)
+    return text[:match.start()], number, f"tel:{tel}", text[match.end():]
+
+
 def init_app(app):
     app.jinja_env.filters["end_clock"] = end_clock
+    app.jinja_env.filters["dial_in_parts"] = dial_in_parts
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["moment_or_text"] = moment_or_text
     app.jinja_env.filters["has_passed"] = has_passed

@@ -130,7 +130,7 @@ def test_comment_page_says_where_the_resident_will_speak(client, meeting):
     when called: the webinar and the phone line, with the clerk's instructions."""
     page = client.get(f"/meetings/{meeting.id}/comment").text
     assert "Where you will speak" in page and "Join the webinar or call in to comment." in page
-    assert '<a href="https://example.org/webinar" rel="noopener noreferrer">' in page and "+1 555 0100" in page
+    assert '<a href="https://example.org/webinar" rel="noopener noreferrer">' in page and '<a href="tel:+15550100">+1 555 0100</a>' in page
     # In the room only, or once the meeting is over, there is nothing to say.
     in_room = make_meeting(status=MeetingStatus.IN_PROGRESS, remote_url="", dial_in="", remote_instructions="")
     over = make_meeting(status=MeetingStatus.ADJOURNED)
