@@ -67,6 +67,7 @@
     L.setText("my-name", L.text(entry.display_name ? "listedAs" : "listedAsNumber", { name: L.speakerName(entry) }));
     L.setText("join-note", "");
     L.setText("join-error", "");
+    L.setText("my-note", "");
     document.getElementById("you").hidden = false;
     showJoin(false);
   }
@@ -239,14 +240,17 @@
   // page, or called while this one was offline; a turn that ended ("finished") was
   // had, or the chair removed the speaker: the server says which (to this token only).
   // A turn it says nothing about (no answer, say) was most likely had.
+  var askingWhy = null;  // the entry whose ending the server is being asked about
   function learnWhyGone(entryId, asked) {
+    askingWhy = entryId;
     live.call("resume", { token: token }).then(function (reply) {
+      if (askingWhy === entryId) { askingWhy = null; }
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
       // The token's other place, still in line (the server gives it when this one ended).
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
       if (status) { myEntry.status = status; }
-      if ((status || keptElsewhere) && live.state()) { render(live.state()); }
+      if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
     });
   }
 
@@ -285,11 +289,16 @@
     });
   }
 
-  function followAnotherPlace() {
+  // After leaving one place (on item `leftItem`), the browser's other one, if it has one:
+  // followed again, and said so (the "you left" above the join form would be gone).
+  function followAnotherPlace(leftItem) {
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || myEntry) { return; }
       remember(reply.entry, reply.version);
       if (live.state()) { render(live.state()); }
+      var note = L.text("leftKept", { left: L.itemTitle(leftItem), kept: L.itemTitle(reply.entry.item_id) });
+      window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150);
+      document.getElementById("you-heading").focus();
     });
   }
 
@@ -329,9 +338,14 @@
       return;
     }
     clearAlert();
-    // Nothing is said until the server answers: a thank-you that "the chair removed you"
-    // then contradicts would be read out twice, and the wrong one first.
-    if (status === "finished") { setStatus("", false); return; }
+    // Nothing is said until the server answers: a thank-you, or "no longer in the queue",
+    // that "the chair removed you" then contradicts would be read out twice, the wrong
+    // one first.
+    if ((status === "finished" || status === "gone") && askingWhy === myEntry.entry_id) {
+      setStatus("", false);
+      return;
+    }
+    if (status === "finished") { status = "done"; }
     setStatus(L.text(MESSAGES[status]), true);
     if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
@@ -503,6 +517,7 @@
     var ask = speaking ? (started ? "endTurnAsk" : "giveUpAsk") : "leaveAsk";
     if (live.socket.connected && !window.confirm(L.text(ask))) { return; }
     var entryId = myEntry.entry_id;
+    var itemId = myEntry.item_id;
     live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
       L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
@@ -515,7 +530,7 @@
         forget(L.text(done ? MESSAGES.done : "left"));
         // A browser that holds another place (an item waiting for its comment) follows
         // that one again: otherwise its call would come to a page that watches nothing.
-        if (joinsHere() > 1) { followAnotherPlace(); }
+        if (joinsHere() > 1) { followAnotherPlace(itemId); }
         // The button is gone with the place: focus goes to the join form's heading, so
         // a keyboard or screen reader user is not thrown to the top of the page.
         var heading = document.getElementById("join-heading");

@@ -219,6 +219,16 @@ def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, de
     removed.reload()
     removed.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
 
+    # Removed while waiting: told so once, not first "no longer in the queue".
+    waiting = residents()
+    waiting.add_init_script(RECORD_POSITION)
+    visit(waiting, demo_server)
+    join(waiting)
+    entry = chair_sends(chair, "sync")["state"]["queue"][-1]["entry_id"]
+    chair_sends(chair, "remove", {"entry_id": entry, "reason": "Shouting over the chair", "threat": True})
+    waiting.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+    assert not [said for said in waiting.evaluate("() => window.said") if "no longer in the queue" in said]
+
     # Removed while their page was closed: last seen speaking, but the server says how it ended.
     call_and_start(chair, away)
     away.goto("about:blank")
@@ -1003,9 +1013,12 @@ def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, de
     resident.wait_for_selector("#also-join:empty", state="attached")
     resident.once("dialog", lambda dialog: dialog.accept())
     resident.click("#leave")
-    # Back on the item's place, which waits while comment is open on general comment.
+    # Back on the item's place, which waits while comment is open on general comment,
+    # and the page says which place went and which is kept.
     resident.wait_for_selector("#also-join:not(:empty)")
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    resident.wait_for_selector("#my-note:has-text('You left the queue for General public comment. Your place for')")
+    assert resident.evaluate("document.activeElement.id") == "you-heading"
     chair_sends(chair, "close_comment")
     chair_sends(chair, "open_comment", {"item_id": int(item)})
     chair_sends(chair, "call_next")
