@@ -370,13 +370,13 @@ class LiveNamespace(Namespace):
         try:
             if connection is not None:
                 _take_allowance(connection)
-            if event == wire.MALFORMED:
-                raise ValidationFailed("The event is not valid: send [name, payload] as JSON.")
-            error = ValidationFailed("Unknown event.")
-            error.code = "unknown_event"
-            raise error
-        except DomainError as error:
+        except RateLimited as error:
             return failure(error)
+        if event == wire.MALFORMED:
+            return failure(ValidationFailed("The event is not valid: send [name, payload] as JSON."))
+        error = ValidationFailed("Unknown event.")
+        error.code = "unknown_event"
+        return failure(error)
 
     def _check_allowance(self, connection, args):
         _take_allowance(connection)
