@@ -447,11 +447,11 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
-      // A choice made by hand before its item's comment closed stays selected, greyed; a
-      // form would send it as no choice at all (general comment): say why instead.
-      var select = document.getElementById("join-item");
-      var chosen = select.options[select.selectedIndex];
-      if (chosen && chosen.disabled) { L.setText("join-error", L.refusal({ code: "comment_closed" })); return; }
+      // A choice made by hand before its item's comment closed (L.pickedClosed).
+      if (L.pickedClosed(document.getElementById("join-item"))) {
+        L.setText("join-error", L.refusal({ code: "comment_closed" }));
+        return;
+      }
       var itemId = data.get("item_id");
       var payload = { item_id: itemId ? parseInt(itemId, 10) : null, interpreter: data.get("interpreter") === "on" };
       var name = (data.get("display_name") || "").trim();

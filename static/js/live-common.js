@@ -90,6 +90,14 @@
     });
   }
 
+  // Whether the option picked in such a list is one whose comment has closed since: it
+  // stays selected, greyed, and a form would send it as no choice at all (general
+  // comment), so the page says why instead of sending.
+  function pickedClosed(select) {
+    var chosen = select && select.options[select.selectedIndex];
+    return Boolean(chosen && chosen.disabled);
+  }
+
   // A <select> the state keeps on the likely option (the item under comment, the current
   // item) until a person picks one; their pick then stands until `release()`. It never
   // moves under the person using it: what the state wanted is applied when they leave it.
@@ -329,7 +337,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };

@@ -645,11 +645,9 @@
   on("card-form", "submit", function (event) {
     event.preventDefault();
     var form = event.target;
-    // An item whose comment closed stays selected, greyed: the form would send it as no
-    // choice at all, and the card would go to general comment unnoticed. Said instead.
-    var select = document.getElementById("card-item");
-    var chosen = select && select.options[select.selectedIndex];
-    if (chosen && chosen.disabled) {
+    // An item whose comment closed, still selected (L.pickedClosed): the card would go to
+    // general comment unnoticed.
+    if (L.pickedClosed(document.getElementById("card-item"))) {
       L.setText("card-status", L.refusal({ code: "comment_closed" }));
       return;
     }
