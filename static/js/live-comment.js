@@ -122,9 +122,19 @@
     L.setText("my-position", message);
   }
 
-  function setWait(message) {
+  // The wait, shown as it changes; read out (#my-wait-said, in the place's live region)
+  // when it is a reason (comment not open, closed, a place kept) or an estimate for a
+  // place that has just moved. An estimate that only follows the clock is not read out
+  // again while the place stays where it was.
+  var estimateSaidAt = null;  // #my-position's text when the estimate read out was made
+
+  function setWait(message, estimate) {
     L.setText("my-wait", message);
     document.getElementById("my-wait").hidden = !message;
+    var line = document.getElementById("my-position").textContent;
+    if (estimate && estimateSaidAt === line) { return; }
+    estimateSaidAt = estimate ? line : null;
+    L.setText("my-wait-said", message);
   }
 
   // Said once each: "you are live", "30 seconds left" as the countdown turns, "your time
@@ -195,7 +205,8 @@
     });
     if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += speakerRemaining || 0; }
     // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
-    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "");
+    if (seconds > 0) { setWait(L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }), true); }
+    else { setWait(""); }
   }
 
   function showWaiting(state, mine) {

@@ -846,8 +846,19 @@ def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, d
     join(next_up)
     next_up.wait_for_selector("#my-wait:has-text('about 2 min')")  # the 90 s of the one ahead
     call_and_start(chair, speaker)
+    next_up.wait_for_selector("#my-position:has-text('number 1')")
     # Under 89.5 s left a second later: one minute, counted down by the page's clock.
     next_up.wait_for_selector("#my-wait:has-text('about 1 min')", timeout=5000)
+    # Read out is the wait worked out when the place moved: the clock alone does not
+    # make the place's live region read the whole line again.
+    assert next_up.text_content("#my-wait-said") == "Estimated wait: about 2 min."
+    assert next_up.get_attribute("#my-wait", "aria-hidden") == "true"
+    # Nor does a change that leaves the place where it was (someone joining behind).
+    behind = residents()
+    visit(behind, demo_server)
+    join(behind)
+    next_up.wait_for_selector("#queue li >> nth=1")  # the state with them in it has arrived
+    assert next_up.text_content("#my-wait-said") == "Estimated wait: about 2 min."
 
 
 def test_a_speaker_called_but_not_started_is_told_to_wait_for_their_time(chair, residents, demo_server):
