@@ -30,7 +30,13 @@
     var next = waiting.slice(0, SHOWN);
     next.forEach(function (entry) {
       var li = document.createElement("li");
-      li.append.apply(li, L.speakerNameNodes(entry).concat([" · " + L.channelLabel(entry.channel)]));
+      var name = document.createElement("span");
+      name.className = "next-name";
+      name.append.apply(name, L.speakerNameNodes(entry));
+      var channel = document.createElement("span");
+      channel.className = "next-channel";
+      channel.textContent = "· " + L.channelLabel(entry.channel);
+      li.append(name, " ", channel);
       list.appendChild(li);
     });
     // The room sees how long the line is, not only its head.

@@ -904,11 +904,16 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     display.wait_for_selector("#connection:has-text('Connected')")
     chair_sends(chair, "open_comment", {"item_id": None})
     for name in ("Maria Guadalupe Hernandez-Villanueva de la Cruz y Montenegro", "María José Núñez",
-                 "Oluwaseun Adeyemi-Okonkwo", "Li Wei", "Ana", "Tom", "Extra Person"):
-        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name})
+                 "Oluwaseun Adeyemi-Okonkwo Babatunde-Olamide Ogunleye", "Li Wei", "Ana", "Tom", "Extra Person"):
+        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name, "channel": "remote"})
     display.wait_for_selector("#queue li:has-text('and 2 more waiting')")
     fits = "() => document.documentElement.scrollHeight <= window.innerHeight"
     assert display.evaluate(fits)
+    # However long the name, the line keeps "· remote" whole: the name is what is cut.
+    cut = """() => [...document.querySelectorAll("#queue .next-channel")].map(channel => {
+        const line = channel.closest("li").getBoundingClientRect(), box = channel.getBoundingClientRect();
+        return [channel.textContent, box.right <= line.right + 0.5 && box.width > 0]; })"""
+    assert display.evaluate(cut) == [["· remote", True]] * 5
     chair_sends(chair, "call_next")  # the first card: a name long enough for three lines
     display.wait_for_selector("#speaker:has-text('Maria Guadalupe')")
     clock = display.locator("#countdown").bounding_box()
