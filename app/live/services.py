@@ -954,6 +954,12 @@ def resume(meeting, *, token):
     """The resident's place for this token; read-only. With several, the one under
     comment comes first, then a waiting or speaking one before a skipped one, then the
     newest. A skipped place is found too: the chair may still recall it."""
+    return held_places(meeting, token=token)[0]
+
+
+def held_places(meeting, *, token):
+    """Every place this token holds (waiting, speaking or skipped), in `resume`'s order
+    of preference; NotFound, saying how each ended, when it holds none."""
     entries = _entries_for_token(meeting, token)
     held = [e for e in entries if e.status in IN_QUEUE]
     if not held:
@@ -966,7 +972,7 @@ def resume(meeting, *, token):
 
     def preference(entry):
         return is_open and entry.item_id == state.comment_item_id, entry.status in ACTIVE, entry.id
-    return max(held, key=preference)
+    return sorted(held, key=preference, reverse=True)
 
 
 def seen_call(meeting, *, token, now):

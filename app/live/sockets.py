@@ -452,9 +452,11 @@ class LiveNamespace(Namespace):
         return ok(state=self.broadcaster.state_for(meeting))
 
     def _resume(self, connection, meeting, *, token):
-        entry = services.resume(meeting, token=token)
+        held = services.held_places(meeting, token=token)
         connection.token = token
-        return ok(entry=services.entry_view(meeting, entry), version=meeting.state_version)
+        # `places`: all of them, so a page that follows one can list (and leave) the others.
+        places = [services.entry_view(meeting, entry) for entry in held]
+        return ok(entry=places[0], places=places, version=meeting.state_version)
 
     # -- changes: each runs inside its batch's transaction and returns how to acknowledge it
     def _leave_queue(self, connection, meeting, user, *, now, token, entry_id):

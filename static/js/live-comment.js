@@ -57,9 +57,25 @@
   // opens there (followCommentOpening).
   var keptElsewhere = null;
 
-  function remember(entry, version) {
+  // The browser's other places, listed under "Your place" with a Leave each:
+  // `{entry_id, item_id, status, since}` as for the followed one.
+  var others = [];
+
+  function placesBesides(places, entryId, version) {
+    return (places || []).filter(function (place) { return place.entry_id !== entryId; }).map(function (place) {
+      return { entry_id: place.entry_id, item_id: place.item_id, status: place.status,
+               since: Math.max(place.since || 0, version || 0) };
+    });
+  }
+
+  // Follow `entry`. `places`, when the server listed them (`resume`), are all the
+  // token's places; otherwise (a join) the place followed until now, if it still
+  // waits, becomes one of the others.
+  function remember(entry, version, places) {
     settled = true;
     keptElsewhere = null;
+    var before = myEntry && !ENDED[myEntry.status] ? [myEntry] : [];
+    others = placesBesides(places || before.concat(others), entry.entry_id, version);
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
@@ -76,6 +92,7 @@
     settled = true;
     myEntry = null;
     keptElsewhere = null;
+    others = [];
     document.getElementById("you").hidden = true;
     showJoin(true);
     // Said where the resident now looks: above the join form that has come back. A live
@@ -259,6 +276,7 @@
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
       // The token's other place, still in line (the server gives it when this one ended).
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
+      if (reply.ok) { others = placesBesides(reply.places, entryId, reply.version); }
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
       if (status) { myEntry.status = status; }
       if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
@@ -295,7 +313,7 @@
     var following = myEntry.entry_id;
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || !myEntry || myEntry.entry_id !== following || reply.entry.entry_id === following) { return; }
-      remember(reply.entry, reply.version);
+      remember(reply.entry, reply.version, reply.places);
       if (live.state()) { render(live.state()); }
     });
   }
@@ -305,7 +323,7 @@
   function followAnotherPlace(leftItem) {
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok || myEntry) { return; }
-      remember(reply.entry, reply.version);
+      remember(reply.entry, reply.version, reply.places);
       if (live.state()) { render(live.state()); }
       var note = L.text("leftKept", { left: L.itemTitle(leftItem), kept: L.itemTitle(reply.entry.item_id) });
       window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150);
@@ -361,6 +379,44 @@
     if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
 
+  // Each other place as the state shows it: its place in line, or skipped. One the
+  // state no longer shows (left from another tab, removed, or skipped and its comment
+  // closed) is no longer listed.
+  function renderOthers(state) {
+    var list = document.getElementById("others-list");
+    var rows = [];
+    others = others.filter(function (place) {
+      var waiting = byId(state.queue, place.entry_id);
+      var skipped = !waiting && byId(state.skipped || [], place.entry_id);
+      if (!waiting && !skipped && state.version >= place.since) { return false; }
+      var item = L.itemTitle(place.item_id);
+      if (waiting) { place.status = "waiting"; place.position = waiting.position; }
+      if (skipped) { place.status = "skipped"; }
+      rows.push([place, place.status === "skipped" ? L.text("otherSkipped", { item: item })
+                                                   : L.text("otherPlace", { item: item, position: place.position || "…" })]);
+      return true;
+    });
+    document.getElementById("my-others").hidden = !myEntry || !rows.length;
+    // Rebuilt only when what it says changes, so focus stays on a button being pressed.
+    var said = rows.map(function (row) { return row[0].entry_id + ":" + row[1]; }).join("|");
+    if (list.dataset.said === said) { return; }
+    list.dataset.said = said;
+    list.textContent = "";
+    rows.forEach(function (row) {
+      var li = document.createElement("li");
+      var line = document.createElement("span");
+      line.textContent = row[1] + " ";
+      var leave = document.createElement("button");
+      leave.type = "button";
+      leave.className = "button small";
+      leave.textContent = L.text("leaveOther");
+      leave.setAttribute("aria-label", L.text("leaveOtherLabel", { item: L.itemTitle(row[0].item_id) }));
+      leave.dataset.entry = String(row[0].entry_id);
+      li.append(line, leave);
+      list.appendChild(li);
+    });
+  }
+
   // The "Comment on" choice: what a page loaded now would preselect (the item under
   // comment, else general comment), until the resident picks one by hand (nothing is
   // announced: the choice is read with the form).
@@ -377,6 +433,7 @@
     L.refreshCommentChoices(document.getElementById("join-item"), state);
     itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
+    renderOthers(state);
     L.setText("speaker", state.speaker ? L.speakerName(state.speaker) : L.text("nobody"));
     // One line at a time, numbered by place: the resident's own item while they hold a
     // place on it, else the item under comment (each item has its own line).
@@ -426,7 +483,7 @@
         // `resume` finds a waiting, speaking or skipped place. A place this page already
         // follows and `resume` no longer finds (it ended while the connection was down)
         // is placed by the state; otherwise the stored token has no place left.
-        if (reply.ok) { remember(reply.entry, reply.version); }
+        if (reply.ok) { remember(reply.entry, reply.version, reply.places); }
         else if (!myEntry) {
           // Once this page has followed a place or said how the last one ended, the note
           // is already there: said again on reconnecting it would be read out again, or
@@ -508,8 +565,30 @@
     live.socket.auth.token = token;  // for reconnecting
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok) { return; }
-      remember(reply.entry, reply.version);
+      remember(reply.entry, reply.version, reply.places);
       if (live.state()) { render(live.state()); }
+    });
+  });
+
+  // Leaving one of the other places: asked first, like the place followed; the page
+  // goes on following the one it follows.
+  document.getElementById("others-list").addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-entry]");
+    if (!button || !myEntry) { return; }
+    var entryId = parseInt(button.dataset.entry, 10);
+    var place = others.filter(function (p) { return p.entry_id === entryId; })[0];
+    if (!place) { return; }
+    var item = L.itemTitle(place.item_id);
+    if (live.socket.connected && !window.confirm(L.text("leaveOtherAsk", { item: item }))) { return; }
+    live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
+      L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
+      if (!reply.ok) { return; }
+      others = others.filter(function (p) { return p.entry_id !== entryId; });
+      if (live.state()) { render(live.state()); }
+      if (myEntry) {
+        L.setText("my-note", L.text("leftKept", { left: item, kept: L.itemTitle(myEntry.item_id) }));
+        document.getElementById("you-heading").focus();
+      }
     });
   });
 

@@ -1041,6 +1041,42 @@ def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, de
     resident.wait_for_selector("#my-alert:has-text('You are live')")
 
 
+def test_the_other_place_is_listed_with_its_own_leave(chair, residents, demo_server):
+    """A browser with two places follows one; the other is listed under it, with its
+    place in line and a Leave of its own, and leaving it keeps the one followed."""
+    resident = residents()
+    visit(resident, demo_server)
+    item = items_taking_comment(resident)[0]
+    title = resident.evaluate(f"window.DaisLive.itemTitle({int(item)})")
+    resident.select_option("#join-item", item)
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    assert not resident.is_visible("#my-others")  # one place: nothing else to list
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.wait_for_selector("#also-join:not(:empty)")
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#also-join:empty", state="attached")
+    # The page follows the general comment place; the item's is listed, with its place.
+    resident.wait_for_selector("#others-list li:has-text('number 1 in line')")
+    assert title in resident.text_content("#others-list li")
+    leave = resident.locator("#others-list button")
+    assert leave.get_attribute("aria-label") == f"Leave the queue for {title}"
+    # A page opened again finds both: the one under comment followed, the other listed.
+    resident.reload()
+    resident.wait_for_selector("#others-list li:has-text('number 1 in line')")
+    assert "General public comment" in resident.text_content("#queue-item")
+    asked = []
+    resident.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    resident.click("#others-list button")
+    resident.wait_for_selector("#my-others", state="hidden")
+    assert asked == [f"Leave the queue for {title}? If you join again, you will go to the end of the line."]
+    resident.wait_for_selector(f"#my-note:has-text('You left the queue for {title}. Your place for General public "
+                               "comment is kept.')")
+    assert "in line" in resident.text_content("#my-position")  # still following general comment
+    state = chair_sends(chair, "sync")["state"]
+    assert not [e for e in state["queue"] if e["item_id"] == int(item)]
+
+
 def test_stop_before_the_time_starts_asks_first_and_keeps_the_turn_if_told_no(chair, residents, demo_server):
     """Stop sits beside Start: pressed before the time started it would end a turn nobody
     has had, for good on that item. The console asks, as Call next does."""

@@ -210,10 +210,12 @@ def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now)
     live.skip(meeting, entry_id=skipped.id, actor=chair, now=now)
     # Under comment, the skipped place is the one found again (the chair may recall it) ...
     assert live.resume(meeting, token=token) == skipped
+    assert live.held_places(meeting, token=token) == [skipped, later]  # every place, best first
     assert live.entry_view(meeting, skipped)["status"] == "skipped"
     # ... once comment moves on, a place still waiting comes first.
     live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=5))
     assert live.resume(meeting, token=token) == later
+    assert live.held_places(meeting, token=token) == [later, skipped]
     # Withdrawing ends the skipped place: it leaves the chair's list and cannot be recalled.
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now + timedelta(minutes=6))
     assert [e["entry_id"] for e in live.public_state(meeting, now=now)["skipped"]] == [skipped.id]

@@ -197,6 +197,7 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     resumed = emit(again, "resume", {"token": token})
     assert resumed["ok"] and resumed["entry"]["entry_id"] == joined["entry"]["entry_id"]
     assert resumed["entry"]["position"] == 1 and "token" not in resumed["entry"]
+    assert resumed["places"] == [resumed["entry"]]  # every place the token holds: here one
     # The connection's token is reused: a second join for the same queue is refused.
     assert emit(again, "join_queue", {"item_id": None})["error"]["code"] == "already_queued"
     left = emit(again, "leave_queue", {"token": token})
@@ -207,6 +208,18 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     assert gone["details"] == {"ended": [{"entry_id": joined["entry"]["entry_id"], "status": "left"}]}
     unknown = emit(connect(), "resume", {"token": "x" * 40})["error"]
     assert unknown["code"] == "not_found" and "details" not in unknown
+
+
+def test_resume_lists_every_place_of_the_token_the_one_under_comment_first(connect, chair, meeting):
+    resident = connect()
+    general = emit(resident, "join_queue", {"item_id": None})["entry"]
+    on_item = emit(resident, "join_queue", {"item_id": meeting.item.id})["entry"]  # the connection's token
+    assert emit(chair, "open_comment", {"item_id": None})["ok"]
+    resumed = emit(resident, "resume", {"token": general["token"]})
+    assert [p["entry_id"] for p in resumed["places"]] == [general["entry_id"], on_item["entry_id"]]
+    assert resumed["entry"] == resumed["places"][0] and resumed["places"][1]["item_id"] == meeting.item.id
+    # Reading them changes nothing.
+    assert resumed["version"] == emit(resident, "sync", {})["state"]["version"]
 
 
 def test_the_speakers_page_says_it_showed_the_call_and_nobody_else_can(connect, chair, meeting):
