@@ -561,12 +561,15 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
 
     `current_speaker` is who the caller saw speaking (an entry id, or None for nobody).
     When someone else has called next since, the call is refused: two consoles pressing
-    Call next together would otherwise end the new speaker's turn before it began."""
+    Call next together would otherwise end the new speaker's turn before it began. A
+    turn that has ended meanwhile (the speaker ended it, or the timer was stopped) is
+    no reason to refuse: nobody's turn is cut short, and the next is called as meant."""
     state = _begin_change(meeting)
     if not state.is_comment_open:
         raise InvalidState("Open public comment before calling speakers.")
     _refuse_in_recess(meeting, "call speakers")
-    if current_speaker is not ANY_SPEAKER and current_speaker != state.speaker_entry_id:
+    if (current_speaker is not ANY_SPEAKER and state.speaker_entry_id is not None
+            and current_speaker != state.speaker_entry_id):
         raise SpeakerChanged("The speaker changed since this was sent: someone else called next.")
     item_key = state.comment_item_id or 0
     waiting = _ordered(meeting, [row for row in _queue_rows(meeting.id) if row.item_key == item_key]).get(item_key, [])

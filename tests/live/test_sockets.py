@@ -415,6 +415,19 @@ def test_two_consoles_calling_next_together_call_one_speaker(connect, chair, mee
     assert again["ok"] and again["entry_id"] == residents[1]
 
 
+def test_call_next_after_the_speaker_ended_their_own_turn_calls_the_next(connect, chair, meeting):
+    """The chair pressed Call next as the speaker ended their turn: nobody else was
+    called, so there is nothing to refuse; the next in line is called as meant."""
+    assert emit(chair, "open_comment", {"item_id": meeting.item.id})["ok"]
+    speaker, waiting = connect(), connect()
+    spoke = emit(speaker, "join_queue", {"item_id": meeting.item.id})["entry"]
+    following = emit(waiting, "join_queue", {"item_id": meeting.item.id})["entry"]
+    assert emit(chair, "call_next")["entry_id"] == spoke["entry_id"]
+    assert emit(speaker, "leave_queue", {"token": spoke["token"]})["ok"]  # "End my turn"
+    crossed = emit(chair, "call_next", {"current_speaker": spoke["entry_id"]})
+    assert crossed["ok"] and crossed["entry_id"] == following["entry_id"]
+
+
 def test_a_timer_action_for_a_speaker_no_longer_speaking_is_refused(connect, chair, meeting):
     """A Stop confirmed on one console while another called next ends nobody's turn: it
     was for the speaker that console showed."""
