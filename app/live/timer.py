@@ -77,12 +77,14 @@ def resume(timer, now):
 
 def extend(timer, seconds, now):
     """`seconds` more to speak. Given to a speaker already over their time, they count
-    from now: "thirty more seconds" means thirty, not thirty less the overrun."""
+    from now: "thirty more seconds" means thirty, not thirty less the overrun. (Time is
+    kept in whole seconds: part of a second already over is forgiven rather than added,
+    so the clock then shows the thirty given, not thirty-one.)"""
     if timer.stopped_at is not None:
         raise TimerError("the timer was stopped")
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= MAX_EXTENSION:
         raise ValueError(f"an extension is 1 to {MAX_EXTENSION} seconds")
-    used = math.ceil(elapsed_seconds(timer, now) - 1e-9)
+    used = math.floor(elapsed_seconds(timer, now) + 1e-9)
     return replace(timer, allotted_seconds=max(timer.allotted_seconds, used) + seconds)
 
 

@@ -85,6 +85,9 @@ def test_time_added_to_a_speaker_over_time_counts_from_now():
     # Paused over time: the pause does not count, the overrun does.
     paused = t.pause(t.start(t.Timer(60), at(0)), at(75))
     assert t.remaining_seconds(t.extend(paused, 30, at(200)), at(200)) == 30
+    # Part of a second over: the clock shows the thirty given, not thirty-one.
+    late = t.extend(t.start(t.Timer(60), at(0)), 30, at(100.3))
+    assert t.remaining_seconds(late, at(100.3)) == 30
 
 
 @pytest.mark.parametrize("pack, interpreted, expected", [
