@@ -251,9 +251,16 @@
       if (gap) { sync(); }
     }
 
+    // The reply is read from the database before it is sent, so a change committed in
+    // between may reach the page first: a reply older than a state that arrived since
+    // asking is dropped (taken, it would undo a call the page has shown). With nothing
+    // arrived since, the reply is taken whatever its version: the server's word.
     function sync() {
+      var asked = current;
       socket.emit("sync", {}, function (reply) {
-        if (reply && reply.ok) { current = null; apply(reply.state); }
+        if (!reply || !reply.ok) { return; }
+        if (current === asked) { current = null; }
+        apply(reply.state);
       });
     }
 
