@@ -27,6 +27,7 @@ from app.core.time import utcnow
 from app.extensions import db, limiter
 from app.live import schemas, services, wire
 from app.live.batching import Batcher
+from app.live.models import QueueEntry
 from app.live.broadcast import Broadcaster
 from app.meetings import services as meetings
 from app.meetings.models import Meeting, MeetingStatus
@@ -349,8 +350,7 @@ class LiveNamespace(Namespace):
                 finishers.append(lambda done, error=outcome: failure(error))
             else:
                 finishers.append(lambda done, entry=outcome, token=request.token, index=index: ok(
-                    entry=services.entry_view(meeting, entry, token, known_positions=(
-                        {entry.id: entry.position} if index > done.last_other else done.positions)),
+                    entry=_joined_view(meeting, entry, token, done, later_changes=index < done.last_other),
                     version=done.version))
         return finishers
 
@@ -564,6 +564,16 @@ def _count_join_from_address(connection):
             limiter.limiter.hit(limit, *_join_key(connection))
     except Exception:  # noqa: BLE001 - the join went in; only its counting failed
         log.exception("counting a join per address failed")
+
+
+def _joined_view(meeting, joined, token, done, *, later_changes):
+    """A join's entry as it stands at the batch's version. Changes after it in the batch
+    (the chair's call, say) may have moved it: it is then read again, so the
+    acknowledgement does not say "waiting" of a resident the same version calls."""
+    if not later_changes:
+        return services.entry_view(meeting, joined, token, known_positions={joined.id: joined.position})
+    entry = db.session.get(QueueEntry, joined.id)
+    return services.entry_view(meeting, entry, token, known_positions=done.positions)
 
 
 def _version_only(done):

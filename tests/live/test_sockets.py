@@ -654,6 +654,7 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
     # Acknowledgements describe the state at the batch's version: the resident who
     # joined was already called by the end of it, so has no place in the queue.
     assert acks[5]["entry_id"] == acks[1]["entry"]["entry_id"] and acks[1]["entry"]["position"] is None
+    assert acks[1]["entry"]["status"] == "speaking"  # not "waiting" at a version that calls them
     assert {acks[i]["version"] for i in (0, 1, 5, 6)} == {4} == {version(meeting)}
 
 
