@@ -76,6 +76,10 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a wall-clock hour
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # A counter per window: joins per address take their place with one atomic
+    # increment and give it back with a decrement (app/live/sockets.py), which only a
+    # fixed window's counter allows.
+    RATELIMIT_STRATEGY = "fixed-window"
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in attempts per client address (Flask-Limiter syntax, ";" separates limits).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")

@@ -8,7 +8,6 @@ new state goes to the meeting's room only after the commit (app.live.broadcast).
 """
 import json
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -179,9 +178,6 @@ class LiveNamespace(Namespace):
         super().__init__(namespace)
         self.app = app
         self.connections = {}
-        # Joins from each (meeting, address) on their way through a batch, not yet counted
-        # (see _join): counted as if they will go in, so a burst cannot pass the limit.
-        self.joins_in_flight = Counter()
         self.batcher = Batcher(self._run_batch)
         self.broadcaster = Broadcaster(socketio, namespace, meeting_room, watched=self._watched_meetings)
 
@@ -240,21 +236,18 @@ class LiveNamespace(Namespace):
             return SERVER_ERROR
 
     def _join(self, connection, payload):
-        """A join, within the per-address limit: only joins that went in are counted, but
-        those still on their way count as if they will, so many connections joining at
-        once from one address are held to the limit too (each process counts its own)."""
-        key = _join_key(connection)
-        self.joins_in_flight[key] += 1
+        """A join, within the per-address limit: its place in the allowance is taken
+        before it is tried, in the store every process shares, so many connections
+        joining at once from one address are held to the limit whichever process
+        each reached; a join that does not go in gives its place back."""
+        taken = _take_join_from_address(connection)
+        ack = None
         try:
-            _check_joins_from_address(connection, pending=self.joins_in_flight[key])
             ack = self.batcher.submit(connection.meeting_id, Change("join_queue", connection, None, payload))
-            if ack.get("ok"):
-                _count_join_from_address(connection)
             return ack
         finally:
-            self.joins_in_flight[key] -= 1
-            if not self.joins_in_flight[key]:
-                del self.joins_in_flight[key]
+            if not (ack and ack.get("ok")):
+                _give_back_join(connection, taken)
 
     @staticmethod
     def _meeting(connection):
@@ -539,31 +532,40 @@ def _join_key(connection):
     return "live-join", str(connection.meeting_id), connection.address
 
 
-def _check_joins_from_address(connection, pending=1):
-    """Joins per meeting and client address, counted in Flask-Limiter's storage (memory,
-    or Redis shared by every process). Per-connection limits alone would let one person
-    fill the queue by opening many connections. Only joins that went in are counted
-    (`_count_join_from_address`): a page retrying a refused join, or told its resident
-    is already in line, must not use up the allowance of everyone behind the same
-    address (a library's or city hall's Wi-Fi). `pending`: this join and the others
-    from the address still on their way, which must all fit."""
-    try:
-        allowed = all(limiter.limiter.test(limit, *_join_key(connection), cost=pending)
-                      for limit in _join_limits(connection))
-    except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
-        log.exception("checking joins per address failed; the join is let through")
-        return
-    if not allowed:
-        raise RateLimited("Too many people have joined from your network address just now. "
-                          "Please wait a minute and try again.")
-
-
-def _count_join_from_address(connection):
+def _take_join_from_address(connection):
+    """Take one join from the allowance of the meeting and client address, counted in
+    Flask-Limiter's storage (memory, or Redis shared by every process): per-connection
+    limits alone would let one person fill the queue by opening many connections.
+    Returns the limits it was taken from, for `_give_back_join`: a page retrying a
+    refused join, or told its resident is already in line, must not use up the
+    allowance of everyone behind the same address (a library's or city hall's Wi-Fi)."""
+    strategy, key, taken = limiter.limiter, _join_key(connection), []
     try:
         for limit in _join_limits(connection):
-            limiter.limiter.hit(limit, *_join_key(connection))
-    except Exception:  # noqa: BLE001 - the join went in; only its counting failed
-        log.exception("counting a join per address failed")
+            taken.append(limit)
+            # Counted even when over (a fixed window's hit is one atomic increment), so
+            # a refusal gives back everything it took.
+            if not strategy.hit(limit, *key):
+                _give_back_join(connection, taken)
+                raise RateLimited("Too many people have joined from your network address just now. "
+                                  "Please wait a minute and try again.")
+    except RateLimited:
+        raise
+    except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
+        log.exception("counting joins per address failed; the join is let through")
+        return []
+    return taken
+
+
+def _give_back_join(connection, taken):
+    """Return a join's place in the allowance (in the window it was taken from, or the
+    next one if that has just ended: at worst one more join gets through)."""
+    strategy, key = limiter.limiter, _join_key(connection)
+    try:
+        for limit in taken:
+            strategy.storage.incr(limit.key_for(*key), limit.get_expiry(), amount=-1)
+    except Exception:  # noqa: BLE001 - the join's answer stands; only the count is off by one
+        log.exception("giving back a join per address failed")
 
 
 def _joined_view(meeting, joined, token, done, *, later_changes):
