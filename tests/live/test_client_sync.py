@@ -9,7 +9,7 @@ import pytest
 
 from tests import dbs
 
-SCRIPT = Path(__file__).parent / "js" / "sync_order.cjs"
+SCRIPT = Path(__file__).parent / "sync_order.cjs"
 
 
 @pytest.fixture(scope="module")

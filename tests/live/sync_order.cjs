@@ -7,7 +7,7 @@ const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 
-const SOURCE = fs.readFileSync(path.join(__dirname, "..", "..", "..", "static", "js", "live-common.js"), "utf8");
+const SOURCE = fs.readFileSync(path.join(__dirname, "..", "..", "static", "js", "live-common.js"), "utf8");
 
 function page() {
   const on = {}, ioOn = {}, syncReplies = [];
