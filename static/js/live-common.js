@@ -248,6 +248,7 @@
       current = state;
       receivedAt = performance.now();
       options.onState(state);
+      listeners.forEach(function (listener) { listener(state); });
       if (gap) { sync(); }
     }
 
@@ -326,8 +327,21 @@
       });
     }
 
-    return { socket: socket, call: call, remaining: remaining, mayCloseIn: mayCloseIn,
-             state: function () { return current; } };
+    opened = { socket: socket, call: call, remaining: remaining, mayCloseIn: mayCloseIn,
+               state: function () { return current; } };
+    return opened;
+  }
+
+  // Other scripts of a live page (the proceedings summary) follow the page's own
+  // connection rather than opening a second one: `listener` gets every newer state,
+  // starting with the one held now. False when the page has no connection to share.
+  var listeners = [];
+  var opened = null;
+  function listen(listener) {
+    if (!opened) { return false; }
+    listeners.push(listener);
+    if (opened.state()) { listener(opened.state()); }
+    return true;
   }
 
   // Every page's clock: `render` gets the speaker's remaining seconds, and the comment
@@ -344,7 +358,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, listen: listen, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };

@@ -38,13 +38,13 @@
     root.dataset.version = String(state.version);
   }
 
-  // As DaisLive.connect: long-polling where WebSocket upgrades are refused.
+  // On the live pages (console, display) the page's own connection is followed: a second
+  // one would bring every state twice.
+  if (window.DaisLive && window.DaisLive.listen(apply)) { return; }
+  // Elsewhere (the clerk's proceedings console), a connection of its own, as
+  // DaisLive.connect makes it: long-polling where WebSocket upgrades are refused. The
+  // server sends the state on every connection, reconnections included.
   var socket = io("/live", { auth: { meeting: meetingId }, transports: ["websocket", "polling"],
                              tryAllTransports: true });
   socket.on("state", apply);
-  socket.on("connect", function () {
-    socket.emit("sync", { meeting: meetingId }, function (reply) {
-      if (reply && reply.state) { apply(reply.state); }
-    });
-  });
 }());

@@ -92,6 +92,8 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 login(chair, server, ids["chair"])
 
                 # Before the call to order the chair's console says so, until the clerk calls it.
+                sockets = []
+                chair.on("websocket", lambda socket: sockets.append(socket.url))
                 chair.goto(f"{server.url}/staff/meetings/{meeting}/live")
                 chair.wait_for_selector("#order-notice:has-text('has not been called to order')")
 
@@ -109,6 +111,11 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                     submit(clerk, f"{form} button[type=submit]")
                 clerk.wait_for_selector("#live-quorum-state:has-text('Quorum present')")
                 assert "5 present (1 remote)" in clerk.inner_text("#live-quorum-count")
+                # The chair's console, open all along, follows the roll call over its one
+                # connection (the quorum line shares the page's own).
+                chair.wait_for_selector("#live-quorum-state:has-text('Quorum present')")
+                assert "5 present (1 remote)" in chair.inner_text("#live-quorum-count")
+                assert len([url for url in sockets if "/socket.io/" in url]) == 1, sockets
 
                 # Public comment on the item: a resident joins remotely, the chair adds a speaker card.
                 chair.goto(f"{server.url}/staff/meetings/{meeting}/live")
