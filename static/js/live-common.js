@@ -1,5 +1,6 @@
 /* Shared client for the /live namespace: connects, keeps the newest state, and
-   asks for `sync` whenever a state was missed or after reconnecting. The server
+   asks for `sync` whenever a state was missed (on every connection, reconnections
+   included, the server sends its whole state unasked). The server
    may gather several changes into one state (versions then jump); each state names
    the version sent before it (`previous_version`), so a jump is a missed message
    only when that is newer than the state held here.
@@ -237,14 +238,22 @@
     // next transport only when told to try them all.
     var socket = io("/live", { auth: auth, transports: ["websocket", "polling"], tryAllTransports: true });
 
+    // Set on each connection until its first state: the server's whole state, sent on
+    // connecting, is then taken whatever its version (the server's word, as a `sync`
+    // reply's is), unless a broadcast on the new connection got here first.
+    var fresh = false;
+
     function apply(state) {
-      if (current && state.version <= current.version) { return; }
+      var whole = typeof state.previous_version !== "number";
+      if (current && state.version <= current.version && !(fresh && whole)) { return; }
+      fresh = false;
       // The titles the state carries are the current ones: an item added or renamed
       // since the page loaded is not (or not so) in its list.
       if (state.current_item) { titles[state.current_item.item_id] = state.current_item.title; }
       if (state.comment.item_id && state.comment.item_title) { titles[state.comment.item_id] = state.comment.item_title; }
-      var before = typeof state.previous_version === "number" ? state.previous_version : state.version - 1;
-      var gap = current && before > current.version;
+      // A state without `previous_version` is the whole state as the server sent it on
+      // connecting (or a `sync` reply): nothing before it can have been missed.
+      var gap = current && !whole && state.previous_version > current.version;
       current = state;
       receivedAt = performance.now();
       options.onState(state);
@@ -277,6 +286,7 @@
       setText("connection", text(socket.active ? "cannotConnect" : "refused"));
     });
     socket.on("connect", function () {
+      fresh = true;
       root.removeAttribute("data-offline");
       // "Nothing was sent" stops being news once the connection is back.
       ["console-message", "join-error", "leave-error"].forEach(function (id) {
@@ -291,7 +301,6 @@
       root.setAttribute("data-offline", "true");
       setText("connection", text("disconnected"));
     });
-    socket.io.on("reconnect", sync);
 
     function sinceState() {
       return (performance.now() - receivedAt) / 1000;

@@ -10,11 +10,11 @@ const vm = require("vm");
 const SOURCE = fs.readFileSync(path.join(__dirname, "..", "..", "static", "js", "live-common.js"), "utf8");
 
 function page() {
-  const on = {}, ioOn = {}, syncReplies = [];
+  const on = {}, syncReplies = [];
   const socket = {
     connected: true, active: true, auth: {},
     on(name, handler) { on[name] = handler; },
-    io: { on(name, handler) { ioOn[name] = handler; } },
+    io: { on() {} },
     emit(name, payload, answer) { if (name === "sync") { syncReplies.push(answer); } },
     timeout() { return this; },
   };
@@ -30,26 +30,44 @@ function page() {
   return {
     shown, live,
     state: (version, previous) => on.state({ version, previous_version: previous, comment: { open: false }, queue: [] }),
-    reconnect: () => ioOn.reconnect(),
+    connect: () => on.connect(),
+    syncsAsked: () => syncReplies.length,
+    whole: (version) => on.state({ version, comment: { open: false }, queue: [] }),
     answerSync: (version) => syncReplies.shift()({ ok: true, state: { version, comment: { open: false }, queue: [] } }),
   };
 }
 
 const results = {};
 
-// The reply was read before version 11 committed; 11's broadcast arrives first.
+// 11 was missed, so the page asks; the reply was read before 13 committed, and 13's
+// broadcast arrives first.
 let p = page();
-p.state(10, 9); p.reconnect(); p.state(11, 10); p.answerSync(10);
+p.state(10, 9); p.state(12, 11); p.state(13, 12); p.answerSync(12);
 results.older_reply_after_newer_state = { shown: p.shown, held: p.live.state().version };
 
 // Nothing arrived while asking: the reply is taken, even older than what was held.
 p = page();
-p.state(10, 9); p.reconnect(); p.answerSync(4);
+p.state(10, 9); p.state(12, 11); p.answerSync(4);
 results.reply_with_nothing_since = { shown: p.shown, held: p.live.state().version };
 
 // A missed version asks for sync; the reply, newer, is taken.
 p = page();
 p.state(3, 2); p.state(6, 5); p.answerSync(7);
 results.gap_then_newer_reply = { shown: p.shown, held: p.live.state().version };
+
+// Reconnected: the whole state the server sends on connecting is taken, with no sync.
+p = page();
+p.state(10, 9); p.connect(); p.whole(14);
+results.state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
+
+// ... whatever its version (a database restored from a backup, say).
+p = page();
+p.state(10, 9); p.connect(); p.whole(3);
+results.older_state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
+
+// A broadcast on the new connection came first: the older state built on connecting is not taken.
+p = page();
+p.state(10, 9); p.connect(); p.state(12, 10); p.whole(11);
+results.broadcast_before_state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
 
 console.log(JSON.stringify(results));

@@ -25,12 +25,22 @@ def results():
 
 def test_a_sync_reply_older_than_a_state_received_since_is_dropped(results):
     # Taken, it would put back the state before a call the page has already shown.
-    assert results["older_reply_after_newer_state"] == {"shown": [10, 11], "held": 11}
+    assert results["older_reply_after_newer_state"] == {"shown": [10, 12, 13], "held": 13}
 
 
 def test_a_sync_reply_is_taken_whatever_its_version_when_nothing_arrived_since(results):
-    assert results["reply_with_nothing_since"] == {"shown": [10, 4], "held": 4}
+    assert results["reply_with_nothing_since"] == {"shown": [10, 12, 4], "held": 4}
 
 
 def test_a_missed_version_asks_for_sync(results):
     assert results["gap_then_newer_reply"] == {"shown": [3, 6, 7], "held": 7}
+
+
+def test_the_state_sent_on_reconnecting_is_taken_without_asking_for_sync(results):
+    assert results["state_on_reconnecting"] == {"shown": [10, 14], "held": 14, "syncs": 0}
+    # Whatever its version: it is the server's whole state.
+    assert results["older_state_on_reconnecting"] == {"shown": [10, 3], "held": 3, "syncs": 0}
+
+
+def test_a_broadcast_ahead_of_the_state_sent_on_reconnecting_is_kept(results):
+    assert results["broadcast_before_state_on_reconnecting"] == {"shown": [10, 12], "held": 12, "syncs": 0}
