@@ -324,9 +324,11 @@
     }
     // A warn or remove form left open for someone no longer speaking, waiting or skipped
     // (another console called next or removed them, or they left) closes, and says why.
+    // (Not the removal this console sent: its state arrives before its answer, which
+    // closes the form and says "Removed".)
     Object.keys(forms).forEach(function (kind) {
       var entry = forms[kind].entry;
-      if (entry && !inLine(state, entry.entry_id)) {
+      if (entry && !inLine(state, entry.entry_id) && forms[kind].sending !== entry.entry_id) {
         closeForm(kind, true);
         say(L.text("participantGone", { name: L.speakerName(entry) }));
       }
@@ -622,7 +624,9 @@
     if (!threat.hidden && document.getElementById("remove-threat-check").checked) { payload.threat = true; }
     // Refused with warning_required, the refusal shows as any error does and the warn
     // form takes the remove form's place, for the same participant: warn, then remove.
+    forms.remove.sending = entry.entry_id;
     send("remove", payload).then(function (reply) {
+      forms.remove.sending = null;
       if (reply.ok) { closeForm("remove", true); return; }
       if (reply.error && reply.error.code === "warning_required") {
         var opener = forms.remove.opener;

@@ -769,9 +769,16 @@ def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speake
     chair.wait_for_selector("#console-done:has-text('Warning recorded.')", state="attached")
     chair.click("#speaker-remove")
     chair.fill("#remove-reason", "Kept shouting after the warning")
+    # Everything the console's alert says from here (the state removing the speaker
+    # comes before the answer): not that the form closed because they had gone.
+    chair.evaluate("""() => { window.alertsSaid = [];
+        new MutationObserver(() => window.alertsSaid.push(document.getElementById("console-message").textContent))
+          .observe(document.getElementById("console-message"), { childList: true, characterData: true, subtree: true }); }""")
     chair.click("#remove-form button[type=submit]")
     chair.wait_for_selector("#console-done:has-text('Removed from the queue.')", state="attached")
     resident.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+    assert not [said for said in chair.evaluate("window.alertsSaid") if "no longer speaking" in said]
+    assert chair.is_hidden("#remove-form")
 
 
 def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, residents, demo_server):
