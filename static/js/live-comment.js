@@ -157,20 +157,24 @@
   // Said once each: "you are live", "30 seconds left" as the countdown turns, "your time
   // is up" when it runs out, and "you have more time" if the chair then adds some (not
   // "you are live" again, which would sound like a new turn).
+  var pausedByRecess = false;  // the time running when the recess began stays paused after it
   function speakingAlert(state, remaining) {
     // Offline, the clock shown runs on, but what it would announce ("30 seconds left",
     // "your time is up") is not said as fact: the chair may have paused or ended the turn.
     if (!live.socket.connected) { return; }
     // A recess pauses the speaker's time; the turn is kept for when the chair resumes it.
     if (state.status === "recessed") {
+      pausedByRecess = Boolean(state.speaker.started_at);
       alertOnce(L.text(state.speaker.started_at ? "recessSpeaking" : "recessCalled"));
       return;
     }
     // Called, but their time not started: a remote speaker is most likely still muted.
-    if (!state.speaker.started_at) { alertOnce(L.text("liveReady")); return; }
-    // Paused by the chair (a speaker who cannot see the clock would not know); resumed,
-    // the alerts below carry on ("you are live", or the last 30 seconds).
-    if (state.speaker.paused) { alertOnce(L.text("yourTimePaused")); return; }
+    if (!state.speaker.started_at) { pausedByRecess = false; alertOnce(L.text("liveReady")); return; }
+    // Paused by the chair (a speaker who cannot see the clock would not know), or still
+    // paused after the recess, until the chair resumes it; resumed, the alerts below
+    // carry on ("you are live", or the last 30 seconds).
+    if (state.speaker.paused) { alertOnce(L.text(pausedByRecess ? "reconvenedPaused" : "yourTimePaused")); return; }
+    pausedByRecess = false;
     var phase = L.countdownPhase(state, remaining);
     var timeUp = L.text("yourTimeUp"), moreTime = L.text("moreTime"), endingSoon = L.text("endingSoon");
     if (phase === "over") { alertOnce(timeUp); }

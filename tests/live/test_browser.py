@@ -221,7 +221,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#console-message:has-text('The meeting is in recess')")
                 proceedings("reconvene")
                 chair.wait_for_selector("#call-next:not([aria-disabled])")
-                resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
+                # Still paused, by the recess and not by the chair: the page does not say it was.
+                resident.wait_for_selector("#my-alert:has-text('The meeting has reconvened. Your time is paused "
+                                           "until the chair resumes it.')")
                 chair.click("[data-timer=resume]")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
 
