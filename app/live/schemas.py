@@ -237,6 +237,14 @@ def remove(data):
     return {"entry_id": _id(data, "entry_id"), "reason": reason, "threat": threat}
 
 
+def withdraw_card(data):
+    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
+    reason = clean_text(data.get("reason"), "reason", MAX_REASON)
+    if not reason:
+        raise ValidationFailed("Say why the card is withdrawn: it is logged with it.")
+    return {"entry_id": _id(data, "entry_id"), "reason": reason}
+
+
 def warn(data):
     data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
     reason = clean_text(data.get("reason"), "reason", MAX_REASON)

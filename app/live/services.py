@@ -193,7 +193,7 @@ def public_state_and_timer(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
-                          "warned": entry.warned_at is not None,
+                          "warned": entry.warned_at is not None, "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     if state and state.current_item_id:
@@ -270,7 +270,7 @@ def _proceedings(meeting):
 def _skipped(entries, comment_item_id):
     """Skipped speakers of the open item, so the chair can recall them."""
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
-             "item_id": e.item_id, "warned": e.warned_at is not None}
+             "item_id": e.item_id, "warned": e.warned_at is not None, "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -686,6 +686,32 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
         **_speaker_data(entry), "reason": reason, "used_seconds": entry.used_seconds,
         "warned_at": _iso(entry.warned_at), "threat": bool(threat),
         **({"rule": rule.as_evidence()} if rule is not None else {})}, actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def withdraw_card(meeting, *, entry_id, reason, actor, now):
+    """Take back a speaker card or a caller's entry staff added (entered twice, under the
+    wrong item or stance, or the person has gone home): the place ends as left, with
+    who withdrew it and why in the log. Not a removal: nobody disrupted anything, so
+    neither the warning rule nor the minutes' removals apply. A resident's own place
+    is theirs to leave (or the chair removes it); a card being called is ended with the
+    timer instead."""
+    _begin_change(meeting)
+    reason = _reason(reason, "Say why the card is withdrawn: it is logged with it.")
+    entry = _entry(meeting, entry_id)
+    if entry.token_hash is not None:
+        raise InvalidState("This participant joined from their own page: they leave the queue there, "
+                           "or the chair removes them with a reason.")
+    if entry.status not in (EntryStatus.WAITING, EntryStatus.SKIPPED):
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}: only a waiting or skipped card "
+                           "can be withdrawn.")
+    was = entry.status
+    entry.status = EntryStatus.LEFT
+    entry.finished_at = now
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, "reason": reason,
+                                       "withdrawn": True}, actor=actor, now=now)
     _changed(meeting)
     return entry
 

@@ -110,6 +110,7 @@ EVENTS = {
     "close_comment": (schemas.empty, "live.moderate"),
     "set_speaker_time": (schemas.seconds, "live.moderate"),
     "add_in_person": (schemas.card, "live.add_in_person"),
+    "withdraw_card": (schemas.withdraw_card, "live.add_in_person"),
     "call_next": (schemas.call_next, "live.moderate"),
     "recall": (schemas.entry, "live.moderate"),
     "skip": (schemas.entry, "live.moderate"),
@@ -486,6 +487,10 @@ class LiveNamespace(Namespace):
                                        actor=user, now=now)
         return lambda done: ok(entry=services.entry_view(meeting, entry, known_positions=done.positions),
                                version=done.version)
+
+    def _withdraw_card(self, connection, meeting, user, *, now, entry_id, reason):
+        services.withdraw_card(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
+        return _version_only
 
     def _call_next(self, connection, meeting, user, *, now, **seen):
         entry = services.call_next(meeting, actor=user, now=now, **seen)

@@ -9,8 +9,12 @@
   // and the button that opened it (focus goes back there when the form closes).
   var forms = {
     warn: { form: "warn-form", field: "warn-reason", label: "warn-label", text: "warnReason", entry: null, opener: null },
-    remove: { form: "remove-form", field: "remove-reason", label: "remove-label", text: "reason", entry: null, opener: null }
+    remove: { form: "remove-form", field: "remove-reason", label: "remove-label", text: "reason", entry: null, opener: null },
+    withdraw: { form: "withdraw-form", field: "withdraw-reason", label: "withdraw-label", text: "withdrawReason",
+                entry: null, opener: null }
   };
+  // Staff who add cards may withdraw them (the form is on the page only for them).
+  var mayWithdraw = Boolean(document.getElementById("withdraw-form"));
 
   var live = L.connect({ onState: render });
 
@@ -40,7 +44,7 @@
   var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
                "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
                recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove",
-               set_item: "doneItem" };
+               withdraw_card: "doneWithdraw", set_item: "doneItem" };
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
@@ -155,11 +159,22 @@
 
   // A button acting on one entry. Rows are rebuilt on every state, so the action and
   // entry are written on the button to find its replacement and keep the focus there.
+  // Named for its participant too: a screen reader listing the page's buttons hears
+  // "Warn Speaker 3", not "Warn" once per row.
   function entryButton(action, label, entry, onClick) {
     var b = button(label, onClick);
     b.dataset.action = action;
     b.dataset.entry = String(entry.entry_id);
+    b.setAttribute("aria-label", label + " " + (entry.display_name || L.speakerName(entry)));
     return b;
+  }
+
+  // A card or a caller's entry staff added (no page of its own) can be taken back.
+  function withdrawButton(container, entry) {
+    if (!mayWithdraw || entry.has_page !== false) { return; }
+    container.appendChild(entryButton("withdraw", L.text("withdraw"), entry, function (event) {
+      openForm("withdraw", entry, event.currentTarget);
+    }));
   }
 
   function moderationButtons(container, entry) {
@@ -296,6 +311,7 @@
         }
         moderationButtons(actions, entry);
       }
+      withdrawButton(actions, entry);
       rows.appendChild(row);
     });
     if (!state.queue.length) {
@@ -319,6 +335,7 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(entryButton("recall", L.text("recall"), entry, function () { send("recall", { entry_id: entry.entry_id }); }));
         moderationButtons(li, entry);
+        withdrawButton(li, entry);
         skipped.appendChild(li);
       });
     }
@@ -634,6 +651,17 @@
         forms.remove.entry = forms.remove.opener = null;
         openForm("warn", entry, opener);
       }
+    });
+  });
+  on("withdraw-form", "submit", function (event) {
+    event.preventDefault();
+    var entry = forms.withdraw.entry;
+    var reason = reasonOf("withdraw");
+    if (!entry || !reason) { return; }
+    forms.withdraw.sending = entry.entry_id;
+    send("withdraw_card", { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
+      forms.withdraw.sending = null;
+      if (reply.ok) { closeForm("withdraw", true); }
     });
   });
   Object.keys(forms).forEach(function (kind) {

@@ -781,6 +781,30 @@ def test_removing_before_a_warning_turns_into_the_warning_right_under_the_speake
     assert chair.is_hidden("#remove-form")
 
 
+def test_a_card_entered_twice_is_withdrawn_from_the_console_with_a_reason(chair, residents, demo_server):
+    """The clerk takes back a duplicate card from its row: asked why (logged), the row
+    goes, and it is said. A resident's own place offers no such button."""
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Pat Smith"})
+    twice = chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Pat Smith"})["entry"]["entry_id"]
+    button = f"#queue-rows button[data-action=withdraw][data-entry='{twice}']"
+    chair.wait_for_selector(button)
+    assert chair.get_attribute(button, "aria-label") == "Withdraw Pat Smith"
+    assert chair.locator("#queue-rows button[data-action=withdraw]").count() == 2  # the cards, not the resident
+    chair.click(button)
+    assert chair.evaluate("() => document.activeElement.id") == "withdraw-reason"
+    chair.click("#withdraw-form button[type=submit]")  # no reason: asked for one, nothing sent
+    assert chair.evaluate("() => document.activeElement.id") == "withdraw-reason"
+    chair.fill("#withdraw-reason", "Entered twice")
+    chair.click("#withdraw-form button[type=submit]")
+    chair.wait_for_selector("#console-done:has-text('Card withdrawn.')", state="attached")
+    chair.wait_for_selector(button, state="detached")
+    assert chair.is_hidden("#withdraw-form") and chair.inner_text("#console-message") == ""
+    queue = chair_sends(chair, "sync")["state"]["queue"]
+    assert twice not in [e["entry_id"] for e in queue] and len(queue) == 2
+    assert "in line" in resident.text_content("#my-position")
+
+
 def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, residents, demo_server):
     resident = in_line_for_general_comment(chair, residents, demo_server)
 

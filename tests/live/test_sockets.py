@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import Membership
+from app.compliance.models import ComplianceEntry
 from app.core.time import utcnow
 from app.extensions import db, socketio
 from app.live.models import QueueEntry
@@ -20,6 +21,7 @@ CHAIR_EVENTS = {
     "close_comment": lambda ids: {},
     "set_speaker_time": lambda ids: {"seconds": 90},
     "add_in_person": lambda ids: {"item_id": ids["item"], "display_name": "Card"},
+    "withdraw_card": lambda ids: {"entry_id": ids["entry"], "reason": "Entered twice"},
     "call_next": lambda ids: {},
     "recall": lambda ids: {"entry_id": ids["entry"]},
     "skip": lambda ids: {"entry_id": ids["entry"]},
@@ -274,6 +276,38 @@ def test_the_clerk_adds_a_caller_as_remote_with_no_page(connect, chair, meeting)
     assert pages == [(None, "remote", True), ("Caller 4410", "remote", False), ("Card", "in_person", False)]
 
 
+def test_a_card_entered_by_mistake_is_withdrawn_with_a_reason_not_removed(app, connect, chair, meeting):
+    """A duplicate card, or one filed under the wrong item, is taken back by staff: the
+    place ends as left, logged with who and why; no warning, no removal on the record.
+    A resident's own place is not staff's to withdraw, nor a card being called."""
+    item = meeting.item.id
+    first = emit(chair, "add_in_person", {"item_id": item, "display_name": "Pat Smith"})["entry"]
+    twice = emit(chair, "add_in_person", {"item_id": item, "display_name": "Pat Smith"})["entry"]
+    resident = connect()
+    online = emit(resident, "join_queue", {"item_id": item})["entry"]
+    before = version(meeting)
+    reply = emit(chair, "withdraw_card", {"entry_id": twice["entry_id"], "reason": "Entered twice"})
+    assert reply == {"ok": True, "version": before + 1}
+    state = emit(resident, "sync")["state"]
+    assert [(e["entry_id"], e["has_page"]) for e in state["queue"]] == [(first["entry_id"], False),
+                                                                        (online["entry_id"], True)]
+    [logged] = db.session.scalars(sa.select(ComplianceEntry).filter_by(meeting_id=meeting.id, tag="speaker:left"))
+    assert logged.data["reason"] == "Entered twice" and logged.data["withdrawn"] is True
+    assert logged.data["entry_id"] == twice["entry_id"] and logged.actor.startswith("user:")
+    refused = {
+        "a resident's own place": {"entry_id": online["entry_id"], "reason": "Gone home"},
+        "withdrawn already": {"entry_id": twice["entry_id"], "reason": "Again"},
+        "no such entry": {"entry_id": 10**6, "reason": "Typo"},
+    }
+    codes = {why: emit(chair, "withdraw_card", payload)["error"]["code"] for why, payload in refused.items()}
+    assert codes == {"a resident's own place": "invalid_state", "withdrawn already": "invalid_state",
+                     "no such entry": "not_found"}
+    assert emit(chair, "open_comment", {"item_id": item})["ok"]
+    assert emit(chair, "call_next")["entry_id"] == first["entry_id"]
+    called = emit(chair, "withdraw_card", {"entry_id": first["entry_id"], "reason": "Wrong item"})
+    assert called["error"]["code"] == "invalid_state"  # being called: the timer ends the turn
+
+
 def test_staff_can_use_an_api_token(app, connect, meeting):
     clerk = make_user(role="clerk", body=meeting.body)
     token = make_token(clerk)
@@ -384,6 +418,10 @@ MALFORMED = [
     ("remove", {"entry_id": 1}),
     ("remove", {"entry_id": 1, "reason": "   "}),
     ("remove", {"entry_id": 1, "reason": "Threats", "threat": "yes"}),
+    ("withdraw_card", {"entry_id": 1}),
+    ("withdraw_card", {"entry_id": 1, "reason": " "}),
+    ("withdraw_card", {"entry_id": "1", "reason": "Entered twice"}),
+    ("withdraw_card", {"entry_id": 1, "reason": "Entered twice", "threat": True}),
     ("warn", {"entry_id": 1}),
     ("warn", {"entry_id": 1, "reason": " \u200b "}),
     ("warn", {"entry_id": "1", "reason": "Shouting"}),
