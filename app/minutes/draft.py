@@ -129,7 +129,8 @@ def _speakers(speakers, _, ngettext):
     # The wording is called outside f-strings: Babel's extractor does not look inside them.
     if not speakers["total"]:
         none = _("No public speakers.")
-        return [f"<p>{escape(none)}</p>"] + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
+        return ([f"<p>{escape(none)}</p>"] + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
+                + _not_heard(speakers, ngettext))
     words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
@@ -141,7 +142,17 @@ def _speakers(speakers, _, ngettext):
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
+    return lines + _untimed(speakers, ngettext) + _removed(speakers, ngettext) + _not_heard(speakers, ngettext)
+
+
+def _not_heard(speakers, ngettext):
+    count = speakers.get("not_heard") or 0
+    if not count:
+        return []
+    text = ngettext("{count} person asked to speak but was not heard: still in line when public comment ended.",
+                    "{count} people asked to speak but were not heard: still in line when public comment ended.",
+                    count).format(count=count)
+    return [f"<p>{escape(text)}</p>"]
 
 
 def _untimed(speakers, ngettext):

@@ -763,12 +763,12 @@ def revision_diff(old_html, new_html):
 
 # -- the record, as plain data for the draft and the API ------------------------------------
 
-def _speaker_counts(entries, removed=0):
+def _speaker_counts(entries, removed=0, not_heard=0):
     """Counts of the comments given. A turn ended before its time was started (`used_seconds`
     0: most often someone called who did not answer, but also a chair who does not run
     the timer) is not counted as one, only reported, so the clerk decides."""
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
-              "unstated": 0, "names": [], "removed": removed, "untimed": 0}
+              "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard}
     for entry in entries:
         if entry.finished_at is not None and not entry.used_seconds:
             counts["untimed"] += 1
@@ -793,6 +793,7 @@ def _speakers_by_item(meeting, order_at=None):
         from app.live.models import EntryStatus, QueueEntry
     except ModuleNotFoundError:  # the live queue is optional
         return {}, {}
+    unheard = _not_heard_by_item(meeting)
     entries = db.session.scalars(
         sa.select(QueueEntry).where(
             QueueEntry.meeting_id == meeting.id,
@@ -810,8 +811,35 @@ def _speakers_by_item(meeting, order_at=None):
             removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:
             spoke[before].setdefault(entry.item_id, []).append(entry)
-    return tuple({item_id: _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0))
-                  for item_id in spoke[part].keys() | removed[part].keys()} for part in (0, 1))
+    # Those never heard are written with the item, after the call to order.
+    heard_after = {item_id: _speaker_counts(spoke[0].get(item_id, []), removed[0].get(item_id, 0),
+                                            unheard.get(item_id, 0))
+                   for item_id in spoke[0].keys() | removed[0].keys() | unheard.keys()}
+    heard_before = {item_id: _speaker_counts(spoke[1].get(item_id, []), removed[1].get(item_id, 0))
+                    for item_id in spoke[1].keys() | removed[1].keys()}
+    return heard_after, heard_before
+
+
+def _not_heard_by_item(meeting):
+    """{item_id: people who asked to speak and were never heard}: still waiting (or
+    skipped and never recalled) once comment on their item was over, that is once the
+    chair closed it, or once the meeting itself ended. The clerk needs this before
+    approving: the law gives the public the right to address the body on each item."""
+    from app.live.models import EntryStatus, LiveState, QueueEntry
+    from app.live.services import LIVE_STATUSES
+
+    state = db.session.get(LiveState, meeting.id)
+    over = meeting.status not in LIVE_STATUSES
+    closed = set(state.closed_item_ids or []) if state is not None else set()
+    # (General comment, opened and closed as often as needed, counts only once the meeting is over.)
+    open_now = state.comment_item_id if state is not None and state.is_comment_open else None
+    counts = {}
+    for item_id in db.session.scalars(sa.select(QueueEntry.item_id).where(
+            QueueEntry.meeting_id == meeting.id,
+            QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]))):
+        if over or (item_id in closed and item_id != open_now):
+            counts[item_id] = counts.get(item_id, 0) + 1
+    return counts
 
 
 def motion_json(motion, *, with_votes=True):

@@ -162,3 +162,43 @@ def test_comment_heard_before_the_call_to_order_is_written_before_it(client, aut
     assert order < draft.index("Maria") and order < draft.index("1 participant was removed")
     assert draft.count("was removed") == 1
     assert draft.count("Early Bird") == 1 and draft.count("Ann Before") == 1
+
+
+def test_people_still_in_line_when_comment_ended_are_written_as_not_heard(client, auth, meeting, members, item):
+    """Asked to speak, never heard: once the chair closes comment on the item, and for an
+    item whose comment never opened, once the meeting is over. Not before: they may
+    still be heard."""
+    from tests.factories import make_item
+
+    later = make_item(meeting, title="Library hours")
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+        for name in ("Maria", "Tom", "Ana"):
+            live.add_in_person(meeting, item_id=item.id, display_name=name, actor="clerk", now=next(t))
+        live.join_queue(meeting, item_id=later.id, display_name="Early Bird", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+    with transaction():
+        live.skip(meeting, entry_id=live.public_state(meeting, now=next(t))["speaker"]["entry_id"], actor="chair",
+                  now=next(t))
+
+    def record():
+        return client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json
+
+    assert "not heard" not in record()["draft"]  # comment still open: they may be heard yet
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    draft = record()["draft"]
+    # Tom (skipped, never recalled) and Ana (still waiting); the later item's sign-up may yet be heard.
+    assert draft.count("people asked to speak but were not heard: still in line when public comment ended.") == 1
+    assert "2 people asked to speak" in draft and "1 person asked to speak" not in draft
+    assert draft.index(item.title) < draft.index("2 people asked to speak") < draft.index("Library hours")
+    assert act(client, auth, meeting, "adjourn").status_code == 200
+    draft = record()["draft"]
+    assert draft.index("Library hours") < draft.index("1 person asked to speak but was not heard")
