@@ -36,6 +36,30 @@
     show("live-remote-down", p.remote_access_down);
     show("live-closed-session", p.in_closed_session);
     root.dataset.version = String(state.version);
+    askBeforeAdjourning(state);
+  }
+
+  // Adjourning ends an open comment period, a timed one included: the clerk is asked
+  // with what it ends (static/js/confirm-actions.js asks the button's data-confirm).
+  function askBeforeAdjourning(state) {
+    var button = document.querySelector("button[name=action][value=adjourn]");
+    if (!button) { return; }
+    if (!button.dataset.plainConfirm) { button.dataset.plainConfirm = button.dataset.confirm; }
+    var comment = state.comment || {};
+    var said = [];
+    if (comment.open) {
+      var waiting = (state.queue || []).filter(function (e) { return e.item_id === comment.item_id; }).length;
+      said.push(fill(button.dataset.commentOpen, {
+        item: comment.item_id ? comment.item_title || "" : button.dataset.general, waiting: waiting
+      }));
+      if (comment.may_close_at && comment.may_close_in_seconds > 0) {
+        var time = new Date(comment.may_close_at).toLocaleTimeString(document.documentElement.lang || undefined, {
+          hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: button.dataset.timezone || undefined
+        });
+        said.push(fill(button.dataset.periodRunning, { time: time }));
+      }
+    }
+    button.dataset.confirm = said.concat([button.dataset.plainConfirm]).join(" ");
   }
 
   // On the live pages (console, display) the page's own connection is followed: a second

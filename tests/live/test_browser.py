@@ -36,7 +36,8 @@ with app.app_context():
     meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
     item = make_item(meeting, title="Elm Street rezoning")
     chair = make_user(role="chair", body=meeting.body)
-    clerk_token = make_token(make_user(role="clerk", body=meeting.body))
+    clerk = make_user(role="clerk", body=meeting.body)
+    clerk_token = make_token(clerk)
     # Earlier sign-ups in another meeting: row ids run on, speaker numbers start again.
     from app.core.time import utcnow
     from app.live import services as live
@@ -44,7 +45,8 @@ with app.app_context():
     for _ in range(3):
         live.join_queue(earlier, item_id=None, now=utcnow())
     db.session.commit()
-    print(json.dumps({"meeting": meeting.id, "item": item.id, "email": chair.email, "clerk_token": clerk_token}))
+    print(json.dumps({"meeting": meeting.id, "item": item.id, "email": chair.email, "clerk_token": clerk_token,
+                      "clerk_email": clerk.email}))
 """
 
 
@@ -395,6 +397,24 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.wait_for_selector("#console-message:has-text('cannot close before')")
                 assert asked == [] and "open" in chair.inner_text("#comment-status")
                 chair.wait_for_selector("#queue-summary:has-text('4 waiting')")
+
+                # The clerk's Adjourn says what it would end: the comment open, how many wait,
+                # and until when the rules keep its timed period open.
+                clerk = browser.new_page()
+                clerk.goto(server.url + "/login")
+                clerk.fill("#email", ids["clerk_email"])
+                clerk.fill("#password", PASSWORD)
+                with clerk.expect_navigation():
+                    clerk.click("#submit")
+                clerk.goto(f"{server.url}/staff/meetings/{ids['meeting']}/proceedings")
+                adjourn = "button[name=action][value=adjourn]"
+                clerk.wait_for_selector(f"{adjourn}[data-confirm*='timed period runs until']", state="attached")
+                question = clerk.get_attribute(adjourn, "data-confirm")
+                assert question.startswith("Public comment is open on Elm Street rezoning, with 4 still in line. "
+                                           "Its timed period runs until ")
+                assert question.endswith("Adjourn the meeting? This cannot be undone: public comment closes, the "
+                                         "speaker's turn ends and the places still waiting are not called.")
+                clerk.close()
 
                 # Adjourned: the chamber screen's headline no longer shows the last item as
                 # before the body, live or reloaded.
