@@ -9,6 +9,9 @@ import pytest
 from tests.e2e.conftest import AXE_PATH, DESKTOP, PHONE, query, served, sign_in
 
 SEVERE = {"serious", "critical"}
+# Moderate by axe's measure, but a screen reader's list of landmarks with two of one
+# name cannot tell them apart: held to zero as well.
+ALSO_REFUSED = {"landmark-unique"}
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
                                                        "best-practice"]},
                "resultTypes": ["violations"]}
@@ -50,7 +53,7 @@ def staff_paths(server):
 def axe_violations(page):
     page.add_script_tag(path=str(AXE_PATH))
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [v for v in result["violations"] if v.get("impact") in SEVERE]
+    return [v for v in result["violations"] if v.get("impact") in SEVERE or v["id"] in ALSO_REFUSED]
 
 
 def describe(path, violations):
