@@ -14,8 +14,24 @@ from app.live import wire
 from config import Config
 
 
+class IdBeyondDatabase(int):
+    """An id no database integer can hold: 0 to every query and comparison (no row has
+    it), and the number asked for in messages ("No meeting with id 99999999999")."""
+
+    def __new__(cls, asked):
+        number = super().__new__(cls, 0)
+        number.asked = asked
+        return number
+
+    def __str__(self):
+        return str(self.asked)
+
+    def __format__(self, spec):
+        return format(self.asked, spec)
+
+
 class DatabaseIdConverter(IntegerConverter):
-    """Ids beyond a database integer cannot exist: they become 0, which no row has, so
+    """Ids beyond a database integer cannot exist: they count as 0, which no row has, so
     the view answers 404 as for any unknown id, never with a database error.
 
     (Refusing them at routing instead, with `max`, gives 405 for a path served by two
@@ -25,7 +41,7 @@ class DatabaseIdConverter(IntegerConverter):
 
     def to_python(self, value):
         number = super().to_python(value)
-        return number if number <= 2**31 - 1 else 0
+        return number if number <= 2**31 - 1 else IdBeyondDatabase(number)
 
 
 def select_locale():

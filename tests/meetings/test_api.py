@@ -421,3 +421,6 @@ def test_ids_beyond_a_database_integer_are_unknown_ids_for_every_method(client, 
         assert client.delete(f"/api/v1/items/{huge}", headers=auth).status_code == 404
         assert client.patch(f"/api/v1/items/{huge}", json={"title": "x"}, headers=auth).status_code == 404
         assert client.get(f"/meetings/{huge}").status_code == 404
+        # The message names the id asked for, not the 0 the database was asked about.
+        missing = client.patch(f"/api/v1/items/{huge}", json={"title": "x"}, headers=auth)
+        assert f"with id {huge}." in missing.json["error"]["message"]
