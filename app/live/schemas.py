@@ -226,31 +226,30 @@ def entry(data):
     return {"entry_id": _id(data, "entry_id")}
 
 
-def remove(data):
-    data = _object(data, ("entry_id", "reason", "threat"), required=("entry_id", "reason"))
+def _entry_and_reason(data, missing, extra=()):
+    """`{entry_id, reason}` (and the `extra` fields, left for the caller to check): the
+    reason is required, since the log keeps it with the action."""
+    data = _object(data, ("entry_id", "reason", *extra), required=("entry_id", "reason"))
     reason = clean_text(data.get("reason"), "reason", MAX_REASON)
     if not reason:
-        raise ValidationFailed("A reason is required to remove a participant.")
+        raise ValidationFailed(missing)
+    return data, {"entry_id": _id(data, "entry_id"), "reason": reason}
+
+
+def remove(data):
+    data, checked = _entry_and_reason(data, "A reason is required to remove a participant.", ("threat",))
     threat = data.get("threat", False)
     if not isinstance(threat, bool):
         raise ValidationFailed("'threat' must be true or false.")
-    return {"entry_id": _id(data, "entry_id"), "reason": reason, "threat": threat}
+    return {**checked, "threat": threat}
 
 
 def withdraw_card(data):
-    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
-    reason = clean_text(data.get("reason"), "reason", MAX_REASON)
-    if not reason:
-        raise ValidationFailed("Say why the card is withdrawn: it is logged with it.")
-    return {"entry_id": _id(data, "entry_id"), "reason": reason}
+    return _entry_and_reason(data, "Say why the card is withdrawn: it is logged with it.")[1]
 
 
 def warn(data):
-    data = _object(data, ("entry_id", "reason"), required=("entry_id", "reason"))
-    reason = clean_text(data.get("reason"), "reason", MAX_REASON)
-    if not reason:
-        raise ValidationFailed("Say what the disruption is: the warning is logged with it.")
-    return {"entry_id": _id(data, "entry_id"), "reason": reason}
+    return _entry_and_reason(data, "Say what the disruption is: the warning is logged with it.")[1]
 
 
 def timer(data):

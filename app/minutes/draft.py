@@ -129,8 +129,7 @@ def _speakers(speakers, _, ngettext):
     # The wording is called outside f-strings: Babel's extractor does not look inside them.
     if not speakers["total"]:
         none = _("No public speakers.")
-        return ([f"<p>{escape(none)}</p>"] + _untimed(speakers, ngettext) + _removed(speakers, ngettext)
-                + _not_heard(speakers, ngettext))
+        return [f"<p>{escape(none)}</p>"] + _beyond_the_speakers(speakers, ngettext)
     words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
@@ -142,39 +141,39 @@ def _speakers(speakers, _, ngettext):
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines + _untimed(speakers, ngettext) + _removed(speakers, ngettext) + _not_heard(speakers, ngettext)
+    return lines + _beyond_the_speakers(speakers, ngettext)
+
+
+def _beyond_the_speakers(speakers, ngettext):
+    """Those who asked to speak and are not counted as speakers, each in a sentence."""
+    return _untimed(speakers, ngettext) + _removed(speakers, ngettext) + _not_heard(speakers, ngettext)
 
 
 def _not_heard(speakers, ngettext):
-    count = speakers.get("not_heard") or 0
-    if not count:
-        return []
-    text = ngettext("{count} person asked to speak but was not heard: still in line when public comment ended.",
-                    "{count} people asked to speak but were not heard: still in line when public comment ended.",
-                    count).format(count=count)
-    return [f"<p>{escape(text)}</p>"]
+    return _counted(speakers.get("not_heard"), ngettext(
+        "{count} person asked to speak but was not heard: still in line when public comment ended.",
+        "{count} people asked to speak but were not heard: still in line when public comment ended.",
+        speakers.get("not_heard") or 0))
 
 
 def _untimed(speakers, ngettext):
-    count = speakers.get("untimed") or 0
-    if not count:
-        return []
-    text = ngettext("{count} person was called, but the turn ended before its time was started: "
-                    "not counted as a speaker.",
-                    "{count} people were called, but their turns ended before their time was started: "
-                    "not counted as speakers.", count).format(count=count)
-    return [f"<p>{escape(text)}</p>"]
+    return _counted(speakers.get("untimed"), ngettext(
+        "{count} person was called, but the turn ended before its time was started: not counted as a speaker.",
+        "{count} people were called, but their turns ended before their time was started: "
+        "not counted as speakers.", speakers.get("untimed") or 0))
 
 
 def _removed(speakers, ngettext):
     # Not named here: the compliance log keeps who was removed, by whom and why.
-    count = speakers.get("removed") or 0
-    if not count:
-        return []
-    text = ngettext("{count} participant was removed by the chair (the compliance log gives the reason).",
-                    "{count} participants were removed by the chair (the compliance log gives the reasons).",
-                    count).format(count=count)
-    return [f"<p>{escape(text)}</p>"]
+    return _counted(speakers.get("removed"), ngettext(
+        "{count} participant was removed by the chair (the compliance log gives the reason).",
+        "{count} participants were removed by the chair (the compliance log gives the reasons).",
+        speakers.get("removed") or 0))
+
+
+def _counted(count, words):
+    """A paragraph of `words` (already made singular or plural for `count`), if any."""
+    return [f"<p>{escape(words.format(count=count))}</p>"] if count else []
 
 
 def _item(item, _, ngettext):
