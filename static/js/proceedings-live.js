@@ -49,9 +49,8 @@
     var said = [];
     if (comment.open) {
       var waiting = (state.queue || []).filter(function (e) { return e.item_id === comment.item_id; }).length;
-      said.push(fill(button.dataset.commentOpen, {
-        item: comment.item_id ? comment.item_title || "" : button.dataset.general, waiting: waiting
-      }));
+      said.push(fill(button.dataset.commentOpen, { item: comment.item_id ? comment.item_title || "" : button.dataset.general }));
+      if (waiting) { said.push(fill(button.dataset.stillWaiting, { waiting: waiting })); }
       if (comment.may_close_at && comment.may_close_in_seconds > 0) {
         var time = new Date(comment.may_close_at).toLocaleTimeString(document.documentElement.lang || undefined, {
           hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: button.dataset.timezone || undefined

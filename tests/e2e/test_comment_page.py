@@ -1045,19 +1045,29 @@ def test_a_hand_picked_item_whose_comment_closed_is_refused_at_once(chair, resid
     assert chair_sends(chair, "sync")["state"]["queue"] == []  # not signed up for general comment either
 
 
-def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, demo_server):
+def holding_two_places(chair, residents, demo_server):
+    """A resident signed up early on an item and then, once general comment opened, in
+    general comment too: the page follows the general comment place. Returns the page,
+    the item's id (text) and its title."""
     resident = residents()
     visit(resident, demo_server)
     item = items_taking_comment(resident)[0]
+    title = resident.text_content(f"#item-titles span[data-id='{item}']")
     resident.select_option("#join-item", item)
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    assert not resident.is_visible("#my-others")  # one place: no other to list
     chair_sends(chair, "open_comment", {"item_id": None})
     resident.wait_for_selector("#also-join:not(:empty)")
-    # A second place, in general comment. The item's place already says "in line", so
-    # join() cannot tell them apart: the page shows the new one once "also join" is gone.
+    # The second place. The item's place already says "in line", so join() cannot tell
+    # them apart: the page shows the new one once "also join" is gone.
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#also-join:empty", state="attached")
+    return resident, item, title
+
+
+def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, demo_server):
+    resident, item, _ = holding_two_places(chair, residents, demo_server)
     resident.once("dialog", lambda dialog: dialog.accept())
     resident.click("#leave")
     # Back on the item's place, which waits while comment is open on general comment,
@@ -1075,18 +1085,7 @@ def test_after_leaving_one_place_the_page_follows_the_other(chair, residents, de
 def test_the_other_place_is_listed_with_its_own_leave(chair, residents, demo_server):
     """A browser with two places follows one; the other is listed under it, with its
     place in line and a Leave of its own, and leaving it keeps the one followed."""
-    resident = residents()
-    visit(resident, demo_server)
-    item = items_taking_comment(resident)[0]
-    title = resident.evaluate(f"window.DaisLive.itemTitle({int(item)})")
-    resident.select_option("#join-item", item)
-    resident.click("#join-form button[type=submit]")
-    resident.wait_for_selector("#my-wait:has-text('not open right now')")
-    assert not resident.is_visible("#my-others")  # one place: nothing else to list
-    chair_sends(chair, "open_comment", {"item_id": None})
-    resident.wait_for_selector("#also-join:not(:empty)")
-    resident.click("#join-form button[type=submit]")
-    resident.wait_for_selector("#also-join:empty", state="attached")
+    resident, item, title = holding_two_places(chair, residents, demo_server)
     # The page follows the general comment place; the item's is listed, with its place.
     resident.wait_for_selector("#others-list li:has-text('number 1 in line')")
     assert title in resident.text_content("#others-list li")
@@ -1163,17 +1162,7 @@ def test_setting_the_current_item_is_confirmed_in_words_and_cards_are_a_link_awa
 
 
 def test_after_a_turn_the_page_says_the_other_place_is_kept_and_follows_it(chair, residents, demo_server):
-    resident = residents()
-    visit(resident, demo_server)
-    item = items_taking_comment(resident)[0]
-    title = resident.text_content(f"#item-titles span[data-id='{item}']")
-    resident.select_option("#join-item", item)
-    resident.click("#join-form button[type=submit]")
-    resident.wait_for_selector("#my-wait:has-text('not open right now')")
-    chair_sends(chair, "open_comment", {"item_id": None})
-    resident.wait_for_selector("#also-join:not(:empty)")
-    resident.click("#join-form button[type=submit]")  # a second place, in general comment
-    resident.wait_for_selector("#also-join:empty", state="attached")
+    resident, item, title = holding_two_places(chair, residents, demo_server)
     call_and_start(chair, resident)
     chair_sends(chair, "timer", {"action": "stop"})
     resident.wait_for_selector("#my-position:has-text('Your turn is over')")

@@ -211,7 +211,10 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 clerk.click("button[name=action][value=adjourn]")
                 clerk.wait_for_timeout(300)
-                assert asked and asked[0].startswith("Adjourn the meeting? This cannot be undone")
+                # With comment open, it first says on what (nobody is waiting: the last speaks).
+                assert asked == ["Public comment is open on general public comment. Adjourn the meeting? This "
+                                 "cannot be undone: public comment closes, the speaker's turn ends and the "
+                                 "places still waiting are not called."]
                 assert "adjourned" not in clerk.inner_text("#quorum-status")
                 clerk.once("dialog", lambda dialog: dialog.accept())
                 submit(clerk, "button[name=action][value=adjourn]")

@@ -59,6 +59,14 @@ def focus_moves_to(page, element_id, timeout_ms=5000):
     return False
 
 
+def sign_in(page, url, email):
+    page.goto(url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("#submit")
+
+
 def serious_violations(page):
     page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP allows it
     return page.evaluate("""axe.run().then(r => r.violations
@@ -90,11 +98,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 for name, page in (("chair", chair), ("resident", resident), ("display", display)):
                     page.on("pageerror", lambda error, name=name: errors.append((name, str(error))))
 
-                chair.goto(server.url + "/login")
-                chair.fill("#email", ids["email"])
-                chair.fill("#password", PASSWORD)
-                with chair.expect_navigation():
-                    chair.click("#submit")
+                sign_in(chair, server.url, ids["email"])
                 chair.goto(f"{server.url}/staff/meetings/{ids['meeting']}/live")
                 resident.goto(base + "/comment")
                 # A second tab of the resident's browser, open before they join.
@@ -401,16 +405,12 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # The clerk's Adjourn says what it would end: the comment open, how many wait,
                 # and until when the rules keep its timed period open.
                 clerk = browser.new_page()
-                clerk.goto(server.url + "/login")
-                clerk.fill("#email", ids["clerk_email"])
-                clerk.fill("#password", PASSWORD)
-                with clerk.expect_navigation():
-                    clerk.click("#submit")
+                sign_in(clerk, server.url, ids["clerk_email"])
                 clerk.goto(f"{server.url}/staff/meetings/{ids['meeting']}/proceedings")
                 adjourn = "button[name=action][value=adjourn]"
                 clerk.wait_for_selector(f"{adjourn}[data-confirm*='timed period runs until']", state="attached")
                 question = clerk.get_attribute(adjourn, "data-confirm")
-                assert question.startswith("Public comment is open on Elm Street rezoning, with 4 still in line. "
+                assert question.startswith("Public comment is open on Elm Street rezoning. 4 still in line. "
                                            "Its timed period runs until ")
                 assert question.endswith("Adjourn the meeting? This cannot be undone: public comment closes, the "
                                          "speaker's turn ends and the places still waiting are not called.")
