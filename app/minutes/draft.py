@@ -61,16 +61,26 @@ def render(record, _=_identity, ngettext=_english_plural):
     general = bool(record.get("general_comment"))
     places = {item["item_id"] for item in record["items"]} | ({"general"} if general else set())
     lines += _events([ev for ev in record["events"] if ev.get("place") not in places], MIDDLE, _)
-    if general:
-        heading = _("Public comment on non-agenda items")
-        lines.append(f"<h4>{e(heading)}</h4>")
-        lines += _speakers(record["general_comment"], _, ngettext)
-        lines += _events([ev for ev in record["events"] if ev.get("place") == "general"], MIDDLE, _)
+    # General comment goes after the part of the meeting under way when it was first
+    # opened (`general_comment_place`; None: here, after the roll call).
+    general_place = record.get("general_comment_place")
+    if general_place not in {item["item_id"] for item in record["items"]}:
+        general_place = None
+    if general and general_place is None:
+        lines += _general_comment(record, _, ngettext)
     for item in record["items"]:
         lines += _item(item, _, ngettext)
         lines += _events([ev for ev in record["events"] if ev.get("place") == item["item_id"]], MIDDLE, _)
+        if general and general_place == item["item_id"]:
+            lines += _general_comment(record, _, ngettext)
     lines += _events(record["events"], ("adjourn",), _)
     return "\n".join(lines) + "\n"
+
+
+def _general_comment(record, _, ngettext):
+    heading = _("Public comment on non-agenda items")
+    return ([f"<h4>{escape(heading)}</h4>"] + _speakers(record["general_comment"], _, ngettext)
+            + _events([ev for ev in record["events"] if ev.get("place") == "general"], MIDDLE, _))
 
 
 def _sentence(note):

@@ -894,6 +894,11 @@ def minutes_record(meeting, *, fmt=None):
     started = _taken_up(meeting, by_item)
     if speakers.get(None) is None:
         started.pop("general", None)  # not in the draft (nobody heard): events go with what came before
+    # General comment is written where it was first taken up: after the part of the
+    # meeting under way then (None: after the roll call, where most agendas put it).
+    general_place = None
+    if "general" in started:
+        general_place = _place_of(started["general"], {k: v for k, v in started.items() if k != "general"})
     items = []
     for item in meeting.items:
         item_motions = []
@@ -917,7 +922,7 @@ def minutes_record(meeting, *, fmt=None):
                         "place": _place_of(ev.occurred_at, started) if ev.kind in MIDDLE_EVENTS else None}
                        for ev in meeting_events],
             "attendance": people, "quorum": roll_call_quorum(meeting, rows, closed_at),
-            "general_comment": speakers.get(None),
+            "general_comment": speakers.get(None), "general_comment_place": general_place,
             # Comment heard before the call to order (residents may sign up, and the chair
             # open comment, early): written before it, general comment first.
             "comment_before_order": [

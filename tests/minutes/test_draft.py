@@ -171,3 +171,14 @@ def test_a_note_on_an_event_reads_as_a_sentence():
     html = draft.render({**RECORD, "events": events})
     assert "7:00 PM PDT. Ten-minute recess.</p>" in html
     assert "7:10 PM PDT. All members returned.</p>" in html
+
+
+def test_general_comment_goes_after_the_part_under_way_when_it_opened():
+    general = "Public comment on non-agenda items"
+    after_first = draft.render({**RECORD, "general_comment_place": 7})
+    assert after_first.index("Street resurfacing contract") < after_first.index(general) \
+        < after_first.index("Consent item")
+    # By default, or for a part no longer on the agenda: after the roll call.
+    for place in (None, 999):
+        html = draft.render({**RECORD, "general_comment_place": place})
+        assert html.index("A quorum was present") < html.index(general) < html.index("Street resurfacing")

@@ -202,3 +202,27 @@ def test_people_still_in_line_when_comment_ended_are_written_as_not_heard(client
     assert act(client, auth, meeting, "adjourn").status_code == 200
     draft = record()["draft"]
     assert draft.index("Library hours") < draft.index("1 person asked to speak but was not heard")
+
+
+def test_general_comment_taken_late_is_written_where_it_was_heard(client, auth, meeting, members, item):
+    """Opened after the items were taken up, general comment (and a recess during it)
+    is written after them, not after the roll call."""
+    from tests.factories import make_item
+
+    later = make_item(meeting, title="Library hours")
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    for taken_up in (item, later):
+        with transaction():
+            live.set_item(meeting, item_id=taken_up.id, actor="chair", now=utcnow())
+    with transaction():
+        live.open_comment(meeting, item_id=None, actor="chair", now=utcnow())
+        live.add_in_person(meeting, item_id=None, display_name="Maria", stance="support", actor="clerk",
+                           now=utcnow())
+    with transaction():
+        live.call_next(meeting, actor="chair", now=utcnow())
+        live.timer(meeting, action="start", actor="chair", now=utcnow())
+    assert act(client, auth, meeting, "recess", note="Break during general comment").status_code == 200
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert draft.index("Street resurfacing contract") < draft.index("Library hours") \
+        < draft.index("Public comment on non-agenda items") < draft.index("Break during general comment")
