@@ -151,7 +151,29 @@ def _speakers(speakers, _, ngettext):
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines + _beyond_the_speakers(speakers, ngettext)
+    return lines + _time_given(speakers, _, ngettext) + _beyond_the_speakers(speakers, ngettext)
+
+
+def _time_given(speakers, _, ngettext):
+    """"Time per speaker: 2 minutes" (", then 1 minute 30 seconds" after a change), and
+    the longer time of those who spoke through an interpreter."""
+    limits = speakers.get("seconds_per_speaker") or []
+    if not limits:
+        return []
+    durations = [_duration(seconds, ngettext) for seconds in limits]
+    text = _("Time per speaker: {time}.").format(time=_(", then ").join(durations))
+    multiple = speakers.get("interpreter_multiple")
+    if multiple:
+        text += " " + _("Speakers who used an interpreter had {multiple} times as long.").format(multiple=multiple)
+    return [f"<p>{escape(text)}</p>"]
+
+
+def _duration(seconds, ngettext):
+    minutes, rest = divmod(seconds, 60)
+    parts = [ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)] if minutes else []
+    if rest or not minutes:
+        parts.append(ngettext("{n} second", "{n} seconds", rest).format(n=rest))
+    return " ".join(parts)
 
 
 def _beyond_the_speakers(speakers, ngettext):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.compliance import rules as compliance_rules
 from app.compliance.models import ComplianceEntry
 from app.compliance.services import record
 from app.compliance.tags import Tag
@@ -768,12 +769,14 @@ def _speaker_counts(entries, removed=0, not_heard=0):
     0: most often someone called who did not answer, but also a chair who does not run
     the timer) is not counted as one, only reported, so the clerk decides."""
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
-              "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard}
+              "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard,
+              "interpreted": 0}
     for entry in entries:
         if entry.finished_at is not None and not entry.used_seconds:
             counts["untimed"] += 1
             continue
         counts["total"] += 1
+        counts["interpreted"] += bool(entry.needs_interpreter)
         counts[entry.channel.value] += 1
         counts[entry.stance.value if entry.stance else "unstated"] += 1
         # Only names the speakers chose to give; anonymous speakers stay anonymous.
@@ -818,6 +821,32 @@ def _speakers_by_item(meeting, order_at=None):
     heard_before = {item_id: _speaker_counts(spoke[1].get(item_id, []), removed[1].get(item_id, 0))
                     for item_id in spoke[1].keys() | removed[1].keys()}
     return heard_after, heard_before
+
+
+def _time_limits_by_item(meeting):
+    """{item_id (None: general comment): the seconds per speaker in force on it, in the
+    order they applied}, from the log: each opening of comment, and each change of the
+    time while it was open. Equal time for every speaker is the rule; a change shows."""
+    limits = {}
+    for entry in db.session.scalars(sa.select(ComplianceEntry).where(
+            ComplianceEntry.meeting_id == meeting.id,
+            ComplianceEntry.tag.in_([Tag.COMMENT_OPENED.value, Tag.COMMENT_TIME_CHANGED.value]))
+            .order_by(ComplianceEntry.seq)):
+        data = entry.data or {}
+        seconds = data.get("seconds_per_speaker", data.get("new_seconds"))
+        given = limits.setdefault(data.get("item_id"), [])
+        if isinstance(seconds, int) and (not given or given[-1] != seconds):
+            given.append(seconds)
+    return limits
+
+
+def _with_time_limits(counts, limits, multiple):
+    """The speakers' counts with the time they were given: the seconds per speaker, and
+    the interpreter multiple when someone spoke through an interpreter."""
+    if counts is None:
+        return None
+    return {**counts, "seconds_per_speaker": limits,
+            "interpreter_multiple": multiple if counts.get("interpreted") and multiple > 1 else None}
 
 
 def _not_heard_by_item(meeting):
@@ -887,6 +916,12 @@ def minutes_record(meeting, *, fmt=None):
     agenda_order = {item.id: position for position, item in enumerate(meeting.items)}
     order = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
     speakers, before_order = _speakers_by_item(meeting, order.occurred_at if order else None)
+    limits = _time_limits_by_item(meeting)
+    multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
+    speakers = {item_id: _with_time_limits(counts, limits.get(item_id, []), multiple)
+                for item_id, counts in speakers.items()}
+    before_order = {item_id: _with_time_limits(counts, limits.get(item_id, []), multiple)
+                    for item_id, counts in before_order.items()}
     by_item = {}
     for motion in motions(meeting):
         by_item.setdefault(motion.item_id, []).append(motion)

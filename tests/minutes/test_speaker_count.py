@@ -226,3 +226,29 @@ def test_general_comment_taken_late_is_written_where_it_was_heard(client, auth, 
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert draft.index("Street resurfacing contract") < draft.index("Library hours") \
         < draft.index("Public comment on non-agenda items") < draft.index("Break during general comment")
+
+
+def test_the_time_each_speaker_was_given_is_written_with_a_change_and_the_interpreter_multiple(
+        client, auth, meeting, members, item):
+    assert meeting.body.rule_pack == "us-ca-brown-act"  # interpreted speakers get twice the time
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, seconds_per_speaker=120, actor="chair", now=next(t))
+        live.add_in_person(meeting, item_id=item.id, display_name="Rosa", interpreter=True, actor="clerk",
+                           now=next(t))
+        live.add_in_person(meeting, item_id=item.id, display_name="Tom", actor="clerk", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.change_speaker_time(meeting, seconds=90, actor="chair", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert ("Time per speaker: 2 minutes, then 1 minute 30 seconds. Speakers who used an interpreter had 2 times "
+            "as long.") in draft
