@@ -226,8 +226,9 @@
     });
     if (state.speaker && state.speaker.item_id === mine.item_id) { seconds += speakerRemaining || 0; }
     // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
-    if (seconds > 0) { setWait(L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }), true); }
-    else { setWait(""); }
+    // (Nothing to estimate, the speaker ahead over their time, is still an estimate: not
+    // read out as news while the place stays where it is.)
+    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "", true);
   }
 
   function showWaiting(state, mine) {
@@ -389,10 +390,11 @@
   function renderOthers(state) {
     var list = document.getElementById("others-list");
     var rows = [];
+    var ended = [];
     others = others.filter(function (place) {
       var waiting = byId(state.queue, place.entry_id);
       var skipped = !waiting && byId(state.skipped || [], place.entry_id);
-      if (!waiting && !skipped && state.version >= place.since) { return false; }
+      if (!waiting && !skipped && state.version >= place.since) { ended.push(place); return false; }
       var item = L.itemTitle(place.item_id);
       if (waiting) { place.status = "waiting"; place.position = waiting.position; }
       if (skipped) { place.status = "skipped"; }
@@ -401,6 +403,13 @@
       return true;
     });
     document.getElementById("my-others").hidden = !myEntry || !rows.length;
+    // One that ended elsewhere (the chair removed it, another tab left it, or it was
+    // skipped and its comment closed) is not dropped without a word.
+    if (ended.length && myEntry) {
+      L.setText("my-note", ended.map(function (place) {
+        return L.text("otherEnded", { item: L.itemTitle(place.item_id) });
+      }).join(" "));
+    }
     // Rebuilt only when what it says changes, so focus stays on a button being pressed.
     var said = rows.map(function (row) { return row[0].entry_id + ":" + row[1]; }).join("|");
     if (list.dataset.said === said) { return; }
@@ -414,6 +423,7 @@
       leave.type = "button";
       leave.className = "button small";
       leave.textContent = L.text("leaveOther");
+      // Its name starts with the words on it (WCAG 2.5.3), then says which place.
       leave.setAttribute("aria-label", L.text("leaveOtherLabel", { item: L.itemTitle(row[0].item_id) }));
       leave.dataset.entry = String(row[0].entry_id);
       li.append(line, leave);
@@ -585,14 +595,16 @@
     var item = L.itemTitle(place.item_id);
     if (live.socket.connected && !window.confirm(L.text("leaveOtherAsk", { item: item }))) { return; }
     live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
-      L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
+      L.setText("others-error", reply.ok ? "" : L.refusal(reply.error));
       if (!reply.ok) { return; }
       others = others.filter(function (p) { return p.entry_id !== entryId; });
+      if (keptElsewhere && keptElsewhere.entry_id === entryId) { keptElsewhere = null; }
       if (live.state()) { render(live.state()); }
-      if (myEntry) {
-        L.setText("my-note", L.text("leftKept", { left: item, kept: L.itemTitle(myEntry.item_id) }));
-        document.getElementById("you-heading").focus();
-      }
+      if (!myEntry) { return; }
+      // Kept is only a place still in line: one whose turn is over is not.
+      L.setText("my-note", ENDED[myEntry.status] ? L.text("leftPlace", { item: item })
+                                                  : L.text("leftKept", { left: item, kept: L.itemTitle(myEntry.item_id) }));
+      document.getElementById("you-heading").focus();
     });
   });
 

@@ -892,6 +892,23 @@ def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, d
     assert next_up.text_content("#my-wait-said") == "Estimated wait: about 2 min."
 
 
+def test_the_wait_read_out_stays_while_the_speaker_ahead_runs_over(chair, residents, demo_server):
+    """The speaker ahead out of time leaves nothing to estimate, but the place has not
+    moved: the line read out is not read again."""
+    speaker, next_up = residents(), residents()
+    for page in (speaker, next_up):
+        visit(page, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 10})
+    join(speaker)
+    join(next_up)
+    call_and_start(chair, speaker)
+    next_up.wait_for_selector("#my-position:has-text('number 1')")
+    said = next_up.text_content("#my-wait-said")
+    assert said == "Estimated wait: about 1 min."
+    next_up.wait_for_selector("#my-wait", state="hidden", timeout=15000)  # the ten seconds are up
+    assert next_up.text_content("#my-wait-said") == said
+
+
 def test_a_speaker_called_but_not_started_is_told_to_wait_for_their_time(chair, residents, demo_server):
     resident = in_line_for_general_comment(chair, residents, demo_server)
     chair_sends(chair, "call_next")
@@ -1090,7 +1107,7 @@ def test_the_other_place_is_listed_with_its_own_leave(chair, residents, demo_ser
     resident.wait_for_selector("#others-list li:has-text('number 1 in line')")
     assert title in resident.text_content("#others-list li")
     leave = resident.locator("#others-list button")
-    assert leave.get_attribute("aria-label") == f"Leave the queue for {title}"
+    assert leave.get_attribute("aria-label") == f"Leave this place: {title}"  # the words on it, first
     # A page opened again finds both: the one under comment followed, the other listed.
     resident.reload()
     resident.wait_for_selector("#others-list li:has-text('number 1 in line')")
@@ -1159,6 +1176,28 @@ def test_setting_the_current_item_is_confirmed_in_words_and_cards_are_a_link_awa
     assert chair.evaluate("document.activeElement.id") == "card-heading"
     chair.keyboard.press("Tab")
     assert chair.evaluate("document.activeElement.id") == "card-item"
+
+
+def test_the_kept_place_left_after_a_turn_is_not_said_to_keep_the_spent_one(chair, residents, demo_server):
+    resident, item, title = holding_two_places(chair, residents, demo_server)
+    call_and_start(chair, resident)
+    chair_sends(chair, "timer", {"action": "stop"})
+    resident.wait_for_selector("#my-wait:has-text('You still have a place in line for')")
+    resident.once("dialog", lambda dialog: dialog.accept())
+    resident.click("#others-list button")
+    resident.wait_for_selector(f"#my-note:text-is('You left the queue for {title}.')")
+    resident.wait_for_selector("#my-others", state="hidden")
+    assert "still have a place" not in resident.text_content("#my-wait")
+
+
+def test_another_place_that_ends_elsewhere_is_said(chair, residents, demo_server):
+    resident, item, title = holding_two_places(chair, residents, demo_server)
+    resident.wait_for_selector("#others-list li")
+    [other] = [e for e in chair_sends(chair, "sync")["state"]["queue"] if e["item_id"] == int(item)]
+    chair_sends(chair, "remove", {"entry_id": other["entry_id"], "reason": "Test", "threat": True})
+    resident.wait_for_selector(f"#my-note:text-is('Your place in line for {title} has ended.')")
+    resident.wait_for_selector("#my-others", state="hidden")
+    assert "in line" in resident.text_content("#my-position")  # the followed place is untouched
 
 
 def test_after_a_turn_the_page_says_the_other_place_is_kept_and_follows_it(chair, residents, demo_server):
