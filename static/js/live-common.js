@@ -238,10 +238,12 @@
     // next transport only when told to try them all.
     var socket = io("/live", { auth: auth, transports: ["websocket", "polling"], tryAllTransports: true });
 
-    // Set on each connection until its first state: the server's whole state, sent on
+    // Until the first state of each connection: the server's whole state, sent on
     // connecting, is then taken whatever its version (the server's word, as a `sync`
-    // reply's is), unless a broadcast on the new connection got here first.
-    var fresh = false;
+    // reply's is), unless a broadcast on the new connection got here first. (Set when
+    // the connection is lost, not when it is made: the client hands over the state sent
+    // on connecting before it says it has connected.)
+    var fresh = true;
 
     function apply(state) {
       var whole = typeof state.previous_version !== "number";
@@ -286,7 +288,6 @@
       setText("connection", text(socket.active ? "cannotConnect" : "refused"));
     });
     socket.on("connect", function () {
-      fresh = true;
       root.removeAttribute("data-offline");
       // "Nothing was sent" stops being news once the connection is back.
       ["console-message", "join-error", "leave-error"].forEach(function (id) {
@@ -298,6 +299,7 @@
     });
     // Offline, the page's controls look unavailable (live.css) and say so when pressed.
     socket.on("disconnect", function () {
+      fresh = true;
       root.setAttribute("data-offline", "true");
       setText("connection", text("disconnected"));
     });

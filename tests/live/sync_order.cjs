@@ -30,7 +30,10 @@ function page() {
   return {
     shown, live,
     state: (version, previous) => on.state({ version, previous_version: previous, comment: { open: false }, queue: [] }),
+    // As socket.io-client does it: the state sent on connecting comes before "connect".
+    disconnect: () => on.disconnect(),
     connect: () => on.connect(),
+    reconnect: (version) => { on.disconnect(); on.state({ version, comment: { open: false }, queue: [] }); on.connect(); },
     syncsAsked: () => syncReplies.length,
     whole: (version) => on.state({ version, comment: { open: false }, queue: [] }),
     answerSync: (version) => syncReplies.shift()({ ok: true, state: { version, comment: { open: false }, queue: [] } }),
@@ -57,17 +60,23 @@ results.gap_then_newer_reply = { shown: p.shown, held: p.live.state().version };
 
 // Reconnected: the whole state the server sends on connecting is taken, with no sync.
 p = page();
-p.state(10, 9); p.connect(); p.whole(14);
+p.state(10, 9); p.reconnect(14);
 results.state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
 
 // ... whatever its version (a database restored from a backup, say).
 p = page();
-p.state(10, 9); p.connect(); p.whole(3);
+p.state(10, 9); p.reconnect(3);
 results.older_state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
 
 // A broadcast on the new connection came first: the older state built on connecting is not taken.
 p = page();
-p.state(10, 9); p.connect(); p.state(12, 10); p.whole(11);
+p.state(10, 9); p.disconnect(); p.state(12, 10); p.whole(11); p.connect();
 results.broadcast_before_state_on_reconnecting = { shown: p.shown, held: p.live.state().version, syncs: p.syncsAsked() };
+
+// Connected, and a state already received since: an older whole state (a late sync
+// reply, say) is no longer taken as the state sent on connecting.
+p = page();
+p.state(10, 9); p.whole(3);
+results.older_whole_state_while_connected = { shown: p.shown, held: p.live.state().version };
 
 console.log(JSON.stringify(results));

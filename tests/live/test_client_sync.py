@@ -44,3 +44,4 @@ def test_the_state_sent_on_reconnecting_is_taken_without_asking_for_sync(results
 
 def test_a_broadcast_ahead_of_the_state_sent_on_reconnecting_is_kept(results):
     assert results["broadcast_before_state_on_reconnecting"] == {"shown": [10, 12], "held": 12, "syncs": 0}
+    assert results["older_whole_state_while_connected"] == {"shown": [10], "held": 10}
