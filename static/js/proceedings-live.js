@@ -36,29 +36,37 @@
     show("live-remote-down", p.remote_access_down);
     show("live-closed-session", p.in_closed_session);
     root.dataset.version = String(state.version);
-    askBeforeAdjourning(state);
+    latest = state;
   }
 
   // Adjourning ends an open comment period, a timed one included: the clerk is asked
-  // with what it ends (static/js/confirm-actions.js asks the button's data-confirm).
-  function askBeforeAdjourning(state) {
-    var button = document.querySelector("button[name=action][value=adjourn]");
-    if (!button) { return; }
-    if (!button.dataset.plainConfirm) { button.dataset.plainConfirm = button.dataset.confirm; }
-    var comment = state.comment || {};
+  // with what it ends (static/js/confirm-actions.js asks the button's data-confirm on
+  // submit; the question is made on the click before it, from the newest state, so a
+  // timed period's end is compared with the moment of the click).
+  var adjourn = document.querySelector("button[name=action][value=adjourn]");
+  var latest = null;
+  if (adjourn) {
+    adjourn.dataset.plainConfirm = adjourn.dataset.confirm;
+    adjourn.addEventListener("click", function () { adjourn.dataset.confirm = adjournQuestion(latest); });
+  }
+
+  function adjournQuestion(state) {
+    var comment = (state && state.comment) || {};
     var said = [];
     if (comment.open) {
+      said.push(comment.item_id ? fill(adjourn.dataset.commentOpen, { item: comment.item_title || "" })
+                                : adjourn.dataset.generalOpen);
       var waiting = (state.queue || []).filter(function (e) { return e.item_id === comment.item_id; }).length;
-      said.push(fill(button.dataset.commentOpen, { item: comment.item_id ? comment.item_title || "" : button.dataset.general }));
-      if (waiting) { said.push(fill(button.dataset.stillWaiting, { waiting: waiting })); }
-      if (comment.may_close_at && comment.may_close_in_seconds > 0) {
-        var time = new Date(comment.may_close_at).toLocaleTimeString(document.documentElement.lang || undefined, {
-          hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: button.dataset.timezone || undefined
+      if (waiting) { said.push(waiting === 1 ? adjourn.dataset.oneWaiting : fill(adjourn.dataset.manyWaiting, { waiting: waiting })); }
+      var closesAt = comment.may_close_at ? new Date(comment.may_close_at) : null;
+      if (closesAt && closesAt.getTime() > Date.now()) {
+        var time = closesAt.toLocaleTimeString(document.documentElement.lang || undefined, {
+          hour: "numeric", minute: "2-digit", second: "2-digit", timeZone: adjourn.dataset.timezone || undefined
         });
-        said.push(fill(button.dataset.periodRunning, { time: time }));
+        said.push(fill(adjourn.dataset.periodRunning, { time: time }));
       }
     }
-    button.dataset.confirm = said.concat([button.dataset.plainConfirm]).join(" ");
+    return said.concat([adjourn.dataset.plainConfirm]).join(" ");
   }
 
   // On the live pages (console, display) the page's own connection is followed: a second

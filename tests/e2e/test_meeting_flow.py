@@ -208,11 +208,12 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert resident.is_visible("#speak-where")  # where to speak, while it is news
                 # Adjourning cannot be undone, so it asks first: cancelling changes nothing.
                 asked = []
+                clerk.wait_for_selector("#proceedings-live[data-version]", state="attached")  # the live state
                 clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
                 clerk.click("button[name=action][value=adjourn]")
                 clerk.wait_for_timeout(300)
                 # With comment open, it first says on what (nobody is waiting: the last speaks).
-                assert asked == ["Public comment is open on general public comment. Adjourn the meeting? This "
+                assert asked == ["General public comment is open. Adjourn the meeting? This "
                                  "cannot be undone: public comment closes, the speaker's turn ends and the "
                                  "places still waiting are not called."]
                 assert "adjourned" not in clerk.inner_text("#quorum-status")

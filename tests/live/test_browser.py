@@ -407,11 +407,15 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 clerk = browser.new_page()
                 sign_in(clerk, server.url, ids["clerk_email"])
                 clerk.goto(f"{server.url}/staff/meetings/{ids['meeting']}/proceedings")
-                adjourn = "button[name=action][value=adjourn]"
-                clerk.wait_for_selector(f"{adjourn}[data-confirm*='timed period runs until']", state="attached")
-                question = clerk.get_attribute(adjourn, "data-confirm")
-                assert question.startswith("Public comment is open on Elm Street rezoning. 4 still in line. "
-                                           "Its timed period runs until ")
+                clerk.wait_for_selector("#proceedings-live[data-version]", state="attached")  # the live state
+                asked = []
+                clerk.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+                clerk.click("button[name=action][value=adjourn]")
+                clerk.wait_for_timeout(300)
+                [question] = asked
+                assert question.startswith("Public comment is open on Elm Street rezoning. 4 people are still in "
+                                           "line. Its timed period runs until ")
+                assert ": until then the chair cannot close it. Adjourn the meeting?" in question
                 assert question.endswith("Adjourn the meeting? This cannot be undone: public comment closes, the "
                                          "speaker's turn ends and the places still waiting are not called.")
                 clerk.close()
