@@ -64,7 +64,10 @@ def visible_meeting(meeting_id):
     return meetings.visible_meeting(meeting_id, current_user)
 
 
-def tag_label(tag):
+def tag_label(tag, data=None):
+    # A place staff took back (a card entered twice) is a `speaker:left` that says so.
+    if tag == Tag.SPEAKER_LEFT and (data or {}).get("withdrawn"):
+        return _l("Speaker withdrawn by staff")
     try:
         return TAG_LABELS[Tag(tag)]
     except ValueError:
@@ -97,7 +100,7 @@ def _parse(text):
 def show_log(meeting_id):
     meeting = visible_meeting(meeting_id)
     report = services.log_report(meeting.id)
-    entries = [{**entry, "at": _parse(entry["recorded_at"]), "label": tag_label(entry["tag"])}
+    entries = [{**entry, "at": _parse(entry["recorded_at"]), "label": tag_label(entry["tag"], entry["data"])}
                for entry in report["entries"]]
     deadline_checks, content_checks, overrides = _check_rows(report["entries"])
     return render_template(

@@ -558,6 +558,7 @@ def _take_join_from_address(connection):
         raise
     except Exception:  # noqa: BLE001 - an unreachable limit store must not stop people joining
         log.exception("counting joins per address failed; the join is let through")
+        _give_back_join(connection, taken[:-1])  # those taken before the one that failed
         return []
     return taken
 

@@ -165,7 +165,9 @@
     var b = button(label, onClick);
     b.dataset.action = action;
     b.dataset.entry = String(entry.entry_id);
-    b.setAttribute("aria-label", label + " " + (entry.display_name || L.speakerName(entry)));
+    // (With the place in line, where it has one: two cards of one name are told apart.)
+    var name = entry.display_name || L.speakerName(entry);
+    b.setAttribute("aria-label", label + " " + name + (entry.position ? ", " + L.text("inLine", { position: entry.position }) : ""));
     return b;
   }
 

@@ -99,3 +99,19 @@ def meeting_entries(meeting_id):
     from app.compliance.services import entries_for
 
     return entries_for(meeting_id)
+
+
+def test_a_place_staff_withdrew_is_named_so_in_the_log(client):
+    from app.core.time import utcnow
+    from app.live import services as live
+    from app.meetings.models import MeetingStatus
+
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    meeting.status = MeetingStatus.IN_PROGRESS
+    clerk = make_user("clerk", body=meeting.body)
+    card = live.add_in_person(meeting, item_id=None, display_name="Pat Smith", actor=clerk, now=utcnow())
+    live.withdraw_card(meeting, entry_id=card.id, reason="Entered twice", actor=clerk, now=utcnow())
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert "Speaker withdrawn by staff" in html and "Entered twice" in html
+    assert "Speaker left the queue" not in html

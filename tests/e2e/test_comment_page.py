@@ -789,7 +789,8 @@ def test_a_card_entered_twice_is_withdrawn_from_the_console_with_a_reason(chair,
     twice = chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Pat Smith"})["entry"]["entry_id"]
     button = f"#queue-rows button[data-action=withdraw][data-entry='{twice}']"
     chair.wait_for_selector(button)
-    assert chair.get_attribute(button, "aria-label") == "Withdraw Pat Smith"
+    # Named with the place in line: the two cards of one name are told apart.
+    assert chair.get_attribute(button, "aria-label") == "Withdraw Pat Smith, number 3 in line"
     assert chair.locator("#queue-rows button[data-action=withdraw]").count() == 2  # the cards, not the resident
     chair.click(button)
     assert chair.evaluate("() => document.activeElement.id") == "withdraw-reason"
@@ -797,7 +798,7 @@ def test_a_card_entered_twice_is_withdrawn_from_the_console_with_a_reason(chair,
     assert chair.evaluate("() => document.activeElement.id") == "withdraw-reason"
     chair.fill("#withdraw-reason", "Entered twice")
     chair.click("#withdraw-form button[type=submit]")
-    chair.wait_for_selector("#console-done:has-text('Card withdrawn.')", state="attached")
+    chair.wait_for_selector("#console-done:has-text('Withdrawn from the queue.')", state="attached")
     chair.wait_for_selector(button, state="detached")
     assert chair.is_hidden("#withdraw-form") and chair.inner_text("#console-message") == ""
     queue = chair_sends(chair, "sync")["state"]["queue"]

@@ -549,6 +549,28 @@ def test_joins_from_one_address_are_limited_across_connections(app, connect, mee
             assert _take_join_from_address(elsewhere)
 
 
+def test_a_limit_store_failing_half_way_lets_the_join_through_and_keeps_no_count(app, meeting, monkeypatch):
+    from app.extensions import limiter
+    from app.live.sockets import Connection, _join_key, _join_limits, _take_join_from_address
+
+    app.config["LIVE_JOINS_PER_ADDRESS"] = "5 per minute; 50 per hour"
+    here = Connection(meeting_id=meeting.id, body_id=meeting.body_id, address="192.0.2.9")
+    strategy, hit = limiter.limiter, limiter.limiter.hit
+    calls = []
+
+    def second_fails(limit, *identifiers, **options):
+        calls.append(limit)
+        if len(calls) == 2:
+            raise ConnectionError("the limit store went away")
+        return hit(limit, *identifiers, **options)
+
+    monkeypatch.setattr(strategy, "hit", second_fails)
+    with app.app_context():
+        assert _take_join_from_address(here) == []  # let through, nothing to give back later
+        first = _join_limits(here)[0]
+        assert strategy.storage.get(first.key_for(*_join_key(here))) == 0  # the first hit was given back
+
+
 def test_malformed_payloads_are_invalid_and_change_nothing(app, chair, meeting):
     app.config["LIVE_EVENT_BURST"] = len(MALFORMED)
     before = version(meeting)
