@@ -869,13 +869,19 @@ def test_an_item_whose_comment_closed_takes_no_sign_ups_and_its_line_is_told(cha
     waiting.wait_for_selector("#my-position:has-text('number 2 in line')")
 
 
-def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, demo_server):
+def two_in_line(chair, residents, demo_server, seconds_per_speaker):
+    """Two residents in line for general comment, opened with this time per speaker."""
     speaker, next_up = residents(), residents()
     for page in (speaker, next_up):
         visit(page, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 90})
+    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": seconds_per_speaker})
     join(speaker)
     join(next_up)
+    return speaker, next_up
+
+
+def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, demo_server):
+    speaker, next_up = two_in_line(chair, residents, demo_server, 90)
     next_up.wait_for_selector("#my-wait:has-text('about 2 min')")  # the 90 s of the one ahead
     call_and_start(chair, speaker)
     next_up.wait_for_selector("#my-position:has-text('number 1')")
@@ -896,12 +902,7 @@ def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, d
 def test_the_wait_read_out_stays_while_the_speaker_ahead_runs_over(chair, residents, demo_server):
     """The speaker ahead out of time leaves nothing to estimate, but the place has not
     moved: the line read out is not read again."""
-    speaker, next_up = residents(), residents()
-    for page in (speaker, next_up):
-        visit(page, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 10})
-    join(speaker)
-    join(next_up)
+    speaker, next_up = two_in_line(chair, residents, demo_server, 10)
     call_and_start(chair, speaker)
     next_up.wait_for_selector("#my-position:has-text('number 1')")
     said = next_up.text_content("#my-wait-said")
