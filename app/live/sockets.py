@@ -26,8 +26,8 @@ from app.core.time import utcnow
 from app.extensions import db, limiter
 from app.live import schemas, services, wire
 from app.live.batching import Batcher
-from app.live.models import QueueEntry
 from app.live.broadcast import Broadcaster
+from app.live.models import QueueEntry
 from app.meetings import services as meetings
 from app.meetings.models import Meeting, MeetingStatus
 
