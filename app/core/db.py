@@ -103,18 +103,35 @@ def _transaction_info(key):
     return holder[1]
 
 
+def lock_row(model, row_id):
+    """Take the lock that serialises changes to one row until the transaction ends.
+
+    PostgreSQL: SELECT ... FOR UPDATE (by the callers). SQLite has no row locks and
+    ignores FOR UPDATE: without more, two processes on one file (the web server and the
+    packet worker, or two servers) could both read the same state, then both write,
+    and the second write would be computed from a stale read (the same speaker
+    number, the same log sequence). There, a write that changes nothing takes the
+    database's write lock at this point instead: another process's writer waits here
+    (the driver's busy timeout) and then reads what the first committed.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = model.__table__.name
+        db.session.execute(sa.text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row_id})  # noqa: S608
+
+
 def lock_row_once(instance, *, refresh=True):
     """SELECT ... FOR UPDATE `instance`'s row, once per transaction.
 
-    The row lock serialises changes to one meeting (PostgreSQL; SQLite serialises
-    writers anyway). Taking it again in the same transaction would only cost a
-    round trip, which matters when many changes are applied in one batch.
+    The row lock serialises changes to one meeting (`lock_row`). Taking it again in
+    the same transaction would only cost a round trip, which matters when many
+    changes are applied in one batch.
     """
     key = (type(instance).__name__, instance.id)
     locks = _transaction_info("row_locks") if db.session().get_transaction() is not None else None
     if locks is not None and key in locks:
         return
     db.session.flush()
+    lock_row(type(instance), instance.id)
     if refresh:
         db.session.refresh(instance, with_for_update=True)
     else:

@@ -16,7 +16,7 @@ from app.compliance import services as compliance
 from app.compliance.checks import blocking_failures, check_agenda
 from app.compliance.deadlines import posting_deadline
 from app.compliance.tags import Tag
-from app.core.db import after_commit
+from app.core.db import after_commit, lock_row
 from app.core.errors import DeadlinePassed, InvalidState, ValidationFailed
 from app.extensions import db
 from app.meetings.models import AgendaVersion, Meeting, MeetingStatus
@@ -97,6 +97,7 @@ def publish_agenda(meeting, *, actor, now, override_reason=None):
     db.session.expire_all()
     # Serialise publishes of one meeting (PostgreSQL row lock) so two clerks clicking
     # at once cannot both claim the same version number.
+    lock_row(Meeting, meeting.id)
     db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     status = MeetingStatus(meeting.status)
     if status not in PUBLISHABLE:
