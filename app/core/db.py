@@ -104,14 +104,20 @@ def _transaction_info(key):
 
 
 def lock_row(model, row_id):
-    """Take the lock that serialises changes to one row until the transaction ends.
+    """Lock one row until the transaction ends, on either backend: SELECT ... FOR UPDATE,
+    and on SQLite the file's write lock too (`hold_sqlite_writers`)."""
+    hold_sqlite_writers(model, row_id)
+    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
 
-    PostgreSQL: SELECT ... FOR UPDATE (by the callers). SQLite has no row locks and
-    ignores FOR UPDATE: without more, two processes on one file (the web server and the
-    packet worker, or two servers) could both read the same state, then both write,
-    and the second write would be computed from a stale read (the same speaker
-    number, the same log sequence). There, a write that changes nothing takes the
-    database's write lock at this point instead: another process's writer waits here
+
+def hold_sqlite_writers(model, row_id):
+    """SQLite's stand-in for a row lock (nothing on PostgreSQL, where FOR UPDATE is one).
+
+    SQLite has no row locks and ignores FOR UPDATE: without more, two processes on one
+    file (the web server and the packet worker, or two servers) could both read the
+    same state, then both write, and the second write would be computed from a stale
+    read (the same speaker number, the same log sequence). Here a write that changes
+    nothing takes the database's write lock instead: another process's writer waits
     (the driver's busy timeout) and then reads what the first committed.
     """
     if db.session.get_bind().dialect.name == "sqlite":
@@ -131,12 +137,11 @@ def lock_row_once(instance, *, refresh=True):
     if locks is not None and key in locks:
         return
     db.session.flush()
-    lock_row(type(instance), instance.id)
     if refresh:
-        db.session.refresh(instance, with_for_update=True)
+        hold_sqlite_writers(type(instance), instance.id)
+        db.session.refresh(instance, with_for_update=True)  # the lock and a fresh read in one
     else:
-        model = type(instance)
-        db.session.execute(sa.select(model.id).where(model.id == instance.id).with_for_update())
+        lock_row(type(instance), instance.id)
     mark_row_locked(instance)
 
 

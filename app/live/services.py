@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app.compliance import rules
 from app.compliance.services import record, record_many
 from app.compliance.tags import Tag
-from app.core.db import lock_row, lock_row_once, mark_row_locked
+from app.core.db import hold_sqlite_writers, lock_row_once, mark_row_locked
 from app.core.errors import Conflict, DomainError, InvalidState, NotFound, ValidationFailed
 from app.core.time import to_local
 from app.extensions import db
@@ -318,7 +318,7 @@ def locked_meeting(meeting_id):
     """The meeting, read and locked in one query, for a batch of changes (None if gone)."""
     # Not with its body joined in: the loader options would stay on the object, and a
     # later refresh FOR UPDATE of it would lock the outer join, which PostgreSQL refuses.
-    lock_row(Meeting, meeting_id)
+    hold_sqlite_writers(Meeting, meeting_id)
     meeting = db.session.get(Meeting, meeting_id, with_for_update=True, populate_existing=True)
     if meeting is not None:
         mark_row_locked(meeting)

@@ -7,7 +7,6 @@ check, any override, the content checks and the version's content hash.
 """
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import gettext
 
@@ -98,7 +97,6 @@ def publish_agenda(meeting, *, actor, now, override_reason=None):
     # Serialise publishes of one meeting (PostgreSQL row lock) so two clerks clicking
     # at once cannot both claim the same version number.
     lock_row(Meeting, meeting.id)
-    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     status = MeetingStatus(meeting.status)
     if status not in PUBLISHABLE:
         raise InvalidState(_("A %(status)s meeting's agenda cannot be published.", status=_status_word(status)))
