@@ -764,13 +764,15 @@ def revision_diff(old_html, new_html):
 
 # -- the record, as plain data for the draft and the API ------------------------------------
 
-def _speaker_counts(entries, removed=0, not_heard=0):
+def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1):
     """Counts of the comments given. A turn ended before its time was started (`used_seconds`
     0: most often someone called who did not answer, but also a chair who does not run
-    the timer) is not counted as one, only reported, so the clerk decides."""
+    the timer) is not counted as one, only reported, so the clerk decides. With them, the
+    time the speakers were given: `limits`, the seconds per speaker in force in turn, and
+    the rule pack's interpreter `multiple` when someone spoke through an interpreter."""
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
               "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard,
-              "interpreted": 0}
+              "interpreted": 0, "seconds_per_speaker": list(limits), "interpreter_multiple": None}
     for entry in entries:
         if entry.finished_at is not None and not entry.used_seconds:
             counts["untimed"] += 1
@@ -782,6 +784,8 @@ def _speaker_counts(entries, removed=0, not_heard=0):
         # Only names the speakers chose to give; anonymous speakers stay anonymous.
         if entry.display_name:
             counts["names"].append(entry.display_name)
+    if counts["interpreted"] and multiple > 1:
+        counts["interpreter_multiple"] = multiple
     return counts
 
 
@@ -814,12 +818,16 @@ def _speakers_by_item(meeting, order_at=None):
             removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:
             spoke[before].setdefault(entry.item_id, []).append(entry)
+    limits = _time_limits_by_item(meeting)
+    multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
+
+    def counted(part, item_id, not_heard=0):
+        return _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0), not_heard,
+                               limits=limits.get(item_id, ()), multiple=multiple)
     # Those never heard are written with the item, after the call to order.
-    heard_after = {item_id: _speaker_counts(spoke[0].get(item_id, []), removed[0].get(item_id, 0),
-                                            unheard.get(item_id, 0))
+    heard_after = {item_id: counted(0, item_id, unheard.get(item_id, 0))
                    for item_id in spoke[0].keys() | removed[0].keys() | unheard.keys()}
-    heard_before = {item_id: _speaker_counts(spoke[1].get(item_id, []), removed[1].get(item_id, 0))
-                    for item_id in spoke[1].keys() | removed[1].keys()}
+    heard_before = {item_id: counted(1, item_id) for item_id in spoke[1].keys() | removed[1].keys()}
     return heard_after, heard_before
 
 
@@ -838,15 +846,6 @@ def _time_limits_by_item(meeting):
         if isinstance(seconds, int) and (not given or given[-1] != seconds):
             given.append(seconds)
     return limits
-
-
-def _with_time_limits(counts, limits, multiple):
-    """The speakers' counts with the time they were given: the seconds per speaker, and
-    the interpreter multiple when someone spoke through an interpreter."""
-    if counts is None:
-        return None
-    return {**counts, "seconds_per_speaker": limits,
-            "interpreter_multiple": multiple if counts.get("interpreted") and multiple > 1 else None}
 
 
 def _not_heard_by_item(meeting):
@@ -916,12 +915,6 @@ def minutes_record(meeting, *, fmt=None):
     agenda_order = {item.id: position for position, item in enumerate(meeting.items)}
     order = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
     speakers, before_order = _speakers_by_item(meeting, order.occurred_at if order else None)
-    limits = _time_limits_by_item(meeting)
-    multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
-    speakers = {item_id: _with_time_limits(counts, limits.get(item_id, []), multiple)
-                for item_id, counts in speakers.items()}
-    before_order = {item_id: _with_time_limits(counts, limits.get(item_id, []), multiple)
-                    for item_id, counts in before_order.items()}
     by_item = {}
     for motion in motions(meeting):
         by_item.setdefault(motion.item_id, []).append(motion)
