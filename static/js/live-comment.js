@@ -141,16 +141,20 @@
 
   // The wait, shown as it changes; read out (#my-wait-said, in the place's live region)
   // when it is a reason (comment not open, closed, a place kept) or an estimate for a
-  // place that has just moved. An estimate that only follows the clock is not read out
-  // again while the place stays where it was.
-  var estimateSaidAt = null;  // #my-position's text when the estimate read out was made
+  // place that has just moved or a time per speaker the chair has just changed. An
+  // estimate that only follows the clock is not read out again while the place stays
+  // where it was.
+  var estimateSaidAt = null;  // #my-position's text and the time per speaker when the estimate read out was made
 
-  function setWait(message, estimate) {
+  function setWait(message, estimate, secondsPerSpeaker) {
     L.setText("my-wait", message);
     document.getElementById("my-wait").hidden = !message;
-    var line = document.getElementById("my-position").textContent;
-    if (estimate && estimateSaidAt === line) { return; }
-    estimateSaidAt = estimate ? line : null;
+    var basis = document.getElementById("my-position").textContent + "|" + secondsPerSpeaker;
+    if (estimate && estimateSaidAt === basis) { return; }
+    // Nothing to estimate yet (a place known from the join's answer before the state
+    // with those ahead): an estimate that comes for this place is still news.
+    if (estimate && !message) { L.setText("my-wait-said", ""); return; }
+    estimateSaidAt = estimate ? basis : null;
     L.setText("my-wait-said", message);
   }
 
@@ -228,7 +232,8 @@
     // Nobody ahead and nobody speaking on the item: no wait to estimate ("you are next" says it).
     // (Nothing to estimate, the speaker ahead over their time, is still an estimate: not
     // read out as news while the place stays where it is.)
-    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "", true);
+    setWait(seconds > 0 ? L.text("wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : "", true,
+            state.comment.seconds_per_speaker);
   }
 
   function showWaiting(state, mine) {

@@ -899,6 +899,17 @@ def test_the_wait_counts_down_while_the_speaker_ahead_speaks(chair, residents, d
     assert next_up.text_content("#my-wait-said") == "Estimated wait: about 2 min."
 
 
+def test_a_new_time_per_speaker_is_read_out_with_the_wait_it_makes(chair, residents, demo_server):
+    """The place has not moved, but the chair has changed the time for everyone: the
+    estimate read out is the new one, not the one the place had when it last moved."""
+    ahead, next_up = two_in_line(chair, residents, demo_server, 60)
+    next_up.wait_for_selector("#my-wait:has-text('about 1 min')")  # the 60 s of the one ahead
+    assert next_up.text_content("#my-wait-said") == "Estimated wait: about 1 min."
+    chair_sends(chair, "set_speaker_time", {"seconds": 180})
+    next_up.wait_for_selector("#my-wait:has-text('about 3 min')")
+    assert next_up.text_content("#my-wait-said") == "Estimated wait: about 3 min."
+
+
 def test_the_wait_read_out_stays_while_the_speaker_ahead_runs_over(chair, residents, demo_server):
     """The speaker ahead out of time leaves nothing to estimate, but the place has not
     moved: the line read out is not read again."""
