@@ -155,11 +155,18 @@ def _bool(data, name):
     return value
 
 
+def is_token_text(value, min_length=1):
+    """A token is printable ASCII (Dais's and the pages' own are base64url): anything else
+    is no token, and would fail later, in hashing, inside a whole batch of joins."""
+    return (isinstance(value, str) and min_length <= len(value) <= MAX_TOKEN
+            and value.isascii() and value.isprintable())
+
+
 def _token(data, *, required):
     value = data.get("token")
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not 0 < len(value) <= MAX_TOKEN:
+    if not is_token_text(value):
         raise ValidationFailed("'token' must be the token you received when you joined.")
     return value
 

@@ -268,8 +268,15 @@ class LiveNamespace(Namespace):
                 acks = self._apply(meeting_id, [changes[i] for i in remaining])
             except Refused as refused:
                 db.session.rollback()
-                index = remaining.pop(refused.index)
                 error = refused.error
+                if not isinstance(error, DomainError) and len(remaining) > 1:
+                    # Not a rule refusing one change but a failure, which joins made
+                    # together cannot pin on one of them: each is tried alone, so only
+                    # the change that fails is answered `server_error`.
+                    for index in remaining:
+                        outcomes[index] = self._run_batch(meeting_id, [changes[index]])[0]
+                    break
+                index = remaining.pop(refused.index)
                 if isinstance(error, DomainError):
                     outcomes[index] = (failure(error), None)
                 else:
@@ -412,7 +419,7 @@ class LiveNamespace(Namespace):
         user = None
         api_token = auth.get("api_token")
         if api_token is not None:
-            user = user_for_token(api_token) if isinstance(api_token, str) else None
+            user = user_for_token(api_token) if schemas.is_token_text(api_token) else None
             if user is None:
                 raise refuse("unauthorized", "The API token is not valid.")
         elif current_user.is_authenticated:
@@ -421,10 +428,9 @@ class LiveNamespace(Namespace):
             # Drafts are invisible to the public, here as on the meeting page.
             raise refuse("not_found", "No such meeting.")
         token = auth.get("token")
-        if token is not None and (not isinstance(token, str)
-                                  or not schemas.MIN_CLIENT_TOKEN <= len(token) <= schemas.MAX_TOKEN):
+        if token is not None and not schemas.is_token_text(token, schemas.MIN_CLIENT_TOKEN):
             raise refuse("invalid", f"auth.token must be {schemas.MIN_CLIENT_TOKEN} to {schemas.MAX_TOKEN} "
-                                    "characters (a random secret of at least 128 bits).")
+                                    "printable ASCII characters (a random secret of at least 128 bits).")
         self.connections[request.sid] = Connection(meeting_id=meeting.id, body_id=meeting.body_id,
                                                    user_id=user.id if user else None, token=token,
                                                    api_token=api_token if user else None, connected_at=utcnow(),

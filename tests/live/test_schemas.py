@@ -55,3 +55,21 @@ def test_names_that_are_too_long_or_not_text_are_refused():
         clean_text("a" * 61, "display_name", 60)
     with pytest.raises(ValidationFailed):
         clean_text(42, "display_name", 60)
+
+
+@pytest.mark.parametrize("token", ["\udc80" * 22, "\x00" * 22, "é" * 22, "a b\n", "", "x" * 201, 5])
+def test_a_token_that_is_no_token_is_refused(token):
+    """Printable ASCII only: a lone surrogate would pass a length check and fail later,
+    when hashed, inside a batch of other residents' joins."""
+    from app.live.schemas import resume
+
+    with pytest.raises(ValidationFailed):
+        resume({"token": token})
+
+
+def test_a_token_made_by_a_page_or_by_dais_is_taken():
+    from app.live.schemas import resume
+    from app.live.services import new_token
+
+    for token in ("Zm9vYmFyYmF6cXV4LV9mb29iYXI", new_token()):
+        assert resume({"token": token}) == {"token": token}

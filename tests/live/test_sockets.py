@@ -89,7 +89,10 @@ def test_connecting_sends_the_current_state(connect, meeting):
 
 @pytest.mark.parametrize("auth", [{"meeting": None}, {"meeting": "1"}, {"meeting": 10**6}, {"meeting": 2**63},
                                   {"api_token": "dais_wrong"}, {"token": 5}, {"token": "short-guessable"},
-                                  {"token": "x" * 201}])
+                                  {"token": "x" * 201},
+                                  # Legal JSON, but no token: lone surrogates, control and non-ASCII characters.
+                                  {"token": "\udc80" * 22}, {"token": "\x00" * 22}, {"token": "é" * 22},
+                                  {"api_token": "\udc80" * 22}])
 def test_bad_connections_are_refused(connect, auth):
     assert not connect(**auth).is_connected(NS)
 
@@ -716,6 +719,31 @@ def test_a_batch_answers_each_change_and_leaves_out_only_the_refused_ones(app, m
     assert acks[5]["entry_id"] == acks[1]["entry"]["entry_id"] and acks[1]["entry"]["position"] is None
     assert acks[1]["entry"]["status"] == "speaking"  # not "waiting" at a version that calls them
     assert {acks[i]["version"] for i in (0, 1, 5, 6)} == {4} == {version(meeting)}
+
+
+def test_a_failure_inside_joins_made_together_is_answered_to_its_own_join_only(app, meeting, monkeypatch):
+    """Joins of one batch go to the database together, so a failure there (not a rule
+    refusing one of them) cannot be pinned on one: each is tried again alone, and only
+    the one that fails is answered `server_error`."""
+    from app.live import services as live
+    from app.live.sockets import NAMESPACE, Change, Connection
+
+    namespace = socketio.server.namespace_handlers[NAMESPACE]
+    join_many = live.join_many
+
+    def failing_for_one(meeting, requests, **kwargs):
+        if any(request.display_name == "Breaks" for request in requests):
+            raise RuntimeError("a failure this join alone brings")
+        return join_many(meeting, requests, **kwargs)
+
+    monkeypatch.setattr(live, "join_many", failing_for_one)
+    speaker = {"item_id": meeting.item.id, "stance": None, "interpreter": False}
+    outcomes = namespace._run_batch(meeting.id, [
+        Change("join_queue", Connection(meeting_id=meeting.id, body_id=meeting.body_id), None,
+               {**speaker, "display_name": name}) for name in ("Ana", "Bo", "Breaks", "Cy")])
+    assert [ack["ok"] or ack["error"]["code"] for ack, _ in outcomes] == [True, True, "server_error", True]
+    assert [entry["display_name"] for entry in live.public_state(meeting, now=utcnow())["queue"]] == [
+        "Ana", "Bo", "Cy"]
 
 
 def test_changes_made_by_another_process_are_caught_up(app, connect, meeting):
