@@ -621,10 +621,15 @@ def skip(meeting, *, entry_id, actor, now):
 
 def recall(meeting, *, entry_id, actor, now):
     """A skipped speaker returns to the queue at their original sign-up place."""
-    _begin_change(meeting)
+    state = _begin_change(meeting)
     entry = _entry(meeting, entry_id)
     if entry.status != EntryStatus.SKIPPED:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only skipped entries can be recalled.")
+    # As for skip: back in the line of an item not under comment, nobody could call or
+    # skip them (a console that had not yet seen comment close, or move on).
+    if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
+        raise InvalidState("Only people skipped on the item under comment can be recalled: open public comment "
+                           "on their item first.")
     entry.status = EntryStatus.WAITING
     entry.finished_at = None
     db.session.flush()

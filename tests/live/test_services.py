@@ -201,6 +201,28 @@ def test_only_the_line_under_comment_can_be_skipped(meeting, item, chair, now):
     assert [e["entry_id"] for e in live.public_state(meeting, now=now)["skipped"]] == [elsewhere.id]
 
 
+def test_only_those_skipped_on_the_item_under_comment_can_be_recalled(meeting, item, chair, now):
+    """A console that had not yet seen comment close (or move on) cannot put a skipped
+    place back in a line nobody can call or skip."""
+    other = make_item(meeting)
+    skipped, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.skip(meeting, entry_id=skipped.id, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=5))
+    version = meeting.state_version
+    with pytest.raises(InvalidState, match="open public comment on their item first"):
+        live.recall(meeting, entry_id=skipped.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=other.id, actor=chair, now=now + timedelta(minutes=6))
+    version = meeting.state_version
+    with pytest.raises(InvalidState):  # nor while comment is open on another item
+        live.recall(meeting, entry_id=skipped.id, actor=chair, now=now)
+    assert skipped.status == EntryStatus.SKIPPED and meeting.state_version == version
+    live.close_comment(meeting, actor=chair, now=now + timedelta(minutes=7))
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now + timedelta(minutes=8))
+    live.recall(meeting, entry_id=skipped.id, actor=chair, now=now)  # its item under comment again
+    assert skipped.status == EntryStatus.WAITING
+
+
 def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now):
     other = make_item(meeting)
     skipped, token = live.join_queue(meeting, item_id=item.id, now=now)
