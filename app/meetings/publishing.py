@@ -19,6 +19,7 @@ from app.core.db import after_commit, lock_row
 from app.core.errors import DeadlinePassed, InvalidState, ValidationFailed
 from app.extensions import db
 from app.meetings.models import AgendaVersion, Meeting, MeetingStatus
+from app.meetings.services import note_state_change
 from app.meetings.numbering import item_numbers
 from app.packets.tasks import enqueue_packet_build
 
@@ -162,6 +163,9 @@ def publish_agenda(meeting, *, actor, now, override_reason=None):
     meeting.has_unpublished_changes = False
     meeting.revised_at = now
     db.session.flush()
+    # The live pages show the meeting's status and the posted agenda's items: a new
+    # version of their state, sent once committed (a console open on the draft too).
+    note_state_change(meeting)
     # The PDFs are rebuilt by the worker, and only once this version is committed.
     meeting_id = meeting.id
     after_commit(lambda: enqueue_packet_build(meeting_id))

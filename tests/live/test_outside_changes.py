@@ -1,14 +1,17 @@
 """Changes made outside the live queue that its pages show: a meeting's status, its
 agenda, its body's comment settings. Each is a new state version, sent to the open
 pages once committed, through the same routes a clerk uses."""
+from datetime import timedelta
+
 import pytest
 
 from app.compliance.models import ComplianceEntry
+from app.core.time import utcnow
 from app.extensions import db, socketio
 from app.live import services as live
 from app.live.models import EntryStatus, QueueEntry
 from app.meetings.models import Meeting, MeetingStatus
-from tests.factories import make_item, make_meeting, make_user
+from tests.factories import make_item, make_meeting, make_token, make_user
 
 NS = "/live"
 
@@ -155,3 +158,22 @@ def test_an_item_whose_comment_was_held_stays_on_the_record(client, meeting, cle
     assert response.status_code == 409
     assert "part of the record" in response.json["error"]["message"]
     assert _states(display) == []
+
+
+def test_publishing_a_draft_reaches_a_console_open_on_it(app, client, staff):
+    """The status goes from draft to published: a new version, or a console opened on the
+    draft would keep showing "draft" (and `sync` would answer the same version)."""
+    draft = make_meeting(status=MeetingStatus.DRAFT, start_at=utcnow() + timedelta(days=30))
+    make_item(draft, title="Contract with Acme Paving for the repair of the Main Street sidewalks")
+    user = make_user(role="clerk", body=draft.body)
+    db.session.commit()
+    token = make_token(user)
+    db.session.commit()
+    console = socketio.test_client(app, namespace=NS, auth={"meeting": draft.id, "api_token": token})
+    [console.held] = _states(console)
+    assert console.held["status"] == "draft"
+    response = client.post(f"/api/v1/meetings/{draft.id}/publish", headers={"Authorization": f"Bearer {token}"},
+                           json={})
+    assert response.status_code == 201, response.text
+    assert _newer(console)["status"] == "published"
+    console.disconnect(NS)
