@@ -4,6 +4,7 @@ Handlers parse and check input, ask the policy, call one service inside
 `transaction()` and serialise the result. Permission is decided by
 `app.accounts.policy`; drafts are invisible (404) to everyone but the body's staff.
 """
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -117,8 +118,10 @@ def list_meetings():
     lower = start_from[0] if start_from else None
     upper = None
     if start_to:
-        # A plain date is inclusive: "to=2026-03-10" keeps meetings on the 10th.
-        upper = start_to[0] + timedelta(days=1) if start_to[1] else start_to[0] + timedelta(microseconds=1)
+        # A plain date is inclusive: "to=2026-03-10" keeps meetings on the 10th. At the
+        # calendar's last moment there is no later one: no upper bound.
+        with suppress(OverflowError):
+            upper = start_to[0] + (timedelta(days=1) if start_to[1] else timedelta(microseconds=1))
     user = _viewer()
     staff_ids = policy.staff_body_ids(user) if policy.is_staff(user) else set()
     query = services.visible_meetings_query(

@@ -72,8 +72,13 @@ def _filter_timezone(body):
     return db.session.scalar(sa.select(Body.timezone).order_by(Body.id).limit(1)) or "UTC"
 
 
-def _local_day_start(day, tz_name):
-    return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+def _local_day_start(day, tz_name, days_later=0):
+    """When the day (`days_later` days on) starts, in UTC; None past either end of the
+    calendar, where no bound is needed: no meeting starts that early or that late."""
+    try:
+        return datetime.combine(day + timedelta(days=days_later), time.min, tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 @bp.get("/meetings")
@@ -89,10 +94,11 @@ def list_meetings():
         tz_name = _filter_timezone(body)
         if body is not None:
             query = query.where(Meeting.body_id == body.id)
-        if form.from_date.data:
-            query = query.where(Meeting.start_at >= _local_day_start(form.from_date.data, tz_name))
-        if form.to_date.data:
-            end = _local_day_start(form.to_date.data + timedelta(days=1), tz_name)
+        start = _local_day_start(form.from_date.data, tz_name) if form.from_date.data else None
+        if start is not None:
+            query = query.where(Meeting.start_at >= start)
+        end = _local_day_start(form.to_date.data, tz_name, days_later=1) if form.to_date.data else None
+        if end is not None:
             query = query.where(Meeting.start_at < end)
     else:
         # Show every meeting with the errors next to the fields rather than an empty page.

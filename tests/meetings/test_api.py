@@ -210,6 +210,10 @@ def test_meeting_list_filters_and_pages(client, body):
     assert client.get("/api/v1/meetings?page=0").status_code == 422
     assert client.get("/api/v1/meetings?page=99999999999999999999").status_code == 422
     assert client.get("/api/v1/meetings?body=nope").status_code == 404
+    # The calendar's last day or moment as the end: no later bound, every meeting from `from`.
+    for end in ("9999-12-31", "9999-12-31T23:59:59.999999%2B00:00"):
+        far = client.get(f"/api/v1/meetings?body=city-council&from=2027-01-03&to={end}")
+        assert far.status_code == 200 and far.json["total"] == 2, far.text
 
 
 def test_meeting_detail_includes_the_agenda(client, auth, meeting):

@@ -200,6 +200,10 @@ def test_meeting_list_filters_by_body_and_date(client):
     assert "Council March" in html and "Council April" not in html
     html = client.get("/meetings?from_date=2026-03-10&to_date=2026-03-31").text
     assert "Planning March" in html and "Council March" not in html
+    # The calendar's first and last days as bounds: no bound at all, not an error.
+    response = client.get("/meetings?body=council&from_date=0001-01-01&to_date=9999-12-31")
+    assert response.status_code == 200
+    assert "Council March" in response.text and "Council April" in response.text
 
 
 def test_meeting_list_reports_bad_filters_next_to_the_field(client):
