@@ -18,23 +18,42 @@
 
   var live = L.connect({ onState: render });
 
-  // A refusal describes the moment it was given: once it is old, the next state clears it.
+  // A refusal describes the moment it was given: it goes once the meeting has moved on
+  // from that moment (a recess over, another speaker, comment opened or closed, the
+  // timer started or paused), or after MESSAGE_LIFETIME_MS, for when nothing more comes
+  // (after adjournment). It stays up MESSAGE_MIN_MS first: the state that caused it (the
+  // other console's call) may arrive just after it.
   var MESSAGE_LIFETIME_MS = 15000;
+  var MESSAGE_MIN_MS = 3000;
   var messageAt = 0;
+  var messageMoment = null;
 
   function report(reply) {
     say(reply.ok ? "" : refusal(reply.error));
     return reply;
   }
 
-  // The console's message goes by itself after MESSAGE_LIFETIME_MS: waiting for the next
-  // state would keep a stale refusal for good after adjournment, when none comes.
+  function momentOf(state) {
+    if (!state) { return ""; }
+    var speaker = state.speaker || {};
+    return [state.status, state.comment.open, state.comment.item_id, speaker.entry_id, speaker.started_at,
+            speaker.running, speaker.paused].join("|");
+  }
+
   function say(message) {
     L.setText("console-message", message);
+    messageMoment = momentOf(live.state());
     var at = messageAt = Date.now();
     if (message) {
       window.setTimeout(function () { if (messageAt === at) { L.setText("console-message", ""); } },
                         MESSAGE_LIFETIME_MS);
+    }
+  }
+
+  function clearPassedMessage(state) {
+    if (document.getElementById("console-message").textContent && momentOf(state) !== messageMoment &&
+        Date.now() - messageAt >= MESSAGE_MIN_MS) {
+      say("");
     }
   }
 
@@ -91,17 +110,21 @@
 
   // One action at a time: a second activation of the same action while the first is
   // on its way (a double click, Enter pressed twice) is dropped. Calling next twice
-  // would end the turn of the speaker just called before they said a word, and a card
-  // entered twice puts one person in line twice. A double click can outlast a fast
-  // reply, so these stay closed a moment after their answer too.
+  // would end the turn of the speaker just called before they said a word. A double
+  // click can outlast a fast reply, so these stay closed a moment after their answer too.
+  // (A card's Enter pressed twice lands on the form emptied as the card was sent.)
   var pending = {};
-  var SETTLE_MS = { call_next: 1000, add_in_person: 600, timer: 600, skip: 600, recall: 600 };
+  var cardsSent = 0;
+  var SETTLE_MS = { call_next: 1000, timer: 600, skip: 600, recall: 600 };
 
   // `control`, when given, looks unavailable meanwhile (aria-disabled, not disabled,
   // so a keyboard user's focus stays on it).
   function send(event, payload, control) {
     var p = payload || {};
-    var key = [event, p.action || p.entry_id || p.display_name || ""].join(":");
+    // Each card is a person (two of one name are two cards; a key pressed twice lands on
+    // the form emptied as the first was sent), so cards are never taken for a double press.
+    var key = event === "add_in_person" ? event + ":" + (++cardsSent) :
+      [event, p.action || p.entry_id || p.display_name || ""].join(":");
     if (pending[key]) { return new Promise(function () {}); }  // nothing to report: the first one will
     pending[key] = true;
     if (control) { control.setAttribute("aria-disabled", "true"); }
@@ -119,8 +142,13 @@
   // The server's general "not possible right now" (invalid_state) for the console's
   // everyday buttons, said for the case at hand from the state it now shows.
   function explained(reply, event, payload) {
-    var why = !reply.ok && reply.error && reply.error.code === "invalid_state" &&
-      whyRefused(event, payload, live.state());
+    var code = !reply.ok && reply.error && reply.error.code;
+    // A timer press for the speaker another console has just replaced: nothing was done
+    // to either, which the call_next wording ("press Call next again") would not say.
+    if (code === "speaker_changed" && event === "timer") {
+      return { ok: false, error: { code: "speaker_changed_timer", message: reply.error.message } };
+    }
+    var why = code === "invalid_state" && whyRefused(event, payload, live.state());
     return why ? { ok: false, error: { code: "explained", message: why } } : reply;
   }
 
@@ -264,7 +292,9 @@
 
   function render(state) {
     noteChanges(state);
+    clearPassedMessage(state);
     L.refreshCommentChoices(document.getElementById("card-item"), state);
+    markClosedChoices(document.getElementById("open-item"), state);
     if (state.comment.open) {
       cardItem.follow(state.comment.item_id === null ? "" : String(state.comment.item_id));
     } else {
@@ -459,8 +489,9 @@
     // Back to the button that opened the form, or its replacement after a new state.
     var target = null;
     if (!gone) { target = f.opener && f.opener.isConnected && !f.opener.closest("[hidden]") ? f.opener : entryButtonFor(kind, entryId); }
-    if (!target) {
-      target = document.getElementById("queue-heading");
+    if (!target) {  // the heading of the section the form was opened from (docs/public-comment.md)
+      var fromSpeaker = f.opener && f.opener.closest("#speaker-moderation");
+      target = document.getElementById(fromSpeaker ? "speaker-heading" : "queue-heading");
       target.setAttribute("tabindex", "-1");
     }
     f.opener = null;
@@ -509,9 +540,27 @@
     event.preventDefault();
     send("set_item", { item_id: intValue(event.target, "item_id") });
   });
+  // The items whose comment has been held and closed, said in the list to open comment
+  // on (still offered: the chair may open one again). After a close, the list is back on
+  // the current item, the one just closed: Enter there would reopen it unasked.
+  function markClosedChoices(select, state) {
+    if (!select) { return; }
+    var closed = state.comment.closed_item_ids || [];
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (!option.value) { return; }
+      if (option.dataset.label === undefined) { option.dataset.label = option.textContent; }
+      var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
+      var label = option.dataset.label + (shut ? " " + L.text("closedOption") : "");
+      if (option.textContent !== label) { option.textContent = label; }
+    });
+  }
+
   on("open-form", "submit", function (event) {
     event.preventDefault();
     var payload = { item_id: intValue(event.target, "item_id") };
+    var state = live.state();
+    if (state && payload.item_id !== null && (state.comment.closed_item_ids || []).indexOf(payload.item_id) >= 0 &&
+        !window.confirm(L.text("reopenAsk", { item: L.itemTitle(payload.item_id) }))) { return; }
     var seconds = intValue(event.target, "seconds_per_speaker");
     var minutes = intValue(event.target, "period_minutes");
     if (seconds) { payload.seconds_per_speaker = seconds; }
@@ -676,6 +725,7 @@
   });
   // Speaker cards: type, Enter, next card. Focus returns to the name field each time.
   var lastCardAt = 0;
+  var askedNoName = false;
   on("card-form", "submit", function (event) {
     event.preventDefault();
     var form = event.target;
@@ -696,28 +746,52 @@
     // and Enter once more adds it.
     if (!name && Date.now() - lastCardAt < 1000) {
       lastCardAt = 0;
+      askedNoName = true;  // still asked once the card before is answered
       var added = document.getElementById("card-status").textContent;  // still said: it went in
       L.setText("card-status", (added ? added + " " : "") + L.text("cardNoName"));
       return;
     }
+    askedNoName = false;
+    // The form is emptied as the card is sent, not when the answer comes: the clerk is
+    // already typing the next card, and emptying it then would take their first letters.
+    lastCardAt = Date.now();
+    var item = form.elements.item_id.value;
+    form.reset();
+    form.elements.item_id.value = item;
+    document.getElementById("card-name").focus();
     send("add_in_person", payload).then(function (reply) {
       // What went in, read back: a stance or interpreter picked on the wrong card shows.
       var details = [L.stanceLabel(payload.stance), payload.interpreter ? L.text("interpreter") : "",
                      payload.channel === "remote" ? L.text("remote") : ""]
         .filter(Boolean).join(", ");
-      L.setText("card-status", reply.ok ? L.text(details ? "cardAddedDetails" : "cardAdded", {
-        name: L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
-                              display_name: payload.display_name }),
-        details: details, position: reply.entry.position }) : "");
+      var who = L.speakerName({ entry_id: reply.ok ? reply.entry.entry_id : 0,
+                                number: reply.ok ? reply.entry.number : null, display_name: payload.display_name });
+      var question = askedNoName ? " " + L.text("cardNoName") : "";
       if (reply.ok) {
-        lastCardAt = Date.now();
-        var item = form.elements.item_id.value;
-        form.reset();
-        form.elements.item_id.value = item;
-        document.getElementById("card-name").focus();
+        L.setText("card-status", L.text(details ? "cardAddedDetails" : "cardAdded", {
+          name: who, details: details, position: reply.entry.position }) + question);
+        return;
       }
+      // Not added: the card goes back in the form, unless the next one is already being
+      // typed there; the status line names it, with why, where the clerk is looking.
+      var untouched = !form.elements.display_name.value && !new FormData(form).get("stance") &&
+        !form.elements.interpreter.checked && !form.elements.remote.checked;
+      if (untouched) { refillCard(form, payload); }
+      L.setText("card-status", L.text(untouched ? "cardNotAddedBack" : "cardNotAdded",
+                                      { name: payload.display_name || L.text("cardNameless"),
+                                        reason: refusal(reply.error) }) + question);
     });
   });
+
+  function refillCard(form, payload) {
+    form.elements.item_id.value = payload.item_id === null ? "" : String(payload.item_id);
+    form.elements.display_name.value = payload.display_name || "";
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=stance]"), function (radio) {
+      radio.checked = radio.value === (payload.stance || "");
+    });
+    form.elements.interpreter.checked = payload.interpreter;
+    form.elements.remote.checked = payload.channel === "remote";
+  }
 
   L.tick(live, function (remaining) {
     L.showCountdown("countdown", live.state(), remaining);

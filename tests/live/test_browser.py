@@ -324,7 +324,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 other_tab.close()
 
                 # The clerk's speaker cards from the keyboard alone: type, Enter, and the next
-                # card; a stance by Tab and Space, then Tab to the button.
+                # card; a stance by Tab and the arrow keys (from "Not given"), then Tab to the button.
                 # Reloaded, the console shows the item in force in its picker.
                 chair.reload()
                 chair.wait_for_selector("#connection:has-text('Connected')")
@@ -332,18 +332,17 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.focus("#card-name")
                 chair.keyboard.type("Card One")
                 chair.keyboard.press("Enter")
-                chair.keyboard.press("Enter")  # pressed twice: still one card
-                chair.wait_for_selector("#card-status:has-text('Added Card One')")
-                assert chair.evaluate("document.activeElement.id") == "card-name"
-                # Enter on the emptied form straight after a card: asked about, not dropped
-                # unsaid; Enter once more adds a card without a name.
+                # Pressed twice: still one card. The second Enter lands on the form emptied as
+                # the card was sent, and is asked about, not dropped unsaid (the question stays
+                # once the card is answered); Enter once more adds a card without a name.
                 chair.keyboard.press("Enter")
                 chair.wait_for_selector("#card-status:has-text('Added Card One'):has-text('Press Enter again')")
+                assert chair.evaluate("document.activeElement.id") == "card-name"
                 chair.keyboard.press("Enter")
                 chair.wait_for_selector("#card-status:has-text('Added Speaker')")
                 chair.keyboard.type("Card Two")
-                # Support, interpreter, remote (a caller on the phone line), Add.
-                for key in ("Tab", "Space", "Tab", "Space", "Tab", "Space", "Tab", "Enter"):
+                # Support (the one after "Not given"), interpreter, remote (a caller on the phone line), Add.
+                for key in ("Tab", "ArrowDown", "Tab", "Space", "Tab", "Space", "Tab", "Enter"):
                     chair.keyboard.press(key)
                 # What went in is read back, so a stance or interpreter on the wrong card shows.
                 chair.wait_for_selector(
@@ -388,8 +387,12 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 # "close?" (three are waiting again) only to be refused.
                 chair.select_option("#open-item", str(ids["item"]))
                 chair.fill("#open-period", "5")
+                # Its comment was held and closed just now: opening it again is asked first.
+                reopened = []
+                chair.once("dialog", lambda dialog: (reopened.append(dialog.message), dialog.accept()))
                 chair.click("#open-form button[type=submit]")
                 chair.wait_for_selector("#close-note:has-text('this timed period can close at')")
+                assert "has already been held and closed. Open it again?" in reopened[0]
                 # The period was for this opening: the next one is not timed unless asked again.
                 assert chair.input_value("#open-period") == ""
                 # Residents and the chamber are told when its time is up, in the body's time.

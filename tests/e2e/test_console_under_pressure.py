@@ -1,0 +1,150 @@
+"""The chair's console as a clerk and a chair use it mid-meeting: cards typed without
+waiting, refusals that stop applying, questions before an action that cannot be
+taken back. In Chromium against the shared demo server."""
+import time
+
+from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
+    chair, chair_sends, in_line_for_general_comment, items_taking_comment, residents, visit)
+
+# The console's answers, held back or made up in the page: socket.io-client's emit is
+# wrapped so that for `event` the answer comes `delay_ms` late, or is `reply` and
+# nothing is sent. What the console does with an answer is what is tested.
+HOLD_ANSWERS = """([event, delayMs, reply]) => {
+    const emit = io.Socket.prototype.emit;
+    io.Socket.prototype.emit = function (...args) {
+        const answer = args[args.length - 1];
+        if (args[0] !== event || typeof answer !== "function") { return emit.apply(this, args); }
+        if (reply) { setTimeout(() => answer(null, reply), 10); return this; }
+        args[args.length - 1] = (...given) => setTimeout(() => answer(...given), delayMs);
+        return emit.apply(this, args);
+    };
+}"""
+
+
+def queue_names(chair):
+    return [e["display_name"] for e in chair_sends(chair, "sync")["state"]["queue"]]
+
+
+def test_the_next_card_can_be_typed_before_the_last_one_is_answered(chair):
+    """On a slow link the answer comes while the clerk types the next name: it must not
+    empty the form under them (it took the first letters of every card after the first)."""
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair.evaluate(HOLD_ANSWERS, ["add_in_person", 1500, None])
+    chair.focus("#card-name")
+    chair.keyboard.type("Mona Patel")
+    chair.keyboard.press("Enter")
+    assert chair.input_value("#card-name") == ""  # emptied as it was sent
+    chair.keyboard.type("Ned Quinn")
+    chair.wait_for_selector("#card-status:has-text('Added Mona Patel')")
+    assert chair.input_value("#card-name") == "Ned Quinn"
+    assert chair.evaluate("() => document.activeElement.id") == "card-name"
+    chair.keyboard.press("Enter")
+    chair.wait_for_selector("#card-status:has-text('Added Ned Quinn')")
+    assert queue_names(chair) == ["Mona Patel", "Ned Quinn"]
+
+
+def test_two_cards_of_one_name_are_two_cards(chair):
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair.evaluate(HOLD_ANSWERS, ["add_in_person", 800, None])
+    for _ in range(2):
+        chair.fill("#card-name", "John Lee")
+        chair.press("#card-name", "Enter")
+    chair.wait_for_selector("#card-status:has-text('number 2 in line')")
+    assert queue_names(chair) == ["John Lee", "John Lee"]
+
+
+def test_a_card_not_added_comes_back_to_the_form_or_is_named(chair):
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair.evaluate(HOLD_ANSWERS, ["add_in_person", 0, {"ok": False, "error": {"code": "rate_limited"}}])
+    chair.fill("#card-name", "Ola Berg")
+    chair.check("#card-form input[name=stance][value=support]")
+    chair.check("#card-form input[name=interpreter]")
+    chair.press("#card-name", "Enter")
+    # Nothing typed since: the card is back as it was, to send again.
+    chair.wait_for_selector("#card-status:has-text('Not added: Ola Berg. Too many actions at once. Wait a moment "
+                            "and try again. The card is back in the form.')")
+    assert chair.input_value("#card-name") == "Ola Berg"
+    assert chair.is_checked("#card-form input[name=stance][value=support]")
+    assert chair.is_checked("#card-form input[name=interpreter]")
+    # The next card already being typed: left alone, and the one not added is named.
+    chair.press("#card-name", "Enter")
+    chair.keyboard.type("Pia")
+    chair.wait_for_selector("#card-status:has-text('Not added: Ola Berg. Too many actions at once. Wait a moment "
+                            "and try again. Enter the card again.')")
+    assert chair.input_value("#card-name") == "Pia"
+    assert queue_names(chair) == []
+
+
+def test_a_position_picked_by_mistake_can_be_taken_back_from_the_keyboard(chair):
+    chair_sends(chair, "open_comment", {"item_id": None})
+    assert chair.is_checked("#card-form input[name=stance][value='']")  # "Not given" to start with
+    chair.focus("#card-form input[name=stance][value='']")
+    chair.keyboard.press("ArrowDown")  # Support, picked by mistake ...
+    assert chair.is_checked("#card-form input[name=stance][value=support]")
+    chair.keyboard.press("ArrowUp")  # ... and back
+    chair.fill("#card-name", "Quinn")
+    chair.press("#card-name", "Enter")
+    chair.wait_for_selector("#card-status:has-text('Added Quinn (name not verified): number 1 in line.')")
+    assert chair_sends(chair, "sync")["state"]["queue"][0]["stance"] is None
+    assert chair.is_checked("#card-form input[name=stance][value='']")  # the emptied form
+
+
+def test_a_refusal_goes_once_the_meeting_has_moved_on_from_it(chair, residents, demo_server):
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "start"})
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.click("[data-timer=resume]", force=True)  # running already: refused, in words
+    chair.wait_for_selector("#console-message:has-text('The timer is already running.')")
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Card"})
+    chair.wait_for_selector("#queue-rows tr")  # a state that changes nothing the refusal was about
+    assert chair.inner_text("#console-message") == "The timer is already running."
+    time.sleep(3)  # up for a few seconds at least: the state that caused it may come just after it
+    chair_sends(chair, "timer", {"action": "pause"})  # another console pauses: it no longer applies
+    chair.wait_for_selector("#console-message:empty", state="attached", timeout=5000)  # not the 15 s that end any message
+
+
+def test_a_timer_press_for_a_speaker_replaced_meanwhile_says_nothing_was_changed(chair, residents, demo_server):
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.evaluate(HOLD_ANSWERS, ["timer", 0, {"ok": False, "error": {"code": "speaker_changed"}}])
+    chair.click("[data-timer=start]")
+    chair.wait_for_selector("#console-message:has-text('Someone else called the next speaker just before you, so the "
+                            "timer was not changed.')")
+    assert "Call next" not in chair.inner_text("#console-message")
+
+
+def test_opening_comment_again_on_an_item_where_it_was_held_asks_first(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    item = items_taking_comment(resident)[0]
+    chair_sends(chair, "open_comment", {"item_id": int(item)})
+    chair_sends(chair, "close_comment")
+    option = f"#open-item option[value='{item}']"
+    chair.wait_for_selector(f"{option}:has-text('(public comment closed)')", state="attached")
+    chair.select_option("#open-item", item)
+    asked = []
+    chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    chair.click("#open-form button[type=submit]")
+    assert asked and "has already been held and closed. Open it again?" in asked[0]
+    assert chair_sends(chair, "sync")["state"]["comment"]["open"] is False  # dismissed: nothing sent
+    chair.once("dialog", lambda dialog: dialog.accept())
+    chair.click("#open-form button[type=submit]")
+    chair.wait_for_selector("#open-form", state="hidden")
+    assert chair_sends(chair, "sync")["state"]["comment"]["item_id"] == int(item)
+
+
+def test_removing_the_speaker_puts_focus_on_the_speaker_heading(chair, residents, demo_server):
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live')")
+    chair.click("#speaker-warn")
+    chair.fill("#warn-reason", "Shouting")
+    chair.press("#warn-reason", "Enter")
+    chair.wait_for_selector("#console-done:has-text('Warning recorded.')", state="attached")
+    chair.click("#speaker-remove")
+    chair.fill("#remove-reason", "Kept shouting after a warning")
+    chair.press("#remove-reason", "Enter")
+    chair.wait_for_selector("#console-done:has-text('Removed from the queue.')", state="attached")
+    assert chair.evaluate("() => document.activeElement.id") == "speaker-heading"
