@@ -554,10 +554,21 @@
         button.setAttribute("aria-disabled", "true");
         button.textContent = L.text("joining");
       }
+      // Marked before it is sent: if the join goes in and its answer is lost (the signal
+      // drops, the tab is closed), the page asks for this browser's places when it
+      // connects again, instead of never showing a place the chair can call.
+      if (!window.localStorage.getItem(joinedKey)) { window.localStorage.setItem(joinedKey, "sent"); }
       live.call("join_queue", payload).then(function (reply) {
         if (joining) { button.removeAttribute("aria-disabled"); button.textContent = label; }
         joining = false;
-        if (!reply.ok) { L.setText("join-error", L.refusal(reply.error)); return; }
+        if (!reply.ok) {
+          L.setText("join-error", L.refusal(reply.error));
+          // It may have gone in with the answer lost, or an earlier join did: the place is
+          // looked up, so it shows and can be left.
+          var code = reply.error && reply.error.code;
+          if (code === "no_answer" || code === "already_queued") { findPlaces(); }
+          return;
+        }
         L.setText("join-error", "");
         // The choice is spent: for the next join it follows the item under comment again.
         itemChoice.release();
@@ -582,12 +593,17 @@
     token = window.localStorage.getItem(storageKey);
     if (!token) { return; }
     live.socket.auth.token = token;  // for reconnecting
+    findPlaces();
+  });
+
+  // The places this browser's token holds, followed here (nothing when it holds none).
+  function findPlaces() {
     live.call("resume", { token: token }).then(function (reply) {
       if (!reply.ok) { return; }
       remember(reply.entry, reply.version, reply.places);
       if (live.state()) { render(live.state()); }
     });
-  });
+  }
 
   // Leaving one of the other places: asked first, like the place followed; the page
   // goes on following the one it follows.
