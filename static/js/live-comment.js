@@ -33,18 +33,19 @@
   var joinsKey = "dais-live-joins-" + meetingId;
   function joinsHere() { return parseInt(window.localStorage.getItem(joinsKey) || "0", 10); }
   // The entry this page follows: its id, item and last known status ("waiting",
-  // "speaking", "skipped", or an end: "done", "closed", "gone", "removed", "over", or
-  // "finished" while the server is asked how a turn ended), and `since`, the version
-  // from which the server's state includes it.
+  // "speaking", "skipped", or an end: "done", "unheard" (a turn ended before its time
+  // started), "closed", "gone", "removed", "over", or "finished" while the server is
+  // asked how a turn ended), `started` (while speaking: whether their time has
+  // started), and `since`, the version from which the server's state includes it.
   var myEntry = null;
   // Whether this page has followed a place, or said how the last one ended.
   var settled = false;
   var lastAlert = "";
   var ENDED = { done: true, closed: true, gone: true, over: true, removed: true, finished: true, left: true,
-                calledAway: true };
+                calledAway: true, unheard: true };
   // What the resident is told once their place is no longer waiting or speaking.
   var MESSAGES = { skipped: "skipped", closed: "skippedClosed", gone: "gone", done: "done", over: "over",
-                   removed: "removed", left: "left", calledAway: "calledAway" };
+                   removed: "removed", left: "left", calledAway: "calledAway", unheard: "unheard" };
   // Whether the meeting's status lets anyone join (an adjourned meeting does not).
   var meetingLive = !document.getElementById("join-section").hidden;
 
@@ -180,15 +181,32 @@
     if (state.speaker.paused) { alertOnce(L.text(pausedByRecess ? "reconvenedPaused" : "yourTimePaused")); return; }
     pausedByRecess = false;
     var phase = L.countdownPhase(state, remaining);
-    var timeUp = L.text("yourTimeUp"), moreTime = L.text("moreTime"), endingSoon = L.text("endingSoon");
+    var live_ = L.text("live"), moreTime = L.text("moreTime");
+    // A page that has said nothing of this turn yet (back online late in it, or after it
+    // ran out) says first that the resident was called: "30 seconds left" or "your time
+    // is up" alone would be news of a turn they never heard begin.
+    var told = lastAlert === live_ + " " + L.text("endingSoon") ||
+      SPEAKING_ALERTS.some(function (key) { return lastAlert === L.text(key); });
+    // (Said that way, each stays while its phase lasts.)
+    var calledUp = L.text("calledTimeUp"), liveEnding = live_ + " " + L.text("endingSoon");
+    var timeUp = told && lastAlert !== calledUp ? L.text("yourTimeUp") : calledUp;
+    var endingSoon = told && lastAlert !== liveEnding ? L.text("endingSoon") : liveEnding;
+    var wasOver = lastAlert === L.text("yourTimeUp") || lastAlert === calledUp;
+    var wasEnding = lastAlert === L.text("endingSoon") || lastAlert === liveEnding;
     if (phase === "over") { alertOnce(timeUp); }
-    else if (lastAlert === timeUp || lastAlert === moreTime || (lastAlert === endingSoon && phase !== "ending")) {
-      alertOnce(moreTime);
-    }
+    else if (wasOver || lastAlert === moreTime || (wasEnding && phase !== "ending")) { alertOnce(moreTime); }
     // (A turn shorter than that is "ending" from its start: no warning then.)
     else if (phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS) { alertOnce(endingSoon); }
-    else { alertOnce(L.text("live")); }
+    else { alertOnce(live_); }
   }
+  // What this page may have said of the resident's turn (each alone, or "live" with the
+  // last 30 seconds): one of them said means the resident knows they were called.
+  var SPEAKING_ALERTS = ["live", "liveReady", "endingSoon", "yourTimeUp", "calledTimeUp", "moreTime",
+                         "yourTimePaused", "reconvenedPaused", "recessSpeaking", "recessCalled"];
+
+  // A turn seen here that ended: had, or, if its time never started (the chair called
+  // the next speaker, or stopped, before starting it), ended unheard, and not thanked.
+  function spoken() { return myEntry.started === false ? "unheard" : "done"; }
 
   function commentOpenOnMine(state) {
     return state.comment.open && state.comment.item_id === myEntry.item_id;
@@ -205,7 +223,7 @@
     // Adjourned, cancelled or postponed: a place still open ends with the meeting. The
     // speaker's turn ends as spoken (the server records it done), and is thanked for.
     if (!meetingLive) {
-      var ended = ENDED[myEntry.status] ? myEntry.status : myEntry.status === "speaking" ? "done" : "over";
+      var ended = ENDED[myEntry.status] ? myEntry.status : myEntry.status === "speaking" ? spoken() : "over";
       return { status: ended, entry: null };
     }
     if (state.speaker && state.speaker.entry_id === id) { return { status: "speaking", entry: state.speaker }; }
@@ -288,6 +306,7 @@
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
       if (reply.ok) { others = placesBesides(reply.places, entryId, reply.version); }
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
+      if (status === "done" && asked === "finished") { status = spoken(); }
       if (status) { myEntry.status = status; }
       if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
     });
@@ -371,6 +390,7 @@
     if (status === "waiting") { showWaiting(state, place.entry); return; }
     setWait("");
     if (status === "speaking") {
+      myEntry.started = Boolean(place.entry.started_at);
       setStatus("", false);
       speakingAlert(state, live.remaining());
       confirmSeen(place.entry);
@@ -384,7 +404,7 @@
       setStatus("", false);
       return;
     }
-    if (status === "finished") { status = "done"; }
+    if (status === "finished") { status = spoken(); }
     setStatus(L.text(MESSAGES[status]), true);
     if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
@@ -489,6 +509,7 @@
     if (!last) { return ""; }
     var ended = missedTurn(endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)), last) ||
       (last === "speaking" || last === "finished" ? "done" : last);
+    if (ended === "done" && last === "unheard") { ended = last; }  // seen here ending before its time started
     return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
   }
 

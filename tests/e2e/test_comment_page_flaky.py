@@ -1,6 +1,8 @@
 """The resident's page on a link that loses answers or drops mid-turn. In Chromium
 against the shared demo server; answers are lost in the page (socket.io-client's emit
 wrapped), so what is tested is what the page does without them."""
+import time
+
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
     chair, chair_sends, residents, visit)
 
@@ -39,3 +41,42 @@ def test_a_page_closed_before_the_join_was_answered_finds_the_place_when_opened_
     chair.wait_for_selector("#queue-rows tr")  # it went in
     visit(resident, demo_server)  # opened again (a reload: same browser, same storage)
     resident.wait_for_selector("#my-position:has-text('number 1 in line')")
+
+
+def test_a_page_back_after_the_time_ran_out_says_first_that_the_resident_was_called(chair, residents, demo_server):
+    """"Your time is up" alone is news of a turn the resident never heard begin."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 10})
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-position:has-text('in line')")
+    resident.goto("about:blank")  # the phone in a pocket, the page closed
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "start"})
+    time.sleep(11)
+    resident.add_init_script("""window.alerts = [];
+new MutationObserver(() => { const el = document.getElementById("my-alert");
+  if (el && el.textContent !== window.alerts[window.alerts.length - 1]) { window.alerts.push(el.textContent); } })
+  .observe(document, {childList: true, subtree: true, characterData: true});""")
+    visit(resident, demo_server)
+    resident.wait_for_selector("#my-alert:has-text('You are live: the chair called you, and your time has run out. "
+                               "Please finish your comment.')")
+    resident.wait_for_timeout(1500)  # the clock ticks on: said once, not replaced by "your time is up"
+    assert resident.evaluate("window.alerts")[1:] == [
+        "You are live: the chair called you, and your time has run out. Please finish your comment."]
+
+
+def test_a_turn_ended_before_its_time_started_is_not_thanked(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-position:has-text('in line')")
+    chair_sends(chair, "call_next")
+    resident.wait_for_selector("#my-alert:has-text('You are live: the chair has called you')")
+    chair_sends(chair, "timer", {"action": "stop"})  # could not be heard (a caller not unmuted)
+    resident.wait_for_selector("#my-position:has-text('The chair ended your turn before your time was started, so "
+                               "it is not counted as a comment.')")
+    assert "Thank you" not in resident.inner_text("#you")
+    resident.reload()  # and so it stays (said above the join form that is back)
+    resident.wait_for_selector("#join-note:has-text('The chair ended your turn before your time was started')")
