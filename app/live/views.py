@@ -12,6 +12,7 @@ from app.core.errors import Forbidden, NotFound
 from app.core.time import utcnow
 from app.extensions import db
 from app.live import services
+from app.live import timer as timers
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
 from app.meetings.numbering import item_numbers
@@ -42,7 +43,9 @@ def _render(template, meeting, **context):
 @bp.get("/meetings/<int:meeting_id>/comment")
 def comment(meeting_id):
     meeting = _public_meeting(meeting_id)
-    return _render("live/comment.html", meeting, items=_items_taking_comment(meeting))
+    # The extra time promised beside the interpreter box is the body's rule's (none in some states).
+    return _render("live/comment.html", meeting, items=_items_taking_comment(meeting),
+                   interpreter_multiple=timers.interpreter_multiple(meeting.body.rule_pack))
 
 
 @bp.get("/meetings/<int:meeting_id>/display")

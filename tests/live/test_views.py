@@ -35,6 +35,16 @@ def test_comment_page_shows_the_queue_and_the_join_form(client, meeting):
     assert '<p id="comment-status" role="status">' in page.text  # comment opening is read out
 
 
+@pytest.mark.parametrize("rule_pack, label", [
+    ("us-ca-brown-act", "I will speak through an interpreter (you get 2 times as long to speak)"),
+    ("us-ny-oml", "I will speak through an interpreter</label>"),  # no extra time promised where none is given
+])
+def test_the_interpreter_box_promises_the_extra_time_the_rules_give(client, meeting, rule_pack, label):
+    meeting.body.rule_pack = rule_pack
+    db.session.commit()
+    assert label in client.get(f"/meetings/{meeting.id}/comment").text
+
+
 def test_comment_page_carries_its_own_words_for_refusals(client, meeting):
     """The server's error messages are English; the page shows these by error code."""
     spanish = client.get(f"/meetings/{meeting.id}/comment?lang=es").text
