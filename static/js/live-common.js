@@ -146,11 +146,13 @@
   }
 
   function speakerName(entry) {
-    if (entry.display_name) {
-      return entry.display_name + " (" + text("nameUnverified") + ")";
-    }
-    // The entry's number within the meeting (older servers' states lack it: the id then).
-    return text("speaker", { n: entry.number || entry.entry_id });
+    return entry.display_name ? entry.display_name + " (" + text("nameUnverified") + ")" : speakerLabel(entry);
+  }
+
+  // The name alone: the typed one, or the entry's number within the meeting (older
+  // servers' states lack it: the id then).
+  function speakerLabel(entry) {
+    return entry.display_name || text("speaker", { n: entry.number || entry.entry_id });
   }
 
   // The same, as nodes with "(name not verified)" in a span of its own, for a page that
@@ -369,7 +371,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, listen: listen, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, speakerLabel: speakerLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, listen: listen, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };

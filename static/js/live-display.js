@@ -32,7 +32,7 @@
       var li = document.createElement("li");
       var name = document.createElement("span");
       name.className = "next-name";
-      name.append.apply(name, L.speakerNameNodes(entry));
+      name.textContent = L.speakerLabel(entry);  // "not verified" is said once, under the heading
       var channel = document.createElement("span");
       channel.className = "next-channel";
       channel.textContent = "· " + L.channelLabel(entry.channel);

@@ -975,6 +975,9 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
         const line = channel.closest("li").getBoundingClientRect(), box = channel.getBoundingClientRect();
         return [channel.textContent, box.right <= line.right + 0.5 && box.width > 0]; })"""
     assert display.evaluate(cut) == [["· remote", True]] * 5
+    # That the names are not verified is said once, above the list, not cut off with a name.
+    assert display.is_visible(".next-note:has-text('Names as given by the speakers, not verified.')")
+    assert "not verified" not in display.inner_text("#queue")
     chair_sends(chair, "call_next")  # the first card: a name long enough for three lines
     display.wait_for_selector("#speaker:has-text('Maria Guadalupe')")
     clock = display.locator("#countdown").bounding_box()
