@@ -500,25 +500,27 @@ def follow_meeting_status(meeting, previous, *, actor, now):
 
 
 @meetings.on_item_removal
-def release_item(item, *, actor, now):
-    """An item leaves the agenda (before the meeting, as an amendment): whoever signed
-    up to speak on it keeps their place, in general comment, where the chair can still
-    call them; one who already has a place there keeps that one. Refused while comment
-    is open on the item (the chair closes it first), and once comment has been held on
-    it: what was said on it is on the record."""
+def release_item(item, *, actor, now, reason="item_removed"):
+    """An item leaves the agenda (before the meeting, as an amendment), or stops taking
+    public comment (`reason` says which): whoever signed up to speak on it keeps their
+    place, in general comment, where the chair can still call them; one who already has
+    a place there keeps that one. Refused while comment is open on the item (the chair
+    closes it first), and once comment has been held on it: what was said on it is on
+    the record."""
     meeting = item.meeting
     lock_row_once(meeting)
+    doing = "removing the item" if reason == "item_removed" else "turning its public comment off"
     state = db.session.get(LiveState, meeting.id)
     if state is not None and state.is_comment_open and state.comment_item_id == item.id:
-        raise InvalidState("Public comment is open on this item: close it before removing the item.")
+        raise InvalidState(f"Public comment is open on this item: close it before {doing}.")
     entries = db.session.scalars(sa.select(QueueEntry).where(
         QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == item.id).order_by(QueueEntry.id)).all()
     if (state is not None and item.id in (state.closed_item_ids or [])) or any(
             e.status in (EntryStatus.DONE, EntryStatus.REMOVED, EntryStatus.SKIPPED) for e in entries):
         # The minutes and the log speak of the comment given on it.
         raise InvalidState("Public comment has been held on this item: it is part of the record and cannot be "
-                           "removed from the agenda.")
-    if state is not None and state.current_item_id == item.id:
+                           + ("removed from the agenda." if reason == "item_removed" else "turned off."))
+    if reason == "item_removed" and state is not None and state.current_item_id == item.id:
         state.current_item_id = None
     held = [e for e in entries if e.status in IN_QUEUE]
     general = {token_hash for token_hash in db.session.scalars(sa.select(QueueEntry.token_hash).where(
@@ -529,11 +531,11 @@ def release_item(item, *, actor, now):
             was = entry.status
             entry.status = EntryStatus.LEFT
             entry.finished_at = now
-            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, "reason": "item_removed"},
+            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, "reason": reason},
                    actor=actor, now=now)
         else:
             record(meeting, Tag.SPEAKER_MOVED, {**_speaker_data(entry), "to_item_id": None,
-                                                "reason": "item_removed"}, actor=actor, now=now)
+                                                "reason": reason}, actor=actor, now=now)
             entry.item_id = None
             entry.item_key = 0
     db.session.flush()

@@ -587,6 +587,11 @@ def update_item(item, changes, *, actor, now):
     if not changed and target is item.section:
         return item
     note_agenda_change(meeting, now)
+    if changed.get("accepts_public_comment") is False:
+        # Nobody could call those already in line for it: they go where an item's removal
+        # sends them (general comment), or the change is refused, as a removal would be.
+        for listener in _item_removal_listeners:
+            listener(item, actor=actor, now=now, reason="comment_withdrawn")
     for field, value in changed.items():
         setattr(item, field, value)
     if target is not item.section:
@@ -633,7 +638,8 @@ _item_removal_listeners = []
 
 
 def on_item_removal(listener):
-    """Register `listener(item, *, actor, now)`, called before an item is deleted; it may refuse."""
+    """Register `listener(item, *, actor, now, reason)`, called before an item is deleted
+    (`item_removed`) or stops taking public comment (`comment_withdrawn`); it may refuse."""
     _item_removal_listeners.append(listener)
     return listener
 
@@ -642,7 +648,7 @@ def delete_item(item, *, actor, now):
     meeting = item.meeting
     note_agenda_change(meeting, now)
     for listener in _item_removal_listeners:
-        listener(item, actor=actor, now=now)
+        listener(item, actor=actor, now=now, reason="item_removed")
     section = item.section
     # The section's delete-orphan cascade removes the row at flush.
     section.items.remove(item)

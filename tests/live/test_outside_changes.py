@@ -177,3 +177,33 @@ def test_publishing_a_draft_reaches_a_console_open_on_it(app, client, staff):
     assert response.status_code == 201, response.text
     assert _newer(console)["status"] == "published"
     console.disconnect(NS)
+
+
+def test_an_item_that_stops_taking_comment_sends_its_speakers_to_general_comment(
+        client, meeting, clerk, display, now):
+    """Nobody could call them on an item that takes no comment (open_comment refuses it,
+    skip acts only on the item under comment): they go where a removal would send them."""
+    early, token = live.join_queue(meeting, item_id=meeting.item.id, display_name="Early", now=now)
+    db.session.commit()
+    _states(display)
+    response = client.patch(f"/api/v1/items/{meeting.item.id}", headers=clerk,
+                            json={"accepts_public_comment": False})
+    assert response.status_code == 200, response.text
+    assert [(e["entry_id"], e["item_id"]) for e in _newer(display)["queue"]] == [(early.id, None)]
+    tags = [(e.tag, e.data.get("reason")) for e in db.session.query(ComplianceEntry)
+            .filter_by(meeting_id=meeting.id).order_by(ComplianceEntry.seq)]
+    assert ("speaker:moved", "comment_withdrawn") in tags
+    assert live.resume(db.session.get(Meeting, meeting.id), token=token).id == early.id
+
+
+def test_an_item_under_comment_cannot_stop_taking_it(client, meeting, clerk, display, now):
+    chair = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    live.open_comment(meeting, item_id=meeting.item.id, actor=chair, now=now)  # before the call to order
+    db.session.commit()
+    response = client.patch(f"/api/v1/items/{meeting.item.id}", headers=clerk,
+                            json={"accepts_public_comment": False})
+    assert response.status_code == 409, response.text
+    assert "close it before turning its public comment off" in response.json["error"]["message"]
+    db.session.expire_all()
+    assert db.session.get(type(meeting.item), meeting.item.id).accepts_public_comment is True
