@@ -199,12 +199,12 @@ def public_state_and_timer(meeting, *, now):
     if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
-            current_item = {"item_id": item.id, "title": item.title}
+            current_item = {"item_id": item.id, "title": meetings.public_title(meeting, item)}
     may_close_at = _may_close_at(meeting, state, now) if is_open else None
     # Its title too: an item added or renamed since a page loaded is not in the page's list.
     comment_item = db.session.get(AgendaItem, comment_item_id) if comment_item_id else None
     comment = {"open": is_open, "item_id": comment_item_id,
-               "item_title": comment_item.title if comment_item is not None else None,
+               "item_title": meetings.public_title(meeting, comment_item) if comment_item is not None else None,
                "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,
@@ -850,9 +850,17 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
         .where(AgendaItem.id.in_(item_ids)))} if item_ids else {}
     state = db.session.get(LiveState, meeting.id)
     closed = set(state.closed_item_ids or []) if state is not None else set()
+    # While the clerk's edits are not posted, residents sign up on the agenda as posted.
+    posted = ({item.id: item.accepts_public_comment for item in meetings.public_items(meeting)}
+              if meeting.has_unpublished_changes and item_ids else None)
     for index, request in enumerate(requests):
         try:
             _item(meeting, request.item_id, for_comment=True, loaded=items)
+            if posted is not None and request.item_id is not None:
+                if request.item_id not in posted:
+                    raise NotFound(f"Item {request.item_id} is not on this meeting's posted agenda.")
+                if not posted[request.item_id]:
+                    raise InvalidState("This item does not take public comment.")
             if request.item_id in closed:
                 raise CommentClosed()
         except DomainError as error:

@@ -28,12 +28,25 @@ def _items_taking_comment(meeting):
     return [item for item in meeting.items if item.accepts_public_comment]
 
 
-def _render(template, meeting, **context):
+def _public_items_taking_comment(meeting):
+    """What residents may sign up for: taking comment as posted, and still (the chair could
+    not open comment on one the clerk has since turned off)."""
+    taking = {item.id for item in _items_taking_comment(meeting)}
+    return [item for item in meetings.public_items(meeting) if item.accepts_public_comment and item.id in taking]
+
+
+def _render(template, meeting, *, staff=False, **context):
+    """`staff`: the console, with the agenda as it stands; the public pages have it as
+    posted (meetings.public_items)."""
     state = services.public_state(meeting, now=utcnow())
-    titles = {item.id: item.title for item in meeting.items}
+    if staff:
+        titles, numbers = {item.id: item.title for item in meeting.items}, item_numbers(meeting.sections)
+    else:
+        posted = meetings.public_items(meeting)
+        titles, numbers = {item.id: item.title for item in posted}, {item.id: item.number for item in posted}
     proceedings = state.get("proceedings") or {}
     return render_template(template, meeting=meeting, state=state, item_titles=titles,
-                           item_numbers=item_numbers(meeting.sections),
+                           item_numbers=numbers,
                            is_live=meeting.status in services.LIVE_STATUSES,
                            under_comment=services.waiting_on_comment_item(state),
                            quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),
@@ -44,7 +57,7 @@ def _render(template, meeting, **context):
 def comment(meeting_id):
     meeting = _public_meeting(meeting_id)
     # The extra time promised beside the interpreter box is the body's rule's (none in some states).
-    return _render("live/comment.html", meeting, items=_items_taking_comment(meeting),
+    return _render("live/comment.html", meeting, items=_public_items_taking_comment(meeting),
                    interpreter_multiple=timers.interpreter_multiple(meeting.body.rule_pack))
 
 
@@ -64,5 +77,5 @@ def console(meeting_id):
     if not (may_moderate or may_add):
         require(current_user, "live.moderate", meeting.body_id)
         raise Forbidden(_("Your role does not allow this."))
-    return _render("live/console.html", meeting, items=meeting.items,
+    return _render("live/console.html", meeting, staff=True, items=meeting.items,
                    commentable=_items_taking_comment(meeting), may_moderate=may_moderate, may_add=may_add)

@@ -7,6 +7,7 @@ as arguments. A change of time, place or status is a new iCalendar revision
 the meeting as having unpublished changes so the clerk is asked to amend.
 """
 import re
+from collections import namedtuple
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
 from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
                                  MeetingStatus, Member, SectionKind)
+from app.meetings.numbering import item_numbers
 from app.meetings.sanitize import clean_html
 from app.minutes import rules as proceedings_rules
 
@@ -503,6 +505,33 @@ def visible_meetings_query(*, staff_body_ids=None, include_all_drafts=False, bod
             public = sa.or_(public, Meeting.body_id.in_(sorted(staff_body_ids)))
         query = query.where(public)
     return query
+
+
+# ---------------------------------------------------------------- the agenda as posted
+
+PublicItem = namedtuple("PublicItem", "id number title accepts_public_comment")
+
+
+def public_items(meeting):
+    """The agenda's items as the public knows them, in order: while the clerk's edits since
+    the last posting are not posted, the posted version's (an item added, renamed or
+    taken off is not news before its amendment is posted), else the agenda's own."""
+    version = meeting.current_version
+    if version is None or not meeting.has_unpublished_changes:
+        numbers = item_numbers(meeting.sections)
+        return [PublicItem(item.id, numbers.get(item.id, ""), item.title, item.accepts_public_comment)
+                for item in meeting.items]
+    return [PublicItem(item["id"], item["number"], item["title"], bool(item.get("accepts_public_comment", True)))
+            for section in version.content.get("sections", []) for item in section.get("items", [])]
+
+
+def public_title(meeting, item):
+    """An item's title as the public knows it (see public_items); an item never posted
+    is known by its own once the chair has brought it up."""
+    if meeting.has_unpublished_changes:
+        posted = {entry.id: entry.title for entry in public_items(meeting)}
+        return posted.get(item.id, item.title)
+    return item.title
 
 
 # ---------------------------------------------------------------- agenda

@@ -234,3 +234,46 @@ def test_socket_io_pings_often_enough_to_notice_a_silent_phone(client):
     assert opened.status_code == 200 and opened.text.startswith("0")
     handshake = json.loads(opened.text[1:])
     assert (handshake["pingInterval"], handshake["pingTimeout"]) == (10_000, 10_000)
+
+
+def test_the_public_live_pages_show_the_agenda_as_posted(client, app):
+    """An item the clerk has added or renamed since the agenda was posted is not news
+    before its amendment is posted: not listed, not signed up for, not retitled."""
+    from datetime import timedelta
+
+    from app.core.errors import NotFound
+    from app.meetings import services as meetings
+    from app.meetings.models import SectionKind
+    from app.meetings.publishing import publish_agenda
+
+    meeting = make_meeting(status=MeetingStatus.DRAFT, start_at=utcnow() + timedelta(days=30))
+    posted = make_item(meeting, title="Repaving of Elm Street")
+    clerk = make_user(role="clerk", body=meeting.body)
+    db.session.commit()
+    publish_agenda(meeting, actor=clerk, now=utcnow())
+    db.session.commit()
+    business = next(s for s in meeting.sections if s.kind == SectionKind.BUSINESS)
+    draft = meetings.add_item(meeting, section_id=business.id, title="Settlement with Acme (not posted)",
+                              actor=clerk, now=utcnow())
+    meetings.update_item(posted, {"title": "Repaving of Elm and Oak Streets"}, actor=clerk, now=utcnow())
+    db.session.commit()
+
+    for page in ("comment", "display"):
+        html = client.get(f"/meetings/{meeting.id}/{page}").text
+        assert "Acme" not in html and "Oak" not in html and "Repaving of Elm Street" in html, page
+    with pytest.raises(NotFound):
+        live.join_queue(meeting, item_id=draft.id, now=utcnow())
+    db.session.rollback()
+    chair = make_user(role="chair", body=meeting.body)
+    db.session.commit()
+    live.set_item(meeting, item_id=posted.id, actor=chair, now=utcnow())
+    live.open_comment(meeting, item_id=posted.id, actor=chair, now=utcnow())
+    state = live.public_state(meeting, now=utcnow())
+    assert state["current_item"]["title"] == state["comment"]["item_title"] == "Repaving of Elm Street"
+    db.session.commit()
+
+    publish_agenda(meeting, actor=clerk, now=utcnow())  # the amendment is posted: now it is news
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.id}/comment").text
+    assert "Settlement with Acme (not posted)" in html and "Repaving of Elm and Oak Streets" in html
+    live.join_queue(meeting, item_id=draft.id, now=utcnow())
