@@ -68,6 +68,10 @@ def tag_label(tag, data=None):
     # A place staff took back (a card entered twice) is a `speaker:left` that says so.
     if tag == Tag.SPEAKER_LEFT and (data or {}).get("withdrawn"):
         return _l("Speaker withdrawn by staff")
+    # Called but never heard (the chair moved on before starting the time): not "finished",
+    # and, as in the minutes, not counted as a comment.
+    if tag == Tag.SPEAKER_FINISHED and (data or {}).get("used_seconds") == 0:
+        return _l("Speaker's turn ended with no time used")
     try:
         return TAG_LABELS[Tag(tag)]
     except ValueError:

@@ -140,7 +140,7 @@ def _speakers(speakers, _, ngettext):
     if not speakers["total"]:
         none = _("No public speakers.")
         return [f"<p>{escape(none)}</p>"] + _beyond_the_speakers(speakers, ngettext)
-    words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("unstated")}
+    words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("no position given")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
                     "{total} public speakers ({in_person} in person, {remote} remote): {stances}.",

@@ -115,3 +115,24 @@ def test_a_place_staff_withdrew_is_named_so_in_the_log(client):
     html = client.get(f"/meetings/{meeting.id}/compliance").text
     assert "Speaker withdrawn by staff" in html and "Entered twice" in html
     assert "Speaker left the queue" not in html
+
+
+def test_a_turn_ended_before_its_time_started_is_not_called_finished_in_the_log(client):
+    from app.core.time import utcnow
+    from app.live import services as live
+    from app.meetings.models import MeetingStatus
+
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    meeting.status = MeetingStatus.IN_PROGRESS
+    chair = make_user("chair", body=meeting.body)
+    live.open_comment(meeting, item_id=None, actor=chair, now=utcnow())
+    for name in ("Unheard", "Heard"):
+        live.add_in_person(meeting, item_id=None, display_name=name, actor=chair, now=utcnow())
+    live.call_next(meeting, actor=chair, now=utcnow())
+    live.call_next(meeting, actor=chair, now=utcnow())  # before Unheard's time was started
+    live.timer(meeting, action="start", actor=chair, now=utcnow())
+    live.timer(meeting, action="stop", actor=chair, now=utcnow() + timedelta(seconds=40))
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert html.count("Speaker's turn ended with no time used") == 1
+    assert html.count("Speaker finished") == 1

@@ -46,6 +46,9 @@ def spanish(spanish_app):
      ["2 public speakers (1 in person, 1 remote): 1 support, 1 oppose.", "Speakers who gave a name: Maria, Tom"],
      ["2 oradores del público (1 en persona, 1 a distancia): 1 a favor, 1 en contra.",
       "Oradores que dieron su nombre: Maria, Tom"]),
+    ([("Maria", "support"), ("Tom", None)],  # one who gave no position is counted in those words
+     ["2 public speakers (1 in person, 1 remote): 1 support, 1 no position given."],
+     ["2 oradores del público (1 en persona, 1 a distancia): 1 a favor, 1 sin posición indicada."]),
 ])
 def test_one_speaker_and_two_speakers(client, auth, spanish, meeting, members, item, people, english,
                                       spanish_words):
