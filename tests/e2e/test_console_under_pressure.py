@@ -148,3 +148,21 @@ def test_removing_the_speaker_puts_focus_on_the_speaker_heading(chair, residents
     chair.press("#remove-reason", "Enter")
     chair.wait_for_selector("#console-done:has-text('Removed from the queue.')", state="attached")
     assert chair.evaluate("() => document.activeElement.id") == "speaker-heading"
+
+
+def test_each_part_of_the_console_is_a_tab_and_an_enter_away(chair):
+    """Not past every queue row's buttons: the links under the heading go to each part,
+    and the next Tab is that part's first control."""
+    chair_sends(chair, "open_comment", {"item_id": None})
+    for name in ("One", "Two", "Three"):
+        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name})
+    chair.wait_for_selector("#queue-rows tr >> nth=2")
+    chair_sends(chair, "close_comment")
+    chair.wait_for_selector("#open-form", state="visible")
+    for heading, first in (("speaker-heading", "call-next"), ("comment-heading", "open-item"),
+                           ("card-heading", "card-item")):
+        chair.focus(f"nav.console-jumps a[href='#{heading}']")
+        chair.keyboard.press("Enter")
+        assert chair.evaluate("document.activeElement.id") == heading
+        chair.keyboard.press("Tab")
+        assert chair.evaluate("document.activeElement.id") == first, heading
