@@ -103,7 +103,9 @@ def _date_arg(name, tz_name):
                 value = value.replace(tzinfo=ZoneInfo(tz_name))
             return value.astimezone(UTC), False
         return datetime.combine(date.fromisoformat(text), time(), ZoneInfo(tz_name)).astimezone(UTC), True
-    except (ValueError, OverflowError):
+    except OverflowError:
+        return None  # a moment past either end of the calendar in UTC: no meeting is beyond it, no bound
+    except ValueError:
         raise ValidationFailed(f"'{name}' must be a date (YYYY-MM-DD) or an ISO-8601 date and time.") from None
 
 

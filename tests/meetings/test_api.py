@@ -214,6 +214,11 @@ def test_meeting_list_filters_and_pages(client, body):
     for end in ("9999-12-31", "9999-12-31T23:59:59.999999%2B00:00"):
         far = client.get(f"/api/v1/meetings?body=city-council&from=2027-01-03&to={end}")
         assert far.status_code == 200 and far.json["total"] == 2, far.text
+    # ... and the first day as the start, in a timezone east of UTC (where it begins before year 1 in UTC).
+    make_body(slug="tokyo", timezone="Asia/Tokyo")
+    db.session.commit()
+    early = client.get("/api/v1/meetings?body=tokyo&from=0001-01-01&to=9999-12-31")
+    assert early.status_code == 200 and early.json["total"] == 0, early.text
 
 
 def test_meeting_detail_includes_the_agenda(client, auth, meeting):

@@ -204,6 +204,9 @@ def test_meeting_list_filters_by_body_and_date(client):
     response = client.get("/meetings?body=council&from_date=0001-01-01&to_date=9999-12-31")
     assert response.status_code == 200
     assert "Council March" in response.text and "Council April" in response.text
+    make_body(slug="tokyo", timezone="Asia/Tokyo")  # east of UTC: its first day begins before year 1 in UTC
+    db.session.commit()
+    assert client.get("/meetings?body=tokyo&from_date=0001-01-01").status_code == 200
 
 
 def test_meeting_list_reports_bad_filters_next_to_the_field(client):
