@@ -856,7 +856,9 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
     for index, request in enumerate(requests):
         try:
             _item(meeting, request.item_id, for_comment=True, loaded=items)
-            if posted is not None and request.item_id is not None:
+            # (Not the item under comment: the chair has brought it up, posted or not.)
+            under_comment = state is not None and state.is_comment_open and state.comment_item_id == request.item_id
+            if posted is not None and request.item_id is not None and not under_comment:
                 if request.item_id not in posted:
                     raise NotFound(f"Item {request.item_id} is not on this meeting's posted agenda.")
                 if not posted[request.item_id]:
@@ -1010,8 +1012,12 @@ def held_places(meeting, *, token):
     if not held:
         # How this token's places ended (spoken, removed, left): the resident's page says
         # which, rather than only that the place is gone. Only the token's holder asks.
+        # `heard`, for a turn that ended: whether any of its time was used (a turn ended
+        # before its time started is not counted as a comment, and the page says so).
         raise NotFound("No place in the queue for this token.", details={
-            "ended": [{"entry_id": e.id, "status": e.status.value} for e in entries]} if entries else None)
+            "ended": [{"entry_id": e.id, "status": e.status.value,
+                       **({"heard": bool(e.used_seconds)} if e.status == EntryStatus.DONE else {})}
+                      for e in entries]} if entries else None)
     state = db.session.get(LiveState, meeting.id)
     is_open = state is not None and state.is_comment_open
 

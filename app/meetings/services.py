@@ -22,8 +22,8 @@ from flask_babel import gettext
 from app.core.db import lock_row_once
 from app.core.errors import Conflict, InvalidState, NotFound, ValidationFailed
 from app.extensions import db
-from app.meetings.models import (AgendaItem, AgendaSection, Body, CommentPolicy, Meeting, MeetingKind,
-                                 MeetingStatus, Member, SectionKind)
+from app.meetings.models import (AgendaItem, AgendaSection, AgendaVersion, Body, CommentPolicy, Meeting,
+                                 MeetingKind, MeetingStatus, Member, SectionKind)
 from app.meetings.numbering import item_numbers
 from app.meetings.sanitize import clean_html
 from app.minutes import rules as proceedings_rules
@@ -516,13 +516,16 @@ def public_items(meeting):
     """The agenda's items as the public knows them, in order: while the clerk's edits since
     the last posting are not posted, the posted version's (an item added, renamed or
     taken off is not news before its amendment is posted), else the agenda's own."""
-    version = meeting.current_version
-    if version is None or not meeting.has_unpublished_changes:
+    # Only the newest version's content is read (not every version's, as current_version would).
+    content = db.session.scalar(
+        sa.select(AgendaVersion.content).where(AgendaVersion.meeting_id == meeting.id)
+        .order_by(AgendaVersion.number.desc()).limit(1)) if meeting.has_unpublished_changes else None
+    if content is None:
         numbers = item_numbers(meeting.sections)
         return [PublicItem(item.id, numbers.get(item.id, ""), item.title, item.accepts_public_comment)
                 for item in meeting.items]
     return [PublicItem(item["id"], item["number"], item["title"], bool(item.get("accepts_public_comment", True)))
-            for section in version.content.get("sections", []) for item in section.get("items", [])]
+            for section in content.get("sections", []) for item in section.get("items", [])]
 
 
 def public_title(meeting, item):

@@ -270,10 +270,15 @@ def test_the_public_live_pages_show_the_agenda_as_posted(client, app):
     live.open_comment(meeting, item_id=posted.id, actor=chair, now=utcnow())
     state = live.public_state(meeting, now=utcnow())
     assert state["current_item"]["title"] == state["comment"]["item_title"] == "Repaving of Elm Street"
+    live.join_queue(meeting, item_id=posted.id, now=utcnow())
+    live.close_comment(meeting, actor=chair, now=utcnow() + timedelta(minutes=5))
+    # Brought up by the chair, an item not yet posted takes residents' sign-ups as cards.
+    live.open_comment(meeting, item_id=draft.id, actor=chair, now=utcnow() + timedelta(minutes=6))
+    live.join_queue(meeting, item_id=draft.id, now=utcnow())
+    live.close_comment(meeting, actor=chair, now=utcnow() + timedelta(minutes=12))
     db.session.commit()
 
     publish_agenda(meeting, actor=clerk, now=utcnow())  # the amendment is posted: now it is news
     db.session.commit()
     html = client.get(f"/meetings/{meeting.id}/comment").text
     assert "Settlement with Acme (not posted)" in html and "Repaving of Elm and Oak Streets" in html
-    live.join_queue(meeting, item_id=draft.id, now=utcnow())
