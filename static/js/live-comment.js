@@ -204,10 +204,6 @@
   var SPEAKING_ALERTS = ["live", "liveReady", "endingSoon", "yourTimeUp", "calledTimeUp", "moreTime",
                          "yourTimePaused", "reconvenedPaused", "recessSpeaking", "recessCalled"];
 
-  // A turn seen here that ended: had, or, if its time never started (the chair called
-  // the next speaker, or stopped, before starting it), ended unheard, and not thanked.
-  function spoken() { return myEntry.started === false ? "unheard" : "done"; }
-
   function commentOpenOnMine(state) {
     return state.comment.open && state.comment.item_id === myEntry.item_id;
   }
@@ -223,7 +219,9 @@
     // Adjourned, cancelled or postponed: a place still open ends with the meeting. The
     // speaker's turn ends as spoken (the server records it done), and is thanked for.
     if (!meetingLive) {
-      var ended = ENDED[myEntry.status] ? myEntry.status : myEntry.status === "speaking" ? spoken() : "over";
+      // (Called but their time not started: nothing was said to thank them for.)
+      var ended = ENDED[myEntry.status] ? myEntry.status :
+        myEntry.status === "speaking" && myEntry.started !== false ? "done" : "over";
       return { status: ended, entry: null };
     }
     if (state.speaker && state.speaker.entry_id === id) { return { status: "speaking", entry: state.speaker }; }
@@ -281,6 +279,8 @@
     }
     var ended = reply.error && reply.error.details && reply.error.details.ended;
     var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
+    // A turn ended before its time started (`heard` false) is not thanked for.
+    if (mine && mine.status === "done" && mine.heard === false) { return "unheard"; }
     return (mine && { removed: "removed", done: "done", left: "left" }[mine.status]) || null;
   }
 
@@ -289,7 +289,7 @@
   // (`lastSeen` is the status this page last gave the place, stored across reloads.)
   var NOT_SEEN_SPEAKING = { waiting: true, skipped: true, gone: true, calledAway: true };
   function missedTurn(ended, lastSeen) {
-    return ended === "done" && NOT_SEEN_SPEAKING[lastSeen] ? "calledAway" : ended;
+    return (ended === "done" || ended === "unheard") && NOT_SEEN_SPEAKING[lastSeen] ? "calledAway" : ended;
   }
 
   // A place that vanished from the state ("gone") was removed, or left from another
@@ -306,7 +306,6 @@
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
       if (reply.ok) { others = placesBesides(reply.places, entryId, reply.version); }
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
-      if (status === "done" && asked === "finished") { status = spoken(); }
       if (status) { myEntry.status = status; }
       if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
     });
@@ -404,7 +403,7 @@
       setStatus("", false);
       return;
     }
-    if (status === "finished") { status = spoken(); }
+    if (status === "finished") { status = "done"; }
     setStatus(L.text(MESSAGES[status]), true);
     if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
@@ -509,7 +508,6 @@
     if (!last) { return ""; }
     var ended = missedTurn(endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)), last) ||
       (last === "speaking" || last === "finished" ? "done" : last);
-    if (ended === "done" && last === "unheard") { ended = last; }  // seen here ending before its time started
     return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
   }
 

@@ -35,9 +35,19 @@
 
   // Agenda item titles by id, from the page's #item-titles (the state carries ids only).
   var titles = {};
+  var pageTitles = {};  // the ids the page itself listed
   Array.prototype.forEach.call(document.querySelectorAll("#item-titles span"), function (el) {
     titles[el.dataset.id] = el.textContent;
+    pageTitles[el.dataset.id] = true;
   });
+
+  // The state's titles are the agenda as posted (docs/live.md); a page that lists the
+  // agenda as it stands (the console, data-agenda="working") keeps its own for the items
+  // it listed, and takes the state's for the others (added since it loaded).
+  var workingAgenda = Boolean(root && root.dataset.agenda === "working");
+  function learnTitle(itemId, title) {
+    if (!workingAgenda || !pageTitles[itemId]) { titles[itemId] = title; }
+  }
 
   function itemTitle(itemId) {
     return itemId ? titles[itemId] || "" : text("general");
@@ -253,8 +263,8 @@
       fresh = false;
       // The titles the state carries are the current ones: an item added or renamed
       // since the page loaded is not (or not so) in its list.
-      if (state.current_item) { titles[state.current_item.item_id] = state.current_item.title; }
-      if (state.comment.item_id && state.comment.item_title) { titles[state.comment.item_id] = state.comment.item_title; }
+      if (state.current_item) { learnTitle(state.current_item.item_id, state.current_item.title); }
+      if (state.comment.item_id && state.comment.item_title) { learnTitle(state.comment.item_id, state.comment.item_title); }
       // A state without `previous_version` is the whole state as the server sent it on
       // connecting (or a `sync` reply): nothing before it can have been missed.
       var gap = current && !whole && state.previous_version > current.version;

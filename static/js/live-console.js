@@ -51,10 +51,11 @@
   }
 
   function clearPassedMessage(state) {
-    if (document.getElementById("console-message").textContent && momentOf(state) !== messageMoment &&
-        Date.now() - messageAt >= MESSAGE_MIN_MS) {
-      say("");
-    }
+    if (!document.getElementById("console-message").textContent || momentOf(state) === messageMoment) { return; }
+    // A state inside the first moments is most likely the one that caused the refusal:
+    // it becomes the moment the refusal is about.
+    if (Date.now() - messageAt < MESSAGE_MIN_MS) { messageMoment = momentOf(state); return; }
+    say("");
   }
 
   // A done action in words, for a chair who cannot see the screen change (a visually
@@ -135,7 +136,9 @@
         if (live.state()) { renderTimerButtons(live.state()); }  // as they now apply
       }, SETTLE_MS[event] || 0);
       if (reply.ok) { confirmDone(event, p); }
-      return report(explained(reply, event, p));
+      // A card's refusal is said on the card form's own status line, where the clerk
+      // looks (not in the alert at the top as well: it would be read out twice).
+      return event === "add_in_person" ? explained(reply, event, p) : report(explained(reply, event, p));
     });
   }
 
@@ -300,7 +303,7 @@
     } else {
       openItem.follow(state.current_item ? String(state.current_item.item_id) : "");
     }
-    L.setText("current-item", state.current_item ? state.current_item.title : L.text("noItem"));
+    L.setText("current-item", state.current_item ? L.itemTitle(state.current_item.item_id) : L.text("noItem"));
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
@@ -772,26 +775,13 @@
           name: who, details: details, position: reply.entry.position }) + question);
         return;
       }
-      // Not added: the card goes back in the form, unless the next one is already being
-      // typed there; the status line names it, with why, where the clerk is looking.
-      var untouched = !form.elements.display_name.value && !new FormData(form).get("stance") &&
-        !form.elements.interpreter.checked && !form.elements.remote.checked;
-      if (untouched) { refillCard(form, payload); }
-      L.setText("card-status", L.text(untouched ? "cardNotAddedBack" : "cardNotAdded",
-                                      { name: payload.display_name || L.text("cardNameless"),
-                                        reason: refusal(reply.error) }) + question);
+      // Not added: said where the clerk is looking, with what was on the card, to enter
+      // again (not put back into the form, where the next card may be being typed).
+      L.setText("card-status", L.text(details ? "cardNotAddedDetails" : "cardNotAdded", {
+        name: payload.display_name || L.text("cardNameless"), details: details,
+        reason: refusal(reply.error) }) + question);
     });
   });
-
-  function refillCard(form, payload) {
-    form.elements.item_id.value = payload.item_id === null ? "" : String(payload.item_id);
-    form.elements.display_name.value = payload.display_name || "";
-    Array.prototype.forEach.call(form.querySelectorAll("input[name=stance]"), function (radio) {
-      radio.checked = radio.value === (payload.stance || "");
-    });
-    form.elements.interpreter.checked = payload.interpreter;
-    form.elements.remote.checked = payload.channel === "remote";
-  }
 
   L.tick(live, function (remaining) {
     L.showCountdown("countdown", live.state(), remaining);

@@ -28,6 +28,7 @@
     // Only the line that is being called: with comment closed nobody is next.
     var waiting = L.waitingOnCommentItem(state);
     var next = waiting.slice(0, SHOWN);
+    document.getElementById("next-note").hidden = !next.length;  // said of names, when there are some
     next.forEach(function (entry) {
       var li = document.createElement("li");
       var name = document.createElement("span");

@@ -48,7 +48,7 @@ def spanish(spanish_app):
       "Oradores que dieron su nombre: Maria, Tom"]),
     ([("Maria", "support"), ("Tom", None)],  # one who gave no position is counted in those words
      ["2 public speakers (1 in person, 1 remote): 1 support, 1 no position given."],
-     ["2 oradores del público (1 en persona, 1 a distancia): 1 a favor, 1 sin posición indicada."]),
+     ["2 oradores del público (1 en persona, 1 a distancia): 1 a favor, 1 sin postura indicada."]),
 ])
 def test_one_speaker_and_two_speakers(client, auth, spanish, meeting, members, item, people, english,
                                       spanish_words):
