@@ -188,6 +188,14 @@ def call_and_start(chair, resident):
     resident.wait_for_selector("#my-alert:has-text('You are live')")
 
 
+def hear_out(chair, resident):
+    """Call and start the resident, let some of their time run, and stop: a turn heard
+    (one with no time used is not thanked for: it is not counted as a comment)."""
+    call_and_start(chair, resident)
+    time.sleep(1.1)
+    chair_sends(chair, "timer", {"action": "stop"})
+
+
 # Everything #my-position says, in order, from the page's first moment.
 RECORD_POSITION = """window.said = [];
 new MutationObserver(() => {
@@ -237,9 +245,7 @@ def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, de
     away.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
 
     # A turn the chair ends as usual is still one to be thanked for, live and after a reload.
-    call_and_start(chair, finished)
-    time.sleep(1.2)  # some of their time used (a turn with none is not counted as a comment)
-    chair_sends(chair, "timer", {"action": "stop"})
+    hear_out(chair, finished)
     finished.wait_for_selector("#my-position:has-text('Your turn is over. Thank you for your comment.')")
     finished.reload()
     finished.wait_for_selector("#join-note:has-text('Your turn is over. Thank you for your comment.')")
@@ -330,9 +336,7 @@ def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, de
     assert ender.inner_text("#join-note") == done
 
     # Ended by the chair: the note is in "Your place".
-    call_and_start(chair, thanked)
-    time.sleep(1.1)  # some of their time used: a turn with none is not thanked for
-    chair_sends(chair, "timer", {"action": "stop"})
+    hear_out(chair, thanked)
     thanked.wait_for_selector(f"#my-position:has-text('{done}')")
     drop_thanked()
     assert thanked.inner_text("#my-position") == done
@@ -1207,9 +1211,7 @@ def test_setting_the_current_item_is_confirmed_in_words_and_cards_are_a_link_awa
 
 def test_the_kept_place_left_after_a_turn_is_not_said_to_keep_the_spent_one(chair, residents, demo_server):
     resident, item, title = holding_two_places(chair, residents, demo_server)
-    call_and_start(chair, resident)
-    time.sleep(1.1)  # some of their time used: a turn with none is not thanked for
-    chair_sends(chair, "timer", {"action": "stop"})
+    hear_out(chair, resident)
     resident.wait_for_selector("#my-wait:has-text('You still have a place in line for')")
     resident.once("dialog", lambda dialog: dialog.accept())
     resident.click("#others-list button")
@@ -1230,9 +1232,7 @@ def test_another_place_that_ends_elsewhere_is_said(chair, residents, demo_server
 
 def test_after_a_turn_the_page_says_the_other_place_is_kept_and_follows_it(chair, residents, demo_server):
     resident, item, title = holding_two_places(chair, residents, demo_server)
-    call_and_start(chair, resident)
-    time.sleep(1.1)  # some of their time used: a turn with none is not thanked for
-    chair_sends(chair, "timer", {"action": "stop"})
+    hear_out(chair, resident)
     resident.wait_for_selector("#my-position:has-text('Your turn is over')")
     resident.wait_for_selector("#my-wait:has-text('You still have a place in line for')")
     assert title in resident.text_content("#my-wait")
