@@ -767,10 +767,10 @@
       var details = [L.stanceLabel(payload.stance), payload.interpreter ? L.text("interpreter") : "",
                      payload.channel === "remote" ? L.text("remote") : ""]
         .filter(Boolean).join(", ");
-      var who = L.speakerName({ entry_id: reply.ok ? reply.entry.entry_id : 0,
-                                number: reply.ok ? reply.entry.number : null, display_name: payload.display_name });
       var question = askedNoName ? " " + L.text("cardNoName") : "";
       if (reply.ok) {
+        var who = L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
+                                  display_name: payload.display_name });
         L.setText("card-status", L.text(details ? "cardAddedDetails" : "cardAdded", {
           name: who, details: details, position: reply.entry.position }) + question);
         return;
