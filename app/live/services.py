@@ -196,15 +196,20 @@ def public_state_and_timer(meeting, *, now):
                           "warned": entry.warned_at is not None, "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
+    posted = meetings.posted_titles(meeting) or {}  # read once for both titles below
+
+    def title(item):
+        return posted.get(item.id, item.title)
+
     if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
-            current_item = {"item_id": item.id, "title": meetings.public_title(meeting, item)}
+            current_item = {"item_id": item.id, "title": title(item)}
     may_close_at = _may_close_at(meeting, state, now) if is_open else None
     # Its title too: an item added or renamed since a page loaded is not in the page's list.
     comment_item = db.session.get(AgendaItem, comment_item_id) if comment_item_id else None
     comment = {"open": is_open, "item_id": comment_item_id,
-               "item_title": meetings.public_title(meeting, comment_item) if comment_item is not None else None,
+               "item_title": title(comment_item) if comment_item is not None else None,
                "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,

@@ -15,7 +15,6 @@ from app.live import services
 from app.live import timer as timers
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
-from app.meetings.numbering import item_numbers
 
 bp = Blueprint("live", __name__)
 
@@ -28,25 +27,21 @@ def _items_taking_comment(meeting):
     return [item for item in meeting.items if item.accepts_public_comment]
 
 
-def _public_items_taking_comment(meeting):
-    """What residents may sign up for: taking comment as posted, and still (the chair could
-    not open comment on one the clerk has since turned off)."""
+def _public_items_taking_comment(meeting, agenda):
+    """What residents may sign up for: taking comment as posted (`agenda`), and still (the
+    chair could not open comment on one the clerk has since turned off)."""
     taking = {item.id for item in _items_taking_comment(meeting)}
-    return [item for item in meetings.public_items(meeting) if item.accepts_public_comment and item.id in taking]
+    return [item for item in agenda if item.accepts_public_comment and item.id in taking]
 
 
-def _render(template, meeting, *, staff=False, **context):
-    """`staff`: the console, with the agenda as it stands; the public pages have it as
-    posted (meetings.public_items)."""
+def _render(template, meeting, agenda, **context):
+    """`agenda`: the items the page names, as posted for the public pages
+    (meetings.public_items), as they stand for the console (meetings.working_items)."""
     state = services.public_state(meeting, now=utcnow())
-    if staff:
-        titles, numbers = {item.id: item.title for item in meeting.items}, item_numbers(meeting.sections)
-    else:
-        posted = meetings.public_items(meeting)
-        titles, numbers = {item.id: item.title for item in posted}, {item.id: item.number for item in posted}
     proceedings = state.get("proceedings") or {}
-    return render_template(template, meeting=meeting, state=state, item_titles=titles,
-                           item_numbers=numbers,
+    return render_template(template, meeting=meeting, state=state,
+                           item_titles={item.id: item.title for item in agenda},
+                           item_numbers={item.id: item.number for item in agenda},
                            is_live=meeting.status in services.LIVE_STATUSES,
                            under_comment=services.waiting_on_comment_item(state),
                            quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),
@@ -56,14 +51,16 @@ def _render(template, meeting, *, staff=False, **context):
 @bp.get("/meetings/<int:meeting_id>/comment")
 def comment(meeting_id):
     meeting = _public_meeting(meeting_id)
+    agenda = meetings.public_items(meeting)
     # The extra time promised beside the interpreter box is the body's rule's (none in some states).
-    return _render("live/comment.html", meeting, items=_public_items_taking_comment(meeting),
+    return _render("live/comment.html", meeting, agenda, items=_public_items_taking_comment(meeting, agenda),
                    interpreter_multiple=timers.interpreter_multiple(meeting.body.rule_pack))
 
 
 @bp.get("/meetings/<int:meeting_id>/display")
 def display(meeting_id):
-    return _render("live/display.html", _public_meeting(meeting_id))
+    meeting = _public_meeting(meeting_id)
+    return _render("live/display.html", meeting, meetings.public_items(meeting))
 
 
 @bp.get("/staff/meetings/<int:meeting_id>/live")
@@ -77,5 +74,5 @@ def console(meeting_id):
     if not (may_moderate or may_add):
         require(current_user, "live.moderate", meeting.body_id)
         raise Forbidden(_("Your role does not allow this."))
-    return _render("live/console.html", meeting, staff=True, items=meeting.items,
+    return _render("live/console.html", meeting, meetings.working_items(meeting), items=meeting.items,
                    commentable=_items_taking_comment(meeting), may_moderate=may_moderate, may_add=may_add)

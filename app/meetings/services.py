@@ -521,20 +521,25 @@ def public_items(meeting):
         sa.select(AgendaVersion.content).where(AgendaVersion.meeting_id == meeting.id)
         .order_by(AgendaVersion.number.desc()).limit(1)) if meeting.has_unpublished_changes else None
     if content is None:
-        numbers = item_numbers(meeting.sections)
-        return [PublicItem(item.id, numbers.get(item.id, ""), item.title, item.accepts_public_comment)
-                for item in meeting.items]
+        return working_items(meeting)
     return [PublicItem(item["id"], item["number"], item["title"], bool(item.get("accepts_public_comment", True)))
             for section in content.get("sections", []) for item in section.get("items", [])]
 
 
-def public_title(meeting, item):
-    """An item's title as the public knows it (see public_items); an item never posted
-    is known by its own once the chair has brought it up."""
-    if meeting.has_unpublished_changes:
-        posted = {entry.id: entry.title for entry in public_items(meeting)}
-        return posted.get(item.id, item.title)
-    return item.title
+def working_items(meeting):
+    """The agenda's items as they stand (what staff see), in the same shape as public_items."""
+    numbers = item_numbers(meeting.sections)
+    return [PublicItem(item.id, numbers.get(item.id, ""), item.title, item.accepts_public_comment)
+            for item in meeting.items]
+
+
+def posted_titles(meeting):
+    """{item_id: title} as posted while the clerk's edits are not, else None (the items'
+    own titles are the public's). An item never posted is known by its own title once
+    the chair has brought it up."""
+    if not meeting.has_unpublished_changes:
+        return None
+    return {entry.id: entry.title for entry in public_items(meeting)}
 
 
 # ---------------------------------------------------------------- agenda

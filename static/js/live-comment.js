@@ -182,13 +182,12 @@
     pausedByRecess = false;
     var phase = L.countdownPhase(state, remaining);
     var live_ = L.text("live"), moreTime = L.text("moreTime");
+    var calledUp = L.text("calledTimeUp"), liveEnding = live_ + " " + L.text("endingSoon");
     // A page that has said nothing of this turn yet (back online late in it, or after it
     // ran out) says first that the resident was called: "30 seconds left" or "your time
-    // is up" alone would be news of a turn they never heard begin.
-    var told = lastAlert === live_ + " " + L.text("endingSoon") ||
-      SPEAKING_ALERTS.some(function (key) { return lastAlert === L.text(key); });
-    // (Said that way, each stays while its phase lasts.)
-    var calledUp = L.text("calledTimeUp"), liveEnding = live_ + " " + L.text("endingSoon");
+    // is up" alone would be news of a turn they never heard begin. (Said that way, each
+    // stays while its phase lasts.)
+    var told = lastAlert === liveEnding || SPEAKING_ALERTS.some(function (key) { return lastAlert === L.text(key); });
     var timeUp = told && lastAlert !== calledUp ? L.text("yourTimeUp") : calledUp;
     var endingSoon = told && lastAlert !== liveEnding ? L.text("endingSoon") : liveEnding;
     var wasOver = lastAlert === L.text("yourTimeUp") || lastAlert === calledUp;
