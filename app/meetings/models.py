@@ -144,6 +144,9 @@ class AgendaSection(db.Model):
 
 class AgendaItem(db.Model):
     __tablename__ = "agenda_items"
+    # An item's id lives on in posted versions, queue places and the log after the
+    # item is deleted: SQLite must not give it to a new item (migration c6d8e2f4a197).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -168,6 +171,8 @@ class Attachment(db.Model):
     """A validated PDF attached to an item; the bytes live on disk under their SHA-256."""
 
     __tablename__ = "attachments"
+    # Links to a deleted attachment must not serve a newer file under its id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True)

@@ -97,3 +97,36 @@ def test_rebuilding_a_table_leaves_the_rows_that_refer_to_it_alone(app, migrated
         assert conn.scalar(sa.text("SELECT count(*) FROM live_queue_entries")) == 1
         # Speaker numbers are given to the entries that were there before them.
         assert conn.scalar(sa.text("SELECT number FROM live_queue_entries")) == 1
+
+
+def test_ids_of_deleted_items_and_attachments_are_not_given_out_again(app, migrated):
+    """SQLite reuses the largest id once its row is gone unless the table says
+    AUTOINCREMENT; rows made before the migration keep their ids."""
+    server, engine = migrated
+    tables = db.metadata.tables
+    server.flask("db", "downgrade", "a3e7c2b9d415")
+    with engine.begin() as conn:
+        body_id = conn.execute(tables["bodies"].insert().values(
+            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
+            created_at=NOW)).inserted_primary_key[0]
+        meeting_id = conn.execute(tables["meetings"].insert().values(
+            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        section_id = conn.execute(tables["agenda_sections"].insert().values(
+            meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
+        item_ids = [conn.execute(tables["agenda_items"].insert().values(
+            meeting_id=meeting_id, section_id=section_id, title=title)).inserted_primary_key[0]
+            for title in ("kept", "deleted")]
+        file_ids = [conn.execute(tables["attachments"].insert().values(
+            item_id=item_ids[0], filename=name, sha256="0" * 64, size_bytes=1, page_count=1,
+            uploaded_at=NOW)).inserted_primary_key[0] for name in ("kept.pdf", "deleted.pdf")]
+    server.migrate()
+    with engine.begin() as conn:
+        assert conn.scalar(sa.text("SELECT title FROM agenda_items WHERE id = :id"), {"id": item_ids[0]}) == "kept"
+        conn.execute(sa.text("DELETE FROM attachments WHERE id = :id"), {"id": file_ids[1]})
+        conn.execute(sa.text("DELETE FROM agenda_items WHERE id = :id"), {"id": item_ids[1]})
+        new_item = conn.execute(tables["agenda_items"].insert().values(
+            meeting_id=meeting_id, section_id=section_id, title="new")).inserted_primary_key[0]
+        new_file = conn.execute(tables["attachments"].insert().values(
+            item_id=item_ids[0], filename="new.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
+            uploaded_at=NOW)).inserted_primary_key[0]
+    assert new_item > item_ids[1] and new_file > file_ids[1]

@@ -307,6 +307,16 @@ def test_delete_item_closes_the_gap(meeting, clerk, now):
     assert db.session.get(AgendaItem, b.id) is None
 
 
+def test_a_deleted_items_id_is_not_given_to_a_new_item(meeting, clerk, now):
+    """Posted versions, queue places and the log still name the deleted item by id."""
+    make_item(meeting, title="a")
+    newest = make_item(meeting, title="b")
+    deleted_id = newest.id
+    services.delete_item(newest, actor=clerk, now=now)
+    db.session.commit()
+    assert make_item(meeting, title="c").id > deleted_id
+
+
 def test_update_item_section_id_moves_it_to_the_end(meeting, clerk, now):
     consent = next(s for s in meeting.sections if s.kind.value == "consent")
     make_item(meeting, consent)
