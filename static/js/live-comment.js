@@ -262,10 +262,11 @@
       clearAlert();
       return;
     }
+    // In recess nobody is called and nobody knows for how long: no estimate, and
+    // "you are next" waits for the meeting to resume.
+    if (state.status === "recessed") { setWait(L.text("recessWait")); clearAlert(); return; }
     showWait(state, mine, live.remaining());
-    // In recess nobody is called: the meeting notice says so, and "you are next" waits.
-    if (ahead === 0 && commentOpenOnMine(state) && state.status !== "recessed") { alertOnce(L.text("next")); }
-    else { clearAlert(); }
+    if (ahead === 0) { alertOnce(L.text("next")); } else { clearAlert(); }
   }
 
   // How place `entryId` ended, as this page says it, from the server's answer to
@@ -537,7 +538,9 @@
     var state = live.state();
     L.setText("speaker-time", remaining === null ? "" : " · " + L.clock(remaining));
     var waiting = myEntry && myEntry.status === "waiting" && state && byId(state.queue, myEntry.entry_id);
-    if (waiting && waiting.position && commentOpenOnMine(state)) { showWait(state, waiting, remaining); }
+    if (waiting && waiting.position && commentOpenOnMine(state) && state.status !== "recessed") {
+      showWait(state, waiting, remaining);
+    }
     if (myEntry && state && state.speaker && state.speaker.entry_id === myEntry.entry_id) {
       L.showCountdown("my-clock", state, remaining);
       speakingAlert(state, remaining);

@@ -135,6 +135,17 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.click("#card-form button[type=submit]")
                 chair.wait_for_selector("#card-status:has-text('Added Bo In-Person (name not verified), opposes: number 2 in line.')")
                 chair.wait_for_selector("#queue-rows tr:nth-child(2)")
+                # A recess: the first in line is not told to get ready, nor given a wait to
+                # expect, until the meeting resumes.
+                resident.wait_for_selector("#my-alert:has-text('You are next')")
+                clerk.goto(console_url)
+                submit(clerk, "button[name=action][value=recess]")
+                resident.wait_for_selector("#my-wait:has-text('No estimated wait during the recess')")
+                assert resident.inner_text("#my-alert") == ""
+                assert "No estimated wait during the recess" in resident.inner_text("#my-wait-said")
+                submit(clerk, "button[name=action][value=reconvene]")
+                resident.wait_for_selector("#my-alert:has-text('You are next')")
+                assert not resident.is_visible("#my-wait")
                 chair.click("#call-next")
                 resident.wait_for_selector("#my-alert:has-text('You are live')")
                 # Call next rests a moment after each call, so a double click calls one speaker.
