@@ -70,7 +70,7 @@ def tag_label(tag, data=None):
         return _l("Speaker withdrawn by staff")
     # Called but never heard (the chair moved on before starting the time): not "finished",
     # and, as in the minutes, not counted as a comment.
-    if tag == Tag.SPEAKER_FINISHED and (data or {}).get("used_seconds") == 0:
+    if tag == Tag.SPEAKER_FINISHED and "used_seconds" in (data or {}) and data["used_seconds"] is None:
         return _l("Speaker's turn ended with no time used")
     try:
         return TAG_LABELS[Tag(tag)]

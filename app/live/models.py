@@ -72,6 +72,8 @@ class QueueEntry(db.Model):
     called_seq: Mapped[int | None] = mapped_column(nullable=True)
     finished_at = mapped_column(UTCDateTime, nullable=True)
     allotted_seconds: Mapped[int | None] = mapped_column(nullable=True)
+    # Whole seconds of the turn's time used; None while waiting, and for a turn ended
+    # before its time was started (not counted as a comment).
     used_seconds: Mapped[int | None] = mapped_column(nullable=True)
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # When the chair last warned the participant that they were disrupting the meeting

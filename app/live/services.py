@@ -1017,11 +1017,11 @@ def held_places(meeting, *, token):
     if not held:
         # How this token's places ended (spoken, removed, left): the resident's page says
         # which, rather than only that the place is gone. Only the token's holder asks.
-        # `heard`, for a turn that ended: whether any of its time was used (a turn ended
-        # before its time started is not counted as a comment, and the page says so).
+        # `heard`, for a turn that ended: whether its time was started (a turn ended
+        # before then is not counted as a comment, and the page says so).
         raise NotFound("No place in the queue for this token.", details={
             "ended": [{"entry_id": e.id, "status": e.status.value,
-                       **({"heard": bool(e.used_seconds)} if e.status == EntryStatus.DONE else {})}
+                       **({"heard": e.used_seconds is not None} if e.status == EntryStatus.DONE else {})}
                       for e in entries]} if entries else None)
     state = db.session.get(LiveState, meeting.id)
     is_open = state is not None and state.is_comment_open

@@ -51,7 +51,15 @@ def remaining_seconds(timer, now):
 
 
 def used_seconds(timer, now):
-    return int(round(elapsed_seconds(timer, now)))
+    """Whole seconds used, None when the time was never started.
+
+    Rounded down, so that with `remaining_seconds` (rounded up) the two add up to the
+    time given, as the log's entries are read side by side. None, not 0, tells a turn
+    whose time never ran from one stopped within its first second: that speaker had
+    the floor, and is counted as heard."""
+    if timer.started_at is None:
+        return None
+    return math.floor(elapsed_seconds(timer, now) + 1e-9)
 
 
 def start(timer, now):

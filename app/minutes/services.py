@@ -766,7 +766,7 @@ def revision_diff(old_html, new_html):
 
 def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1):
     """Counts of the comments given. A turn ended before its time was started (`used_seconds`
-    0: most often someone called who did not answer, but also a chair who does not run
+    None: most often someone called who did not answer, but also a chair who does not run
     the timer) is not counted as one, only reported, so the clerk decides. With them, the
     time the speakers were given: `limits`, the seconds per speaker in force in turn, and
     the rule pack's interpreter `multiple` when someone spoke through an interpreter."""
@@ -774,7 +774,7 @@ def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1):
               "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard,
               "interpreted": 0, "seconds_per_speaker": list(limits), "interpreter_multiple": None}
     for entry in entries:
-        if entry.finished_at is not None and not entry.used_seconds:
+        if entry.finished_at is not None and entry.used_seconds is None:
             counts["untimed"] += 1
             continue
         counts["total"] += 1

@@ -176,7 +176,7 @@ def test_leaving_just_as_the_chair_calls_is_leaving_not_a_turn(meeting, item, ch
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
     live.call_next(meeting, actor=chair, now=now)
     assert live.leave_queue(meeting, token=token, entry_id=entry.id, now=now) == [entry]
-    assert entry.status == EntryStatus.LEFT and entry.used_seconds == 0
+    assert entry.status == EntryStatus.LEFT and entry.used_seconds is None
     assert live.public_state(meeting, now=now)["speaker"] is None
     assert entries_for(meeting.id)[-1].data["status"] == "left"
     again, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)  # may sign up again

@@ -264,7 +264,8 @@ def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
 
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
     """A turn ended before its time started is `done` but not heard: the resident's page
-    does not thank them for a comment the minutes do not count."""
+    does not thank them for a comment the minutes do not count. A turn whose time was
+    started is heard, however soon the chair stopped it (the log says it started)."""
     unheard, heard = connect(), connect()
     first = emit(unheard, "join_queue", {"item_id": None})["entry"]
     second = emit(heard, "join_queue", {"item_id": None})["entry"]
@@ -272,8 +273,7 @@ def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
     assert emit(chair, "call_next")["ok"]
     assert emit(chair, "call_next")["ok"]  # before the first one's time was started
     assert emit(chair, "timer", {"action": "start"})["ok"]
-    time.sleep(1.1)
-    assert emit(chair, "timer", {"action": "stop"})["ok"]
+    assert emit(chair, "timer", {"action": "stop"})["ok"]  # within the second
     for sock, entry, was_heard in ((unheard, first, False), (heard, second, True)):
         ended = emit(sock, "resume", {"token": entry["token"]})["error"]["details"]["ended"]
         assert ended == [{"entry_id": entry["entry_id"], "status": "done", "heard": was_heard}]

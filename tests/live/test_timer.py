@@ -2,6 +2,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, strategies as st
 
 from app.core.time import UTC
 from app.live import timer as t
@@ -49,6 +50,19 @@ def test_extend_adds_time_and_stop_freezes_for_good():
     for action in (lambda: t.start(timer, at(80)), lambda: t.extend(timer, 10, at(85)), lambda: t.stop(timer, at(90))):
         with pytest.raises(t.TimerError):
             action()
+
+
+def test_time_never_started_is_not_zero_seconds_used():
+    assert t.used_seconds(t.stop(t.Timer(60), at(5)), at(10)) is None
+    assert t.used_seconds(t.stop(t.start(t.Timer(60), at(0)), at(0.3)), at(10)) == 0
+
+
+@given(st.integers(min_value=t.MIN_SECONDS, max_value=600), st.floats(min_value=0, max_value=600))
+def test_used_and_remaining_add_up_to_the_time_given(allotted, elapsed):
+    """The log gives both when a turn ends; read side by side they must agree."""
+    timer = t.stop(t.start(t.Timer(allotted), at(0)), at(elapsed))
+    used, remaining = t.used_seconds(timer, at(1000)), t.remaining_seconds(timer, at(1000))
+    assert used + remaining == allotted if elapsed <= allotted else remaining == 0 and used >= allotted
 
 
 def test_stop_while_paused_counts_only_the_time_before_the_pause():

@@ -117,6 +117,22 @@ def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, au
         in draft
 
 
+def test_a_turn_stopped_within_its_first_second_is_counted(client, auth, meeting, members, item):
+    """The chair started the time, so the speaker had the floor, as the log says."""
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    now = utcnow()
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=now)
+        live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=now)
+        live.call_next(meeting, actor="chair", now=now)
+        live.timer(meeting, action="start", actor="chair", now=now)
+        live.timer(meeting, action="stop", actor="chair", now=now + timedelta(milliseconds=400))
+        live.close_comment(meeting, actor="chair", now=now + timedelta(seconds=1))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
+    assert "before its time was started" not in draft
+
+
 def test_a_recess_during_an_items_comment_is_placed_with_that_item(client, auth, meeting, members, item):
     assert act(client, auth, meeting, "call_to_order").status_code == 200
     all_present(client, auth, meeting, members)
