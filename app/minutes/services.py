@@ -818,12 +818,12 @@ def _speakers_by_item(meeting, order_at=None):
             removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:
             spoke[before].setdefault(entry.item_id, []).append(entry)
-    limits = _time_limits_by_item(meeting)
+    limits = _time_limits_by_item(meeting, order_at)
     multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
 
     def counted(part, item_id, not_heard=0):
         return _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0), not_heard,
-                               limits=limits.get(item_id, ()), multiple=multiple)
+                               limits=limits[part].get(item_id, ()), multiple=multiple)
     # Those never heard are written with the item, after the call to order.
     heard_after = {item_id: counted(0, item_id, unheard.get(item_id, 0))
                    for item_id in spoke[0].keys() | removed[0].keys() | unheard.keys()}
@@ -831,20 +831,44 @@ def _speakers_by_item(meeting, order_at=None):
     return heard_after, heard_before
 
 
-def _time_limits_by_item(meeting):
+def _time_limits_by_item(meeting, order_at=None):
     """{item_id (None: general comment): the seconds per speaker in force on it, in the
     order they applied}, from the log: each opening of comment, and each change of the
-    time while it was open. Equal time for every speaker is the rule; a change shows."""
-    limits = {}
+    time while it was open. Equal time for every speaker is the rule; a change shows.
+
+    Two maps, like the speakers': after the call to order at `order_at` (or with no call
+    to order), and before it, so that comment held before the meeting began and comment
+    held during it each name only their own times. (Comment still open when the meeting
+    was called to order goes on at the time it had.)"""
+    limits = ({}, {})
+    open_on, in_force = None, None  # (item_id,) while comment is open, and its time
+    crossed = order_at is None
+
+    def given(part, item_id, seconds):
+        times = limits[part].setdefault(item_id, [])
+        if isinstance(seconds, int) and (not times or times[-1] != seconds):
+            times.append(seconds)
+
     for entry in db.session.scalars(sa.select(ComplianceEntry).where(
             ComplianceEntry.meeting_id == meeting.id,
-            ComplianceEntry.tag.in_([Tag.COMMENT_OPENED.value, Tag.COMMENT_TIME_CHANGED.value]))
+            ComplianceEntry.tag.in_([Tag.COMMENT_OPENED.value, Tag.COMMENT_TIME_CHANGED.value,
+                                     Tag.COMMENT_CLOSED.value]))
             .order_by(ComplianceEntry.seq)):
         data = entry.data or {}
-        seconds = data.get("seconds_per_speaker", data.get("new_seconds"))
-        given = limits.setdefault(data.get("item_id"), [])
-        if isinstance(seconds, int) and (not given or given[-1] != seconds):
-            given.append(seconds)
+        before = int(not crossed and datetime.fromisoformat(entry.recorded_at) < order_at)
+        if not before and not crossed:
+            crossed = True
+            if open_on is not None:
+                given(0, open_on[0], in_force)
+        if entry.tag == Tag.COMMENT_CLOSED.value:
+            open_on = None
+            continue
+        if entry.tag == Tag.COMMENT_OPENED.value:
+            open_on = (data.get("item_id"),)
+        in_force = data.get("seconds_per_speaker", data.get("new_seconds"))
+        given(before, data.get("item_id"), in_force)
+    if not crossed and open_on is not None:
+        given(0, open_on[0], in_force)
     return limits
 
 

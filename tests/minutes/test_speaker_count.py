@@ -271,3 +271,46 @@ def test_the_time_each_speaker_was_given_is_written_with_a_change_and_the_interp
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert ("Time per speaker: 2 minutes, then 1 minute 30 seconds. Speakers who used an interpreter had 2 times "
             "as long.") in draft
+
+
+def test_comment_before_and_after_the_call_to_order_each_name_their_own_time(client, auth, meeting, members,
+                                                                             item):
+    """Residents may be heard before the meeting is called to order, at another time per
+    speaker: each part of the record says only the time it gave."""
+    before = iter(utcnow() - timedelta(minutes=30 - n) for n in range(20))
+    for opened_at, seconds in ((next(before), 30), (None, 45)):
+        if opened_at is None:
+            assert act(client, auth, meeting, "call_to_order").status_code == 200
+            all_present(client, auth, meeting, members)
+            opened_at = utcnow() + timedelta(minutes=1)
+        t = iter(opened_at + timedelta(seconds=n) for n in range(0, 600, 10))
+        with transaction():
+            live.open_comment(meeting, item_id=None, seconds_per_speaker=seconds, actor="chair", now=next(t))
+            live.add_in_person(meeting, item_id=None, display_name=f"Spoke for {seconds}", actor="clerk",
+                               now=next(t))
+            live.call_next(meeting, actor="chair", now=next(t))
+            live.timer(meeting, action="start", actor="chair", now=next(t))
+            live.timer(meeting, action="stop", actor="chair", now=next(t))
+            live.close_comment(meeting, actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "Time per speaker: 30 seconds." in draft and "Time per speaker: 45 seconds." in draft
+    assert "then" not in draft
+    assert draft.index("Time per speaker: 30 seconds.") < draft.index("called to order") \
+        < draft.index("Time per speaker: 45 seconds.")
+
+
+def test_comment_open_across_the_call_to_order_keeps_its_time_after_it(client, auth, meeting, members, item):
+    opened_at = utcnow() - timedelta(minutes=10)
+    with transaction():
+        live.open_comment(meeting, item_id=None, seconds_per_speaker=60, actor="chair", now=opened_at)
+        live.add_in_person(meeting, item_id=None, display_name="Early", actor="clerk", now=opened_at)
+        live.add_in_person(meeting, item_id=None, display_name="Late", actor="clerk", now=opened_at)
+        live.call_next(meeting, actor="chair", now=opened_at)
+        live.timer(meeting, action="start", actor="chair", now=opened_at)
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    t = iter(utcnow() + timedelta(seconds=n) for n in range(1, 100))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert draft.count("Time per speaker: 1 minute.") == 2
