@@ -182,10 +182,18 @@ def _beyond_the_speakers(speakers, ngettext):
 
 
 def _not_heard(speakers, ngettext):
-    return _counted(speakers.get("not_heard"), ngettext(
+    count = speakers.get("not_heard") or 0
+    # Not "when public comment ended" where it never began: that would read as if
+    # comment had been held on the item.
+    if speakers.get("not_heard_reason") == "comment_not_opened":
+        return _counted(count, ngettext(
+            "{count} person asked to speak but was not heard: public comment on this was not opened.",
+            "{count} people asked to speak but were not heard: public comment on this was not opened.",
+            count))
+    return _counted(count, ngettext(
         "{count} person asked to speak but was not heard: still in line when public comment ended.",
         "{count} people asked to speak but were not heard: still in line when public comment ended.",
-        speakers.get("not_heard") or 0))
+        count))
 
 
 def _untimed(speakers, ngettext):

@@ -764,15 +764,19 @@ def revision_diff(old_html, new_html):
 
 # -- the record, as plain data for the draft and the API ------------------------------------
 
-def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1):
+def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1, comment_opened=True):
     """Counts of the comments given. A turn ended before its time was started (`used_seconds`
     None: most often someone called who did not answer, but also a chair who does not run
     the timer) is not counted as one, only reported, so the clerk decides. With them, the
     time the speakers were given: `limits`, the seconds per speaker in force in turn, and
-    the rule pack's interpreter `multiple` when someone spoke through an interpreter."""
+    the rule pack's interpreter `multiple` when someone spoke through an interpreter.
+    Those `not_heard` were still in line when comment ended, or, where comment was never
+    opened on the item (`comment_opened` false), waited for it in vain."""
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
               "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard,
-              "interpreted": 0, "seconds_per_speaker": list(limits), "interpreter_multiple": None}
+              "interpreted": 0, "seconds_per_speaker": list(limits), "interpreter_multiple": None,
+              "not_heard_reason": (None if not not_heard else
+                                   "comment_ended" if comment_opened else "comment_not_opened")}
     for entry in entries:
         if entry.finished_at is not None and entry.used_seconds is None:
             counts["untimed"] += 1
@@ -823,7 +827,8 @@ def _speakers_by_item(meeting, order_at=None):
 
     def counted(part, item_id, not_heard=0):
         return _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0), not_heard,
-                               limits=limits[part].get(item_id, ()), multiple=multiple)
+                               limits=limits[part].get(item_id, ()), multiple=multiple,
+                               comment_opened=item_id in limits[0] or item_id in limits[1])
     # Those never heard are written with the item, after the call to order.
     heard_after = {item_id: counted(0, item_id, unheard.get(item_id, 0))
                    for item_id in spoke[0].keys() | removed[0].keys() | unheard.keys()}
