@@ -1012,23 +1012,31 @@ def resume(meeting, *, token):
 def held_places(meeting, *, token):
     """Every place this token holds (waiting, speaking or skipped), in `resume`'s order
     of preference; NotFound, saying how each ended, when it holds none."""
+    return token_places(meeting, token=token)[0]
+
+
+def token_places(meeting, *, token):
+    """The places this token holds, in `resume`'s order of preference, and how its other
+    places ended (`[{entry_id, item_id, status, heard?}]`): a page that followed one of those
+    says how it ended, though the browser holds another. NotFound, with the endings,
+    when it holds none."""
     entries = _entries_for_token(meeting, token)
     held = [e for e in entries if e.status in IN_QUEUE]
+    # How this token's places ended (spoken, removed, left): the resident's page says
+    # which, rather than only that the place is gone. Only the token's holder asks.
+    # `heard`, for a turn that ended: whether its time was started (a turn ended
+    # before then is not counted as a comment, and the page says so).
+    ended = [{"entry_id": e.id, "item_id": e.item_id, "status": e.status.value,
+              **({"heard": e.used_seconds is not None} if e.status == EntryStatus.DONE else {})}
+             for e in entries if e.status not in IN_QUEUE]
     if not held:
-        # How this token's places ended (spoken, removed, left): the resident's page says
-        # which, rather than only that the place is gone. Only the token's holder asks.
-        # `heard`, for a turn that ended: whether its time was started (a turn ended
-        # before then is not counted as a comment, and the page says so).
-        raise NotFound("No place in the queue for this token.", details={
-            "ended": [{"entry_id": e.id, "status": e.status.value,
-                       **({"heard": e.used_seconds is not None} if e.status == EntryStatus.DONE else {})}
-                      for e in entries]} if entries else None)
+        raise NotFound("No place in the queue for this token.", details={"ended": ended} if entries else None)
     state = db.session.get(LiveState, meeting.id)
     is_open = state is not None and state.is_comment_open
 
     def preference(entry):
         return is_open and entry.item_id == state.comment_item_id, entry.status in ACTIVE, entry.id
-    return sorted(held, key=preference, reverse=True)
+    return sorted(held, key=preference, reverse=True), ended
 
 
 def seen_call(meeting, *, token, now):

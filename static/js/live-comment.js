@@ -274,10 +274,9 @@
   // places ended (`details.ended`); found, a place still skipped is one whose comment
   // closed before the chair recalled it.
   function endingIn(reply, entryId) {
-    if (reply.ok) {
-      return reply.entry.entry_id === entryId && reply.entry.status === "skipped" ? "closed" : null;
-    }
-    var ended = reply.error && reply.error.details && reply.error.details.ended;
+    if (reply.ok && reply.entry.entry_id === entryId) { return reply.entry.status === "skipped" ? "closed" : null; }
+    // (Found, the token's other places that ended are listed too: `reply.ended`.)
+    var ended = reply.ok ? reply.ended : reply.error && reply.error.details && reply.error.details.ended;
     var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
     // A turn ended before its time started (`heard` false) is not thanked for.
     if (mine && mine.status === "done" && mine.heard === false) { return "unheard"; }
@@ -511,6 +510,18 @@
     return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
   }
 
+  // A page opened again that finds other places of this browser: the one it followed
+  // last may have ended while it was closed (called, say). Said, rather than silently
+  // following another place; nothing if it is still held, or had ended already here.
+  function endedWhileAway(reply) {
+    var lastId = parseInt(window.localStorage.getItem(lastEntryKey), 10);
+    var last = window.localStorage.getItem(lastKey);
+    var held = (reply.places || [reply.entry]).some(function (place) { return place.entry_id === lastId; });
+    var ended = (reply.ended || []).filter(function (place) { return place.entry_id === lastId; })[0];
+    if (!lastId || !last || held || ENDED[last] || !ended) { return ""; }
+    return L.text("endedOn", { item: L.itemTitle(ended.item_id), ending: endedNote(reply) });
+  }
+
   var live = L.connect({
     token: token,
     onState: render,
@@ -521,7 +532,13 @@
         // `resume` finds a waiting, speaking or skipped place. A place this page already
         // follows and `resume` no longer finds (it ended while the connection was down)
         // is placed by the state; otherwise the stored token has no place left.
-        if (reply.ok) { remember(reply.entry, reply.version, reply.places); }
+        if (reply.ok) {
+          var note = settled ? "" : endedWhileAway(reply);
+          remember(reply.entry, reply.version, reply.places);
+          // Under "Your place", where the resident now looks (filled a moment after the
+          // section is shown, so that it is read out).
+          if (note) { window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150); }
+        }
         else if (!myEntry) {
           // Once this page has followed a place or said how the last one ended, the note
           // is already there: said again on reconnecting it would be read out again, or

@@ -4,7 +4,7 @@ wrapped), so what is tested is what the page does without them."""
 import time
 
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
-    chair, chair_sends, residents, visit)
+    chair, chair_sends, items_taking_comment, residents, visit)
 
 # For `event`, the server is sent the event but the page never gets its answer
 # (`lost`: it hears "no answer" at once instead of after the call's timeout).
@@ -80,3 +80,26 @@ def test_a_turn_ended_before_its_time_started_is_not_thanked(chair, residents, d
     assert "Thank you" not in resident.inner_text("#you")
     resident.reload()  # and so it stays (said above the join form that is back)
     resident.wait_for_selector("#join-note:has-text('The chair ended your turn before your time was started')")
+
+
+def test_a_page_opened_again_says_the_turn_it_followed_ended_though_another_place_is_kept(
+        chair, residents, demo_server):
+    """Called while the page was closed, on one of two places: reopened, the page follows
+    the other place, and says what became of the one it followed."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.select_option("#join-item", items_taking_comment(resident)[0])  # kept for when it opens
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    resident.select_option("#join-item", "")  # and general comment, open now: followed from here
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-position:has-text('number 1 in line')")
+    resident.goto("about:blank")
+    chair_sends(chair, "call_next")
+    chair_sends(chair, "timer", {"action": "start"})
+    chair_sends(chair, "timer", {"action": "stop"})
+    visit(resident, demo_server)
+    resident.wait_for_selector("#my-note:has-text('General public comment: The chair called you while this page "
+                               "was not connected, and your turn has ended.')")
+    assert "not open right now" in resident.inner_text("#my-wait")  # the place kept on the item

@@ -203,6 +203,7 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     assert resumed["ok"] and resumed["entry"]["entry_id"] == joined["entry"]["entry_id"]
     assert resumed["entry"]["position"] == 1 and "token" not in resumed["entry"]
     assert resumed["places"] == [resumed["entry"]]  # every place the token holds: here one
+    assert resumed["ended"] == []  # and how its others ended: none yet
     # The connection's token is reused: a second join for the same queue is refused.
     assert emit(again, "join_queue", {"item_id": None})["error"]["code"] == "already_queued"
     left = emit(again, "leave_queue", {"token": token})
@@ -210,7 +211,8 @@ def test_resume_after_reconnect_and_leave(connect, chair, meeting):
     gone = emit(again, "resume", {"token": token})["error"]
     # The token's holder learns how the place ended; an unknown token learns nothing.
     assert gone["code"] == "not_found"
-    assert gone["details"] == {"ended": [{"entry_id": joined["entry"]["entry_id"], "status": "left"}]}
+    assert gone["details"] == {"ended": [{"entry_id": joined["entry"]["entry_id"], "item_id": None,
+                                          "status": "left"}]}
     unknown = emit(connect(), "resume", {"token": "x" * 40})["error"]
     assert unknown["code"] == "not_found" and "details" not in unknown
 
@@ -225,6 +227,13 @@ def test_resume_lists_every_place_of_the_token_the_one_under_comment_first(conne
     assert resumed["entry"] == resumed["places"][0] and resumed["places"][1]["item_id"] == meeting.item.id
     # Reading them changes nothing.
     assert resumed["version"] == emit(resident, "sync", {})["state"]["version"]
+    # A place that ended is listed apart, with how it ended: the general comment turn,
+    # called and ended while this resident's page may have been closed.
+    assert emit(chair, "call_next")["ok"] and emit(chair, "timer", {"action": "start"})["ok"]
+    assert emit(chair, "timer", {"action": "stop"})["ok"]
+    resumed = emit(resident, "resume", {"token": general["token"]})
+    assert [p["entry_id"] for p in resumed["places"]] == [on_item["entry_id"]]
+    assert resumed["ended"] == [{"entry_id": general["entry_id"], "item_id": None, "status": "done", "heard": True}]
 
 
 def test_the_speakers_page_says_it_showed_the_call_and_nobody_else_can(connect, chair, meeting):
@@ -259,7 +268,8 @@ def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
     joined = emit(resident, "join_queue", {"item_id": None})
     assert emit(chair, "remove", {"entry_id": joined["entry"]["entry_id"], "reason": "Threats", "threat": True})["ok"]
     gone = emit(resident, "resume", {"token": joined["entry"]["token"]})["error"]
-    assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "status": "removed"}]
+    assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "item_id": None,
+                                         "status": "removed"}]
 
 
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
@@ -276,7 +286,7 @@ def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
     assert emit(chair, "timer", {"action": "stop"})["ok"]  # within the second
     for sock, entry, was_heard in ((unheard, first, False), (heard, second, True)):
         ended = emit(sock, "resume", {"token": entry["token"]})["error"]["details"]["ended"]
-        assert ended == [{"entry_id": entry["entry_id"], "status": "done", "heard": was_heard}]
+        assert ended == [{"entry_id": entry["entry_id"], "item_id": None, "status": "done", "heard": was_heard}]
 
 
 def test_the_clerk_adds_a_caller_as_remote_with_no_page(connect, chair, meeting):
