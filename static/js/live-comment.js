@@ -373,7 +373,11 @@
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
     var leave = document.getElementById("leave");
+    var leaveHadFocus = document.activeElement === leave;
     leave.hidden = status !== "waiting" && status !== "speaking" && status !== "skipped";
+    // Hidden under the resident's finger (the chair ended the turn, say): focus goes to
+    // the heading of what now says so, not back to the top of the page.
+    if (leaveHadFocus && leave.hidden) { document.getElementById("you-heading").focus(); }
     // While speaking, the same button ends the turn, and says so.
     var leaveLabel = L.text(status === "speaking" ? "endTurn" : "leaveQueue");
     if (leave.textContent !== leaveLabel) { leave.textContent = leaveLabel; }

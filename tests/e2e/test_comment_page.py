@@ -189,10 +189,9 @@ def call_and_start(chair, resident):
 
 
 def hear_out(chair, resident):
-    """Call and start the resident, let some of their time run, and stop: a turn heard
-    (one with no time used is not thanked for: it is not counted as a comment)."""
+    """Call and start the resident, and stop: a turn heard (one whose time was never
+    started is not thanked for: it is not counted as a comment)."""
     call_and_start(chair, resident)
-    time.sleep(1.1)
     chair_sends(chair, "timer", {"action": "stop"})
 
 
@@ -335,9 +334,13 @@ def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, de
     drop_ender()
     assert ender.inner_text("#join-note") == done
 
-    # Ended by the chair: the note is in "Your place".
-    hear_out(chair, thanked)
+    # Ended by the chair: the note is in "Your place", where the focus goes from the
+    # "End my turn" button that went away.
+    call_and_start(chair, thanked)
+    thanked.focus("#leave")
+    chair_sends(chair, "timer", {"action": "stop"})
     thanked.wait_for_selector(f"#my-position:has-text('{done}')")
+    assert thanked.evaluate("document.activeElement.id") == "you-heading"
     drop_thanked()
     assert thanked.inner_text("#my-position") == done
     # Opened again, the page says it above the join form, and still does after reconnecting.
