@@ -258,7 +258,8 @@
     // Signed up early, or comment on the item closed: no wait to estimate until it opens.
     if (!commentOpenOnMine(state)) {
       var held = (state.comment.closed_item_ids || []).indexOf(mine.item_id) >= 0;
-      setWait(L.text(held ? "heldClosed" : "notOpen"));
+      // (General comment is not an agenda item: it is not called one.)
+      setWait(L.text(held ? "heldClosed" : mine.item_id === null ? "generalNotOpen" : "notOpen"));
       clearAlert();
       return;
     }

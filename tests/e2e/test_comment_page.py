@@ -838,6 +838,15 @@ def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, resident
                                          "stop": False})
 
 
+def test_a_place_kept_for_general_comment_is_not_called_an_items(chair, residents, demo_server):
+    resident = residents()
+    visit(resident, demo_server)
+    resident.select_option("#join-item", "")
+    resident.click("#join-form button[type=submit]")  # before the chair opens it
+    resident.wait_for_selector("#my-wait:has-text('General public comment is not open right now. Your place is "
+                               "kept for when it opens.')")
+
+
 def test_a_resident_waiting_on_an_item_may_also_ask_to_speak_where_comment_is_open(chair, residents, demo_server):
     resident = residents()
     visit(resident, demo_server)
