@@ -49,7 +49,7 @@ def test_comment_page_carries_its_own_words_for_refusals(client, meeting):
     """The server's error messages are English; the page shows these by error code."""
     spanish = client.get(f"/meetings/{meeting.id}/comment?lang=es").text
     assert 'id="live-errors"' in spanish and 'data-queue-full="La fila para este punto está llena.' in spanish
-    assert 'data-already-queued="Ya tiene un lugar en esta fila, o ya habló' in spanish
+    assert 'data-already-queued="Ya tiene un lugar en esta fila, o ya hizo uso de la palabra' in spanish
 
 
 def test_display_shows_item_speaker_and_countdown(client, meeting):
