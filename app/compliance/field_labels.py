@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "note": lazy_pgettext("log field", "note"),
     "notice_hours": lazy_pgettext("log field", "notice hours"),
     "number": lazy_pgettext("log field", "number"),
+    "places": lazy_pgettext("log field", "places"),
     "old_seconds": lazy_pgettext("log field", "old seconds"),
     "opened_at": lazy_pgettext("log field", "opened at"),
     "overridden": lazy_pgettext("log field", "overridden"),

@@ -24,6 +24,7 @@ class Tag(StrEnum):
     SPEAKER_FINISHED = "speaker:finished"
     SPEAKER_LEFT = "speaker:left"
     SPEAKER_MOVED = "speaker:moved"
+    QUEUE_ENDED = "queue:ended"
     TIMER_CHANGED = "timer:changed"
     ITEM_CURRENT = "item:current"
     PROCEEDINGS_CHANGED = "proceedings:changed"

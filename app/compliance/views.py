@@ -39,6 +39,7 @@ TAG_LABELS = {
     Tag.SPEAKER_FINISHED: _l("Speaker finished"),
     Tag.SPEAKER_LEFT: _l("Speaker left the queue"),
     Tag.SPEAKER_MOVED: _l("Speaker moved to general comment"),
+    Tag.QUEUE_ENDED: _l("Places still in line ended with the meeting"),
     Tag.TIMER_CHANGED: _l("Timer changed"),
     Tag.ITEM_CURRENT: _l("Current item changed"),
     Tag.PROCEEDINGS_CHANGED: _l("Proceedings changed"),

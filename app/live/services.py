@@ -177,7 +177,9 @@ def public_state_and_timer(meeting, *, now):
     seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
     is_open = bool(state and state.is_comment_open)
     comment_item_id = state.comment_item_id if is_open else None
-    rows = _queue_rows(meeting.id, with_skipped=is_open)
+    # Once the meeting is over nobody waits: the places left ended with it (logged).
+    live = meeting.status in LIVE_STATUSES
+    rows = _queue_rows(meeting.id, with_skipped=is_open) if live else []
     ordered = _ordered(meeting, rows)
     first = (comment_item_id or 0) if is_open else None
     # What a speaker will be given if called now; residents sum the entries ahead of
@@ -201,7 +203,7 @@ def public_state_and_timer(meeting, *, now):
     def title(item):
         return posted.get(item.id, item.title)
 
-    if state and state.current_item_id:
+    if state and state.current_item_id and live:
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
             current_item = {"item_id": item.id, "title": title(item)}
@@ -490,7 +492,9 @@ def follow_meeting_status(meeting, previous, *, actor, now):
     """A recess pauses the speaker's countdown, so nobody loses time while the room is
     away (the chair resumes it). Once the meeting is no longer live (adjourned,
     cancelled, postponed) public comment ends with it, whatever a timed period would
-    allow: the speaker's turn ends and the close is logged with the reason."""
+    allow: the speaker's turn ends and the close is logged with the reason. The places
+    still waiting or skipped, on any item, end too: logged once, with their numbers, as
+    nobody will call them (the minutes count them as not heard)."""
     # (The status change itself is the new version: meetings.note_state_change.)
     state = db.session.get(LiveState, meeting.id)
     if state is None:
@@ -499,9 +503,19 @@ def follow_meeting_status(meeting, previous, *, actor, now):
         timer = _timer(state)
         if state.speaker is not None and timer.is_running:
             _set_timer(meeting, state, "pause", timers.pause(timer, now), actor=actor, now=now, reason="recess")
-    elif meeting.status not in LIVE_STATUSES and state.is_comment_open:
-        _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
-        _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
+    elif meeting.status not in LIVE_STATUSES:
+        if state.is_comment_open:
+            _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
+            _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
+        still = db.session.execute(
+            sa.select(QueueEntry.id, QueueEntry.number, QueueEntry.item_id, QueueEntry.status)
+            .where(QueueEntry.meeting_id == meeting.id,
+                   QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]))
+            .order_by(QueueEntry.id)).all()
+        if still:
+            record(meeting, Tag.QUEUE_ENDED, {"reason": meeting.status.value, "places": [
+                {"entry_id": e.id, "number": e.number, "item_id": e.item_id, "status": e.status.value}
+                for e in still]}, actor=actor, now=now)
 
 
 @meetings.on_item_removal

@@ -508,6 +508,32 @@ def test_adjourning_ends_public_comment_even_in_a_timed_period(meeting, item, ch
     assert verify_meeting(meeting.id) == (True, None)
 
 
+def test_places_still_in_line_end_with_the_meeting_on_every_item(meeting, item, chair, now):
+    """Logged once, with their numbers: nobody will call them. The state no longer lists
+    them as waiting, nor an item as under consideration."""
+    live.set_item(meeting, item_id=item.id, actor=chair, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    general, _ = live.join_queue(meeting, item_id=None, now=now)
+    on_item, _ = live.join_queue(meeting, item_id=item.id, now=now)  # comment never opened on it
+    second, _ = live.join_queue(meeting, item_id=None, now=now)
+    live.skip(meeting, entry_id=general.id, actor=chair, now=now)  # first in line: skipped
+    live.close_comment(meeting, actor=chair, now=now)
+    meetings.change_status(meeting, MeetingStatus.ADJOURNED, actor=chair, now=now + timedelta(minutes=5))
+    ended = [e for e in entries_for(meeting.id) if e.tag == "queue:ended"]
+    assert len(ended) == 1 and ended[0].data == {"reason": "adjourned", "places": [
+        {"entry_id": e.id, "number": e.number, "item_id": e.item_id, "status": status}
+        for e, status in ((general, "skipped"), (on_item, "waiting"), (second, "waiting"))]}
+    state = live.public_state(meeting, now=now + timedelta(minutes=6))
+    assert state["queue"] == [] and state["skipped"] == [] and state["current_item"] is None
+    assert verify_meeting(meeting.id) == (True, None)
+
+
+def test_a_meeting_ended_with_nobody_in_line_logs_no_places(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    meetings.change_status(meeting, MeetingStatus.ADJOURNED, actor=chair, now=now)
+    assert "queue:ended" not in [e.tag for e in entries_for(meeting.id)]
+
+
 def test_nobody_is_given_the_floor_during_a_recess(meeting, item, chair, now):
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
     live.join_queue(meeting, item_id=item.id, now=now)
