@@ -4,7 +4,7 @@ An entry's data keeps its English keys: they are what is hashed, and what the JS
 export and the API give. The page shows each key through this table; a key that is
 not here shows as itself, its underscores as spaces (as English readers see them all).
 """
-from flask_babel import lazy_pgettext
+from flask_babel import gettext, lazy_pgettext
 
 FIELD_LABELS = {
     "absent": lazy_pgettext("log field", "absent"),
@@ -170,15 +170,26 @@ VALUE_LABELS = {
     "majority_of_votes_cast": lazy_pgettext("log value", "majority of votes cast"),
     "majority_of_full_body": lazy_pgettext("log value", "majority of full body"),
     "two_thirds": lazy_pgettext("log value", "two thirds"),
+    # The meeting's fields an agenda check found filled in.
+    "remote_instructions": lazy_pgettext("log value", "instructions for taking part remotely"),
+    "remote_url": lazy_pgettext("log value", "webinar link"),
+    "dial_in": lazy_pgettext("log value", "phone line"),
 }
 
 
 # The fields whose values are such codes: elsewhere (a display name, a reason) the same
 # word is somebody's text and stays as typed.
-CODE_FIELDS = frozenset({"action", "channel", "from", "kind", "method", "mode", "policy", "result", "severity",
-                         "stance", "status", "threshold", "to", "vote", "was"})
+CODE_FIELDS = frozenset({"action", "channel", "from", "kind", "method", "mode", "policy", "present", "result",
+                         "severity", "stance", "status", "threshold", "to", "vote", "was"})
+
+
+# Fields whose text is Dais's own English (a rule's summary, Dais's own practice named
+# as a citation): shown in the reader's language where the catalog has it.
+DAIS_TEXT_FIELDS = frozenset({"summary", "citation"})
 
 
 def value_label(key, value):
-    """The label of `value` under field `key` when it is a code, else None."""
+    """The label of `value` under field `key` when it is a code or Dais's own text, else None."""
+    if key in DAIS_TEXT_FIELDS:
+        return gettext(value)
     return VALUE_LABELS.get(value) if key in CODE_FIELDS else None

@@ -24,6 +24,12 @@ ALL_KINDS = ("regular", "special", "emergency")
 POSTING, CONTENT, COMMENT = "posting", "content", "comment"
 
 
+def N_(text):
+    """Marks a rule's summary for translation: the pages show it in the reader's
+    language (through gettext); the log keeps the English, as hashed."""
+    return text
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -71,16 +77,16 @@ def _content_rules(prefix, effective_from, *, title_citation, accommodation_cita
     return [
         _rule(id=f"{prefix}.agenda.item_title", version=1, effective_from=effective_from,
               citation=title_citation, source=source, severity=BLOCK, check=CONTENT,
-              summary="Every agenda item has a title (its brief general description).",
+              summary=N_("Every agenda item has a title (its brief general description)."),
               params={"check": "item_titles"}),
         _rule(id=f"{prefix}.agenda.accommodation_notice", version=1, effective_from=effective_from,
               citation=accommodation_citation, source=source, severity=WARN, check=CONTENT,
-              summary="The agenda says how to request a disability-related accommodation.",
+              summary=N_("The agenda says how to request a disability-related accommodation."),
               params={"check": "accommodation_notice"}),
         _rule(id=f"{prefix}.agenda.remote_instructions", version=1, effective_from=effective_from,
-              citation="Dais hybrid-meeting practice (public remote participation)", source=source,
+              citation=N_("Dais hybrid-meeting practice (public remote participation)"), source=source,
               severity=WARN, check=CONTENT,
-              summary="The agenda says how to watch and take part remotely.",
+              summary=N_("The agenda says how to watch and take part remotely."),
               params={"check": "remote_instructions"}),
     ]
 
@@ -108,39 +114,39 @@ PACKS = {
                   citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SECTION.format("54954.2"),
                   severity=BLOCK,
                   kinds=["regular"], params={"hours": 72},
-                  summary="Agenda of a regular meeting posted at least 72 hours before it starts."),
+                  summary=N_("Agenda of a regular meeting posted at least 72 hours before it starts.")),
             _rule(id="ca.posting.special", version=1, effective_from="1994-04-01",
                   citation="Cal. Gov. Code §54956(a)", source=CA_SECTION.format("54956"),
                   severity=BLOCK,
                   kinds=["special"], params={"hours": 24},
-                  summary="Notice of a special meeting posted at least 24 hours before it starts."),
+                  summary=N_("Notice of a special meeting posted at least 24 hours before it starts.")),
             # §54956.5 asks for telephone notice to the media one hour before an
             # emergency meeting rather than a posted agenda; treat it as advice.
             _rule(id="ca.posting.emergency", version=1, effective_from="1994-04-01",
                   citation="Cal. Gov. Code §54956.5(b)", source=CA_SECTION.format("54956.5"),
                   severity=WARN, verify=True,
                   kinds=["emergency"], params={"hours": 1},
-                  summary="Emergency meeting: media notified at least one hour before it starts."),
+                  summary=N_("Emergency meeting: media notified at least one hour before it starts.")),
             _rule(id="ca.agenda.description_words", version=1, effective_from="1994-04-01",
                   citation="Cal. Gov. Code §54954.2(a)(1)", source=CA_SECTION.format("54954.2"),
                   severity=WARN,
                   check=CONTENT, params={"check": "description_words", "max_words": 20},
-                  summary="Each item's brief general description is about 20 words or fewer."),
+                  summary=N_("Each item's brief general description is about 20 words or fewer.")),
             _rule(id="ca.comment.interpreter", version=1, effective_from="2002-01-01",
                   citation="Cal. Gov. Code §54954.3(b)(2)", source=CA_SECTION.format("54954.3"),
                   severity=RECORD, check=COMMENT, params={"interpreter_multiple": 2},
-                  summary="A speaker who uses a translator gets at least twice the time, "
-                          "unless simultaneous interpretation is used."),
+                  summary=N_("A speaker who uses a translator gets at least twice the time, "
+                          "unless simultaneous interpretation is used.")),
             _rule(id="ca.comment.no_early_close", version=1, effective_from="2026-01-01",
                   citation="Cal. Gov. Code §54953.8 (SB 707)", source=CA_SECTION.format("54953.8"),
                   severity=BLOCK, check=COMMENT, params={"no_early_close": True},
-                  summary="A public comment period opened for a set time is not closed before "
-                          "that time has passed."),
+                  summary=N_("A public comment period opened for a set time is not closed before "
+                          "that time has passed.")),
             _rule(id="ca.comment.warn_before_removal", version=1, effective_from="2023-01-01",
                   citation="Cal. Gov. Code §54957.95 (SB 1100)", source=CA_SECTION.format("54957.95"),
                   severity=BLOCK, check=COMMENT, params={"warn_before_removal": True},
-                  summary="A person disrupting the meeting is warned before being removed, unless "
-                          "the behaviour is a use of force or a true threat of force."),
+                  summary=N_("A person disrupting the meeting is warned before being removed, unless "
+                          "the behaviour is a use of force or a true threat of force.")),
             *_content_rules("ca", "1994-04-01", title_citation="Cal. Gov. Code §54954.2(a)(1)",
                             accommodation_citation="Cal. Gov. Code §54954.2(a)(1)",
                             source=CA_SECTION.format("54954.2")),
@@ -153,22 +159,22 @@ PACKS = {
             _rule(id="tx.posting.notice", version=1, effective_from="1993-09-01",
                   citation="Tex. Gov't Code §551.043(a) (before HB 1522)", source=TX_SOURCE,
                   severity=BLOCK, kinds=["regular", "special"], params={"hours": 72},
-                  summary="Notice posted at least 72 hours before the scheduled time of the meeting."),
+                  summary=N_("Notice posted at least 72 hours before the scheduled time of the meeting.")),
             _rule(id="tx.posting.notice", version=2, effective_from="2025-09-01",
                   citation="Tex. Gov't Code §551.043(a), as amended by HB 1522 (89th Leg.)",
                   source=TX_HB1522, severity=BLOCK, kinds=["regular", "special"],
                   params={"business_days": 3, "holidays": TX_HOLIDAYS},
-                  summary="Notice posted for at least three business days before the scheduled date "
-                          "of the meeting (weekends and holidays do not count)."),
+                  summary=N_("Notice posted for at least three business days before the scheduled date "
+                          "of the meeting (weekends and holidays do not count).")),
             _rule(id="tx.posting.emergency", version=1, effective_from="1993-09-01",
                   citation="Tex. Gov't Code §551.045", source=TX_SOURCE, severity=WARN, verify=True,
                   kinds=["emergency"], params={"hours": 1},
-                  summary="Emergency meeting: notice posted at least one hour before it convenes."),
+                  summary=N_("Emergency meeting: notice posted at least one hour before it convenes.")),
             _rule(id="tx.comment.interpreter", version=1, effective_from="2019-09-01",
                   citation="Tex. Gov't Code §551.007(e)", source=TX_SOURCE,
                   severity=RECORD, check=COMMENT, params={"interpreter_multiple": 2},
-                  summary="A member of the public who addresses the body through a translator gets "
-                          "at least twice the time of other speakers."),
+                  summary=N_("A member of the public who addresses the body through a translator gets "
+                          "at least twice the time of other speakers.")),
             *_content_rules("tx", "1993-09-01", title_citation="Tex. Gov't Code §551.041",
                             accommodation_citation="Americans with Disabilities Act, Title II (28 CFR §35.160)",
                             source=TX_SOURCE),
@@ -182,13 +188,13 @@ PACKS = {
                   citation="N.Y. Pub. Off. Law §104(1)", source=NY_SECTION.format("104"),
                   severity=BLOCK,
                   kinds=["regular", "special"], params={"hours": 72, "scheduled_at_least_days": 7},
-                  summary="Meeting scheduled a week or more ahead: notice at least 72 hours before."),
+                  summary=N_("Meeting scheduled a week or more ahead: notice at least 72 hours before.")),
             _rule(id="ny.posting.practicable", version=1, effective_from="1977-01-01",
                   citation="N.Y. Pub. Off. Law §104(2)", source=NY_SECTION.format("104"),
                   severity=WARN,
                   params={"practicable": True, "scheduled_less_than_days": 7},
-                  summary="Meeting scheduled less than a week ahead: notice to the extent practicable, "
-                          "at a reasonable time before the meeting."),
+                  summary=N_("Meeting scheduled less than a week ahead: notice to the extent practicable, "
+                          "at a reasonable time before the meeting.")),
             *_content_rules("ny", "1977-01-01", title_citation="N.Y. Pub. Off. Law §103(e)",
                             accommodation_citation="N.Y. Pub. Off. Law §103(b)", source=NY_SOURCE),
         ]),
@@ -200,11 +206,11 @@ PACKS = {
             _rule(id="il.posting.regular", version=1, effective_from="1994-01-01",
                   citation="5 ILCS 120/2.02(a), (c)", source=IL_SOURCE, severity=BLOCK,
                   kinds=["regular", "special"], params={"hours": 48},
-                  summary="Agenda posted at least 48 hours before a regular or special meeting."),
+                  summary=N_("Agenda posted at least 48 hours before a regular or special meeting.")),
             _rule(id="il.posting.emergency", version=1, effective_from="1994-01-01",
                   citation="5 ILCS 120/2.02(a)", source=IL_SOURCE, severity=WARN, verify=True,
                   kinds=["emergency"], params={"practicable": True},
-                  summary="Emergency meeting: notice as soon as practicable, before the meeting."),
+                  summary=N_("Emergency meeting: notice as soon as practicable, before the meeting.")),
             *_content_rules("il", "1994-01-01", title_citation="5 ILCS 120/2.02(c)",
                             accommodation_citation="Americans with Disabilities Act, Title II (28 CFR §35.160)",
                             source=IL_SOURCE),
@@ -218,11 +224,11 @@ PACKS = {
             _rule(id="generic.posting.notice", version=1, effective_from="2000-01-01",
                   citation="Body's adopted rules of procedure", source="", severity=BLOCK,
                   kinds=["regular", "special"], params={"hours": None},
-                  summary="Notice posted the body's configured number of hours before the meeting."),
+                  summary=N_("Notice posted the body's configured number of hours before the meeting.")),
             _rule(id="generic.posting.emergency", version=1, effective_from="2000-01-01",
                   citation="Body's adopted rules of procedure", source="", severity=WARN,
                   kinds=["emergency"], params={"hours": None},
-                  summary="Emergency meeting: the configured notice is advised, not enforced."),
+                  summary=N_("Emergency meeting: the configured notice is advised, not enforced.")),
             *_content_rules("generic", "2000-01-01", title_citation="Body's adopted rules of procedure",
                             accommodation_citation="Americans with Disabilities Act, Title II (28 CFR §35.160)",
                             source=""),

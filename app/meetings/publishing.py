@@ -112,7 +112,7 @@ def publish_agenda(meeting, *, actor, now, override_reason=None):
     failures = blocking_failures(content_results)
     if failures:
         raise ValidationFailed(_("The agenda cannot be published: %(problems)s",
-                                 problems="; ".join(f["summary"] for f in failures)),
+                                 problems="; ".join(_(f["summary"]) for f in failures)),
                                details={"checks": failures})
 
     deadline = _deadline(meeting)

@@ -49,6 +49,24 @@ def test_the_fields_of_each_entry_are_named_in_the_readers_language(client, span
     assert "Storm closed City Hall." in spanish
 
 
+def test_the_rules_and_their_evidence_are_in_the_readers_language(client, spanish_app):
+    """The log keeps each check's English summary, as hashed; the page translates it."""
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    english = client.get(f"/meetings/{meeting.id}/compliance").text
+    assert "The agenda says how to watch and take part remotely." in english
+    assert "<li>webinar link</li>" in english
+    spanish = spanish_app.test_client().get(f"/meetings/{meeting.id}/compliance",
+                                            headers={"Accept-Language": "es"}).text
+    for said in ("El orden del día indica cómo ver la reunión y participar a distancia.",
+                 "Cada punto del orden del día tiene un título (su breve descripción general).",
+                 "Práctica de Dais para reuniones híbridas (participación pública a distancia)",
+                 "<li>instrucciones para participar a distancia</li>", "<li>enlace al seminario web</li>",
+                 "<li>línea telefónica</li>"):
+        assert said in spanish
+    for english_text in ("The agenda says how", "Every agenda item has a title", "remote_url", "dial_in"):
+        assert english_text not in spanish
+
+
 def test_page_shows_rule_checks_with_their_evidence(client):
     meeting = published_meeting(start_at=NOW + timedelta(hours=24))
     html = client.get(f"/meetings/{meeting.id}/compliance").text
