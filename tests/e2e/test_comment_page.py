@@ -988,7 +988,7 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     display.wait_for_selector("#queue li:has-text('and 2 more waiting')")
     fits = "() => document.documentElement.scrollHeight <= window.innerHeight"
     assert display.evaluate(fits)
-    # However long the name, the line keeps "· remote" whole: the name is what is cut.
+    # However long the name, the line keeps "· remote" whole, after the name.
     cut = """() => [...document.querySelectorAll("#queue .next-channel")].map(channel => {
         const line = channel.closest("li").getBoundingClientRect(), box = channel.getBoundingClientRect();
         return [channel.textContent, box.right <= line.right + 0.5 && box.width > 0]; })"""
@@ -1011,6 +1011,41 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     box = display.locator("#connection").bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= 720
     connection.release()
+
+
+# Each name of the "Next" list: its text laid out whole inside its own box and its line
+# (no ellipsis, nothing clipped), and its channel after it.
+WHOLE_NAMES = """() => [...document.querySelectorAll("#queue .next-name")].map(name => {
+    const li = name.closest("li"), text = document.createRange();
+    text.selectNodeContents(name);
+    const words = text.getBoundingClientRect(), box = name.getBoundingClientRect(), line = li.getBoundingClientRect();
+    const channel = li.querySelector(".next-channel").getBoundingClientRect();
+    return [name.textContent, name.scrollWidth <= name.clientWidth && li.scrollWidth <= li.clientWidth
+            && words.right <= Math.min(box.right, line.right) + 0.5 && words.bottom <= line.bottom + 0.5
+            && channel.width > 0 && channel.right <= line.right + 0.5 && channel.bottom >= words.bottom - 0.5]; })"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_chamber_screen_shows_long_names_whole(chair, residents, demo_server, lang):
+    """A name of some forty letters is read out by the clerk and looked for by the
+    resident: on a 1280x720 or 1024x768 projector it wraps, never cut short, with its
+    channel after it, and the list still fits beside the clock."""
+    names = ["María Guadalupe Hernández de la Fuente", "Vecino con un nombre bastante largo aquí",
+             "Oluwaseun Adeyemi-Okonkwo Babatunde", "Li Wei", "Ana"]
+    display = residents()
+    display.set_viewport_size({"width": 1280, "height": 720})
+    display.goto(comment_url(demo_server).replace("/comment", "/display") + f"?lang={lang}")
+    display.wait_for_function("() => document.getElementById('connection').textContent"
+                              " && !document.getElementById('live').hasAttribute('data-offline')")  # connected
+    chair_sends(chair, "open_comment", {"item_id": None})
+    for number, name in enumerate(names):
+        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name,
+                                             "channel": "in_person" if number % 2 else "remote"})
+    display.wait_for_selector("#queue li:has-text('Ana')")
+    for size in ({"width": 1280, "height": 720}, {"width": 1024, "height": 768}):
+        display.set_viewport_size(size)
+        assert display.evaluate(WHOLE_NAMES) == [[name, True] for name in names], size
+        assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), size
 
 
 def clerk_api(server, method, path, body=None):
