@@ -270,7 +270,8 @@ def _proceedings(meeting):
     """Quorum, remote public access and closed session, for every console and the display."""
     from app.minutes import services as minutes  # imported here: minutes imports this module
 
-    return {"quorum": minutes.quorum(meeting), "remote_access_down": minutes.is_remote_access_down(meeting),
+    return {"quorum": minutes.quorum(meeting), "attendance_recorded": minutes.attendance_recorded(meeting),
+            "remote_access_down": minutes.is_remote_access_down(meeting),
             "in_closed_session": minutes.in_closed_session(meeting)}
 
 

@@ -44,7 +44,8 @@ def _render(template, meeting, agenda, **context):
                            item_numbers={item.id: item.number for item in agenda},
                            is_live=meeting.status in services.LIVE_STATUSES,
                            under_comment=services.waiting_on_comment_item(state),
-                           quorum=proceedings.get("quorum"), remote_down=proceedings.get("remote_access_down"),
+                           quorum=proceedings.get("quorum"), attendance_recorded=proceedings.get("attendance_recorded"),
+                           remote_down=proceedings.get("remote_access_down"),
                            in_closed=proceedings.get("in_closed_session"), **context)
 
 

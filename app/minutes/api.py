@@ -25,7 +25,8 @@ def _staff_meeting(meeting_id, action):
 
 def proceedings_json(meeting):
     return {"meeting_id": meeting.id, "status": meeting.status.value, "state_version": meeting.state_version,
-            "quorum": services.quorum(meeting), "remote_access_down": services.is_remote_access_down(meeting),
+            "quorum": services.quorum(meeting), "attendance_recorded": services.attendance_recorded(meeting),
+            "remote_access_down": services.is_remote_access_down(meeting),
             "in_closed_session": services.in_closed_session(meeting),
             "events": [{"kind": ev.kind.value, "at": ev.occurred_at.isoformat(), "note": ev.note,
                         "item_ids": list(ev.item_ids or [])}

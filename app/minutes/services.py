@@ -136,6 +136,13 @@ def quorum(meeting):
     return rules.quorum_summary(seats(meeting.body), attendance_map(meeting))
 
 
+def attendance_recorded(meeting):
+    """Whether anyone's attendance has been recorded yet. Until then the quorum counts
+    everyone absent, and the pages say the roll call has not been taken rather than
+    that there is no quorum."""
+    return db.session.scalar(sa.select(sa.exists().where(Attendance.meeting_id == meeting.id)))
+
+
 def events(meeting):
     return db.session.scalars(sa.select(ProceedingsEvent).where(ProceedingsEvent.meeting_id == meeting.id)
                               .order_by(ProceedingsEvent.occurred_at, ProceedingsEvent.id)).all()

@@ -159,7 +159,8 @@ def console(meeting_id):
     rows = services.attendance_rows(meeting)
     return render_template(
         "minutes/console.html", meeting=meeting, members=services.seated_members(meeting), attendance=rows,
-        quorum=services.quorum(meeting), remote_down=services.is_remote_access_down(meeting),
+        quorum=services.quorum(meeting), attendance_recorded=bool(rows),
+        remote_down=services.is_remote_access_down(meeting),
         in_closed=services.in_closed_session(meeting),
         events=services.events(meeting), motions=services.motions(meeting), numbers=_numbers(meeting),
         recusals=services.recusals(meeting), actions=list(services.ACTIONS), allowed=_allowed_actions(meeting),

@@ -29,7 +29,11 @@
     newest = state.version;
     var p = state.proceedings;
     var q = p.quorum;
-    setText("live-quorum-state", q.has_quorum ? root.dataset.quorumYes : root.dataset.quorumNo);
+    // Until the roll call records someone, everyone counts absent: not "no quorum" yet.
+    var taken = p.attendance_recorded !== false;
+    setText("live-quorum-state", !taken ? root.dataset.quorumUnknown
+                                 : q.has_quorum ? root.dataset.quorumYes : root.dataset.quorumNo);
+    show("live-quorum-detail", taken);
     setText("live-quorum-count", fill(root.dataset.count, {
       present: q.present, remote: q.present_remote, seats: q.seats, needed: q.needed
     }));

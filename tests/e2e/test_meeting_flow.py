@@ -96,6 +96,10 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.on("websocket", lambda socket: sockets.append(socket.url))
                 chair.goto(f"{server.url}/staff/meetings/{meeting}/live")
                 chair.wait_for_selector("#order-notice:has-text('has not been called to order')")
+                # Nobody's attendance is recorded yet: not "No quorum", and no count of nobody.
+                chair.wait_for_selector("#proceedings-live[data-version]", state="attached")  # the live state
+                assert chair.inner_text("#live-quorum-state") == "Roll call not taken yet."
+                assert not chair.is_visible("#live-quorum-count")
 
                 # Call to order and roll call: four in person, one remote with the legal basis.
                 clerk.goto(console_url)
@@ -115,6 +119,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 # connection (the quorum line shares the page's own).
                 chair.wait_for_selector("#live-quorum-state:has-text('Quorum present')")
                 assert "5 present (1 remote)" in chair.inner_text("#live-quorum-count")
+                assert chair.is_visible("#live-quorum-count")
                 assert len([url for url in sockets if "/socket.io/" in url]) == 1, sockets
 
                 # Public comment on the item: a resident joins remotely, the chair adds a speaker card.

@@ -49,6 +49,7 @@ def test_state_of_an_untouched_meeting(meeting, now):
                      "speaker": None, "queue": [], "skipped": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
                                                 "has_quorum": False},
+                                     "attendance_recorded": False,
                                      "remote_access_down": False, "in_closed_session": False}}
 
 

@@ -213,6 +213,14 @@ def test_console_says_when_the_meeting_has_not_been_called_to_order(client, staf
     assert f"/staff/meetings/{meeting.id}/proceedings" in notice
 
 
+def quorum_line(page):
+    """What the quorum line of a page says, without the script's words in its attributes."""
+    line = page.split('<strong id="live-quorum-state">')[1].split("</p>")[0]
+    state, rest = line.split("</strong>")
+    detail_open = rest.split(">")[0]
+    return state, "hidden" not in detail_open, rest
+
+
 def test_console_and_display_show_quorum_and_remote_access(client, staff):
     from app.extensions import db
     from app.meetings.models import MeetingStatus
@@ -222,10 +230,47 @@ def test_console_and_display_show_quorum_and_remote_access(client, staff):
     chair = staff.user("chair", body=meeting.body)
     db.session.commit()
     display = client.get(f"/meetings/{meeting.id}/display").text
-    assert 'id="proceedings-live"' in display and "No quorum" in display
+    assert 'id="proceedings-live"' in display and "data-quorum-no=" in display
     staff.login(chair)
     console = client.get(f"/staff/meetings/{meeting.id}/live").text
     assert 'id="proceedings-live"' in console and "proceedings-live.js" in console
+
+
+def test_before_the_roll_call_no_page_claims_there_is_no_quorum(client, staff, now):
+    """With nobody's attendance recorded every member counts absent: the display, the
+    live console and the proceedings console say the roll call has not been taken (the
+    script does the same from the state's `attendance_recorded`), and the count once it has."""
+    from app.minutes import services as minutes
+
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    clerk = staff.user("clerk", body=meeting.body)
+    db.session.commit()
+    staff.login(clerk)
+    pages = (f"/meetings/{meeting.id}/display", f"/staff/meetings/{meeting.id}/live",
+             f"/staff/meetings/{meeting.id}/proceedings")
+    assert live.public_state(meeting, now=now)["proceedings"]["attendance_recorded"] is False
+    for path in pages:
+        state, detail_shown, _ = quorum_line(client.get(path).text)
+        assert (state, detail_shown) == ("Roll call not taken yet.", False), path
+
+    minutes.record_attendance(meeting, meeting.body.members[0], status="present", actor=clerk, now=now)
+    db.session.commit()
+    assert live.public_state(meeting, now=now)["proceedings"]["attendance_recorded"] is True
+    for path in pages:
+        state, detail_shown, rest = quorum_line(client.get(path).text)
+        assert (state, detail_shown) == ("No quorum", True), path
+        assert "1 present (0 remote) of 5 seats; 3 needed." in rest
+
+
+def test_the_spanish_display_heads_its_list_of_up_to_five_a_continuacion(app, spanish_app):
+    """"Siguiente" is one person; the list under it has up to five. Nor does the Spanish
+    display say "No hay quórum" before the roll call."""
+    meeting = make_meeting(status=MeetingStatus.IN_PROGRESS)
+    db.session.commit()
+    page = spanish_app.test_client().get(f"/meetings/{meeting.id}/display?lang=es").text
+    assert '<h2 id="next-heading">A continuación</h2>' in page
+    state, detail_shown, _ = quorum_line(page)
+    assert not detail_shown and "No hay quórum" not in state
 
 
 def test_socket_io_pings_often_enough_to_notice_a_silent_phone(client):

@@ -15,6 +15,7 @@ def state(meeting):
 def test_public_state_reports_quorum_remote_access_and_closed_session(client, auth, meeting, members):
     before = state(meeting)
     assert before["proceedings"]["quorum"]["has_quorum"] is False
+    assert before["proceedings"]["attendance_recorded"] is False  # the roll call is still to come
     assert {"queue", "comment", "speaker", "status"} <= set(before)  # the existing contract stays
 
     act(client, auth, meeting, "call_to_order")
@@ -23,6 +24,7 @@ def test_public_state_reports_quorum_remote_access_and_closed_session(client, au
     attend(client, auth, meeting, members[2], mode="remote", remote_basis="Just cause: caregiving")
     now = state(meeting)["proceedings"]
     assert now["quorum"] == {"seats": 5, "needed": 3, "present": 3, "present_remote": 1, "has_quorum": True}
+    assert now["attendance_recorded"] is True
 
     act(client, auth, meeting, "remote_access_down")
     assert state(meeting)["proceedings"]["remote_access_down"] is True
