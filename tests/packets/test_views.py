@@ -117,6 +117,15 @@ def test_the_status_snippet_for_the_meeting_page(agenda):
     assert f'href="/meetings/{agenda.meeting.id}/agenda.pdf"' in html
 
 
+def test_the_page_counts_are_singular_for_one_page(agenda):
+    """A one-page agenda is "1 page", not "1 pages" (ngettext, so Spanish says "1 página")."""
+    build = build_packet(agenda.meeting.id)
+    assert (build.agenda_pages, build.packet_pages) == (1, 11)
+    html = _status_snippet(agenda.app, agenda.meeting)
+    assert "Agenda (PDF, 1 page)</a>" in html
+    assert "Agenda packet with staff reports and attachments (PDF, 11 pages)</a>" in html
+
+
 def test_the_status_snippet_shows_nothing_for_a_draft(packet_app):
     meeting = make_meeting()
     assert _status_snippet(packet_app, meeting).strip() == ""
