@@ -85,6 +85,9 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
 
     BABEL_DEFAULT_LOCALE = "en"
+    # The language the body's documents are written in (agenda, reports, minutes, their
+    # PDFs), whatever the page's: app/core/languages.py. Empty: BABEL_DEFAULT_LOCALE.
+    PACKET_LANGUAGE = os.environ.get("PACKET_LANGUAGE", "")
     LANGUAGES = ("en", "es")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
     PAGE_SIZE = 20

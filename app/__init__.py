@@ -173,9 +173,10 @@ def _register_error_handlers(app):
 
 
 def _register_template_helpers(app):
-    from app.core import display, static_files
+    from app.core import display, languages, static_files
 
     display.init_app(app)
+    languages.init_app(app)
     static_files.init_app(app)
     # Links to staff pages are shown only to those who may open them: `may(action, body_id)`.
     from flask_login import current_user

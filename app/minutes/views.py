@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from app.core.db import transaction
 from app.core.errors import DomainError, NotFound
+from app.core.languages import documents_language
 from app.core.time import utcnow
 from app.extensions import db
 from app.live.models import LiveState
@@ -61,7 +62,7 @@ def minutes_pdf(meeting_id):
     revision, approval = pdf.published_revision(meeting)
     if revision is None:
         raise NotFound(_("The minutes of this meeting have not been written yet."))
-    path, key = pdf.minutes_pdf(meeting, revision, approval)
+    path, key = pdf.minutes_pdf(meeting, revision, approval, lang=documents_language())
     local_date = meeting.start_at.astimezone(ZoneInfo(meeting.body.timezone)).date().isoformat()
     suffix = "minutes" if approval else "minutes-draft"
     response = send_file(path, mimetype="application/pdf", as_attachment=False,

@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from huey import RedisHuey, SqliteHuey
 
 from app.core.db import transaction
+from app.core.languages import documents_language
 from app.core.time import utcnow
 from config import Config
 
@@ -89,7 +90,7 @@ def build_packet(meeting_id, *, force=False):
 
     config = current_app.config
     builder = PacketBuilder(content, upload_dir=config["UPLOAD_DIR"], cache=PieceCache(services.cache_dir()),
-                            lang=config.get("PACKET_LANGUAGE") or config.get("BABEL_DEFAULT_LOCALE", "en"))
+                            lang=documents_language(config))
     try:
         result = builder.build(out_dir)
         failure = None

@@ -272,3 +272,52 @@ def test_a_missing_page_is_not_called_a_fault(client):
     page = client.get("/meetings/999999")
     assert page.status_code == 404
     assert "<h1>Not found</h1>" in page.text and "Something went wrong" not in page.text
+
+
+def page_in(client, path, lang):
+    """The page in `lang`. (The tests' app context outlives a request, and Flask-Babel keeps
+    the locale it chose there: forget it, as a new request would.)"""
+    from flask_babel import refresh
+
+    refresh()
+    return client.get(f"{path}?lang={lang}").text
+
+
+def marked(html):
+    """The lang attribute of each piece of clerk-written content on the meeting page."""
+    def lang_of(pattern):
+        found = re.search(pattern, html, re.S)
+        assert found, pattern
+        return found.group(1)
+    return {
+        "title": lang_of(r'<h1 id="meeting-title"(?: lang="(\w+)")?>'),
+        "item title": lang_of(r'<span class="item-number">[^<]*</span> <span(?: lang="(\w+)")?>Adopt the budget<'),
+        "item body": lang_of(r'<div class="item-body"(?: lang="(\w+)")?>'),
+        "recommended action": lang_of(r'<span(?: lang="(\w+)")?>Adopt Resolution 2026-12\.<'),
+        "department": lang_of(r'<span(?: lang="(\w+)")?>Finance<'),
+    }
+
+
+def test_clerk_written_content_carries_its_language_on_a_page_in_another(client, app):
+    """The agenda is written in the body's language (PACKET_LANGUAGE, else the default
+    locale): on a Spanish page a screen reader must read "Adopt the budget" as English."""
+    meeting = published_meeting()
+    path = f"/meetings/{meeting.id}"
+    assert set(marked(page_in(client, path, "en")).values()) == {None}  # the page's own language: nothing to say
+    spanish = page_in(client, path, "es")
+    assert '<html lang="es">' in spanish
+    assert set(marked(spanish).values()) == {"en"}
+
+    app.config["PACKET_LANGUAGE"] = "es"  # a body whose documents are written in Spanish
+    assert set(marked(page_in(client, path, "es")).values()) == {None}
+    assert set(marked(page_in(client, path, "en")).values()) == {"es"}
+
+
+def test_the_comment_page_marks_the_item_titles_language(client):
+    meeting = published_meeting()
+    meeting.status = MeetingStatus.IN_PROGRESS
+    db.session.commit()
+    option = r'<option value="\d+" data-number="[^"]*" ?(?: lang="(\w+)")?>[^<]*Adopt the budget</option>'
+    path = f"/meetings/{meeting.id}/comment"
+    assert re.search(option, page_in(client, path, "es")).group(1) == "en"
+    assert re.search(option, page_in(client, path, "en")).group(1) is None

@@ -198,3 +198,29 @@ def test_the_console_returns_to_what_was_changed_or_to_the_error(client, staff, 
     refused = client.post(f"{base}/motions", data={"item_id": item.id, "text": "", "mover_id": members[0].id,
                                                    "csrf_token": token})
     assert refused.headers["Location"].endswith("/proceedings")  # the error is at the top
+
+
+def test_the_minutes_say_their_language_on_a_page_in_another(client, auth, body, meeting, members, item):
+    """The minutes are written in the body's language (English here): on a Spanish page the
+    text carries lang="en", and the PDF link says it is in English (hreflang, and in words)."""
+    from flask_babel import refresh
+
+    held_meeting(client, auth, meeting, members, item)
+    url = f"/api/v1/meetings/{meeting.id}/minutes"
+    client.post(f"{url}/revisions", json={"html": "<p>The council met.</p>"}, headers=auth)
+    approving = later_approval(client, auth, body, members)
+    client.post(f"{url}/approve", json={"approving_motion_id": approving["id"]}, headers=auth)
+
+    def page(lang):
+        refresh()  # the locale is chosen again, as by a new request
+        return client.get(f"/meetings/{meeting.id}/minutes?lang={lang}").text
+
+    spanish = page("es")
+    assert '<div class="minutes-text" lang="en"><p>The council met.</p></div>' in spanish
+    link = re.search(r'<a href="/meetings/\d+/minutes.pdf"([^>]*)>([^<]*)</a>', spanish)
+    assert 'hreflang="en"' in link.group(1) and link.group(2).endswith("inglés)")
+    assert re.search(rf'<span lang="en">{re.escape(item.title)}</span></h3>', spanish)  # the motion's item
+    english = page("en")
+    assert '<div class="minutes-text"><p>The council met.</p></div>' in english
+    link = re.search(r'<a href="/meetings/\d+/minutes.pdf"([^>]*)>([^<]*)</a>', english)
+    assert 'hreflang="en"' in link.group(1) and link.group(2) == "Download the minutes as PDF"

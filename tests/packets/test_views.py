@@ -1,8 +1,10 @@
 """Downloads (Content-Disposition, ETag/304, Range/206), drafts, status while building or failed."""
+import re
 from datetime import timedelta
 
 import pytest
 from flask import render_template_string
+from flask_babel import refresh
 
 from app.core.db import transaction
 from app.extensions import db
@@ -124,6 +126,21 @@ def test_the_page_counts_are_singular_for_one_page(agenda):
     html = _status_snippet(agenda.app, agenda.meeting)
     assert "Agenda (PDF, 1 page)</a>" in html
     assert "Agenda packet with staff reports and attachments (PDF, 11 pages)</a>" in html
+
+
+def test_the_pdf_links_say_their_language_on_a_page_in_another(agenda):
+    """The PDFs are built in the body's language (PACKET_LANGUAGE, else the default
+    locale): a Spanish page says so beside each link, and hreflang says it to software."""
+    build_packet(agenda.meeting.id)
+    with agenda.app.test_request_context("/?lang=es"):
+        spanish = render_template_string('{% include "packets/_status.html" %}', meeting=agenda.meeting)
+    links = re.findall(r'<a href="[^"]+" type="application/pdf"([^>]*)>([^<]*)</a>', spanish)
+    assert len(links) == 2
+    for attributes, words in links:
+        assert attributes == ' hreflang="en"' and words.endswith(" (in inglés)")  # "(en inglés)" once translated
+    refresh()  # the locale is chosen again, as by a new request
+    english = _status_snippet(agenda.app, agenda.meeting)
+    assert english.count('hreflang="en"') == 2 and "inglés" not in english and "(in English)" not in english
 
 
 def test_the_status_snippet_shows_nothing_for_a_draft(packet_app):
