@@ -108,3 +108,23 @@ def test_phone_layout_does_not_scroll_sideways(browser, demo_server):
     finally:
         context.close()
     assert not wide, json.dumps(wide, indent=1)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_header_links_and_the_skip_link_are_thumb_sized_on_a_phone(browser, demo_server, lang):
+    """WCAG 2.5.5: at 360 px the skip link, the home link and every header link or button
+    are at least 44 by 44 CSS pixels (they were 43 px tall, the home link 55x34)."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_server.url}/meetings?lang={lang}")
+        page.focus(".skip-link")  # shown only while focused
+        sizes = page.evaluate("""() => [...document.querySelectorAll(
+                ".skip-link, .site-header a, .site-header button")].map(el => {
+            const box = el.getBoundingClientRect();
+            return [el.textContent.trim(), Math.round(box.width * 10) / 10, Math.round(box.height * 10) / 10]; })""")
+    finally:
+        context.close()
+    assert len(sizes) >= 5, sizes  # skip link, Dais, Meetings, Staff sign-in, the other language
+    small = [size for size in sizes if size[1] < 44 or size[2] < 44]
+    assert not small, small
