@@ -137,7 +137,7 @@ def test_the_pdf_links_say_their_language_on_a_page_in_another(agenda):
     links = re.findall(r'<a href="[^"]+" type="application/pdf"([^>]*)>([^<]*)</a>', spanish)
     assert len(links) == 2
     for attributes, words in links:
-        assert attributes == ' hreflang="en"' and words.endswith(" (in inglés)")  # "(en inglés)" once translated
+        assert attributes == ' hreflang="en"' and words.endswith(" (en inglés)")
     refresh()  # the locale is chosen again, as by a new request
     english = _status_snippet(agenda.app, agenda.meeting)
     assert english.count('hreflang="en"') == 2 and "inglés" not in english and "(in English)" not in english
