@@ -327,7 +327,22 @@
     }
     var rows = document.getElementById("queue-rows");
     rows.textContent = "";
+    // Lines for several items (one waiting for an item not yet open, say) are each
+    // headed by their item: each is numbered from 1, the item under comment first.
+    var grouped = state.queue.some(function (entry) { return entry.item_id !== state.queue[0].item_id; });
+    var lastItem;
     state.queue.forEach(function (entry) {
+      if (grouped && entry.item_id !== lastItem) {
+        lastItem = entry.item_id;
+        var heading = document.createElement("tr");
+        heading.className = "queue-group";
+        var open = state.comment.open && entry.item_id === state.comment.item_id;
+        var strong = document.createElement("strong");
+        strong.textContent = L.text(open ? "queueGroupOpen" : "queueGroup", { item: L.itemTitle(entry.item_id) });
+        cell(heading, "").colSpan = 6;
+        heading.firstChild.appendChild(strong);
+        rows.appendChild(heading);
+      }
       var row = document.createElement("tr");
       cell(row, String(entry.position));
       var who = cell(row, "", true);

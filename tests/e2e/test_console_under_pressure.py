@@ -159,3 +159,24 @@ def test_each_part_of_the_console_is_a_tab_and_an_enter_away(chair):
         assert chair.evaluate("document.activeElement.id") == heading
         chair.keyboard.press("Tab")
         assert chair.evaluate("document.activeElement.id") == first, heading
+
+
+def test_lines_for_several_items_are_each_headed_by_their_item(chair):
+    """Each line is numbered from 1: without its item above it, a second "1" reads as a
+    mistake (and the Item column is cut short)."""
+    item = chair.eval_on_selector_all("#card-item option[value]:not([value='']):not([disabled])",
+                                      "options => options.map(o => o.value)")[0]
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair_sends(chair, "add_in_person", {"item_id": int(item), "display_name": "Early on the item"})
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Now in general"})
+    chair.wait_for_selector("#queue-rows tr.queue-group >> nth=1")
+    rows = chair.eval_on_selector_all("#queue-rows tr", "rows => rows.map(row => row.innerText.trim())")
+    assert rows[0] == "Speaking order for General public comment (public comment open)"
+    assert rows[1].startswith("1\tNow in general")
+    title = chair.inner_text(f"#item-titles span[data-id='{item}']")
+    assert rows[2] == f"Waiting for {title}"
+    assert rows[3].startswith("1\tEarly on the item")
+    # One line alone needs no heading.
+    chair_sends(chair, "remove", {"entry_id": chair_sends(chair, "sync")["state"]["queue"][1]["entry_id"],
+                                  "reason": "Entered for a test", "threat": True})
+    chair.wait_for_selector("#queue-rows tr.queue-group", state="detached")
