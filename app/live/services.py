@@ -177,9 +177,7 @@ def public_state_and_timer(meeting, *, now):
     seconds = state.seconds_per_speaker if state else meeting.body.comment_seconds
     is_open = bool(state and state.is_comment_open)
     comment_item_id = state.comment_item_id if is_open else None
-    # Once the meeting is over nobody waits: the places left ended with it (logged).
-    live = meeting.status in LIVE_STATUSES
-    rows = _queue_rows(meeting.id, with_skipped=is_open) if live else []
+    rows = _queue_rows(meeting.id, with_skipped=is_open)
     ordered = _ordered(meeting, rows)
     first = (comment_item_id or 0) if is_open else None
     # What a speaker will be given if called now; residents sum the entries ahead of
@@ -203,7 +201,7 @@ def public_state_and_timer(meeting, *, now):
     def title(item):
         return posted.get(item.id, item.title)
 
-    if state and state.current_item_id and live:
+    if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
             current_item = {"item_id": item.id, "title": title(item)}
