@@ -58,6 +58,19 @@
   // opens there (followCommentOpening).
   var keptElsewhere = null;
 
+  // The items (general comment as "general") on which this browser's turn is over or
+  // it was removed: the server refuses a new place there (one turn per person per
+  // item), so the page does not invite the resident to ask for one.
+  var turnOver = {};
+  var OVER = { done: true, unheard: true, calledAway: true, finished: true, removed: true };
+  function itemKey(itemId) { return itemId === null || itemId === undefined ? "general" : String(itemId); }
+  function noteEndings(reply) {
+    var ended = reply.ok ? reply.ended : reply.error && reply.error.details && reply.error.details.ended;
+    (ended || []).forEach(function (place) {
+      if (OVER[place.status] && "item_id" in place) { turnOver[itemKey(place.item_id)] = true; }
+    });
+  }
+
   // The browser's other places, listed under "Your place" with a Leave each:
   // `{entry_id, item_id, status, since}` as for the followed one.
   var others = [];
@@ -301,6 +314,7 @@
     askingWhy = entryId;
     live.call("resume", { token: token }).then(function (reply) {
       if (askingWhy === entryId) { askingWhy = null; }
+      noteEndings(reply);
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
       // The token's other place, still in line (the server gives it when this one ended).
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
@@ -368,6 +382,7 @@
       learnWhyGone(myEntry.entry_id, status);
     }
     myEntry.status = status;
+    if (OVER[status]) { turnOver[itemKey(myEntry.item_id)] = true; }
     window.localStorage.setItem(lastKey, status);
     window.localStorage.setItem(lastEntryKey, String(myEntry.entry_id));
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
@@ -386,7 +401,7 @@
     // Once the place has ended the resident may ask to speak on something else; while it
     // waits for its item, they may also ask to speak on the one comment is open on.
     var elsewhere = (status === "waiting" || status === "skipped") && state.comment.open &&
-      state.comment.item_id !== myEntry.item_id;
+      state.comment.item_id !== myEntry.item_id && !turnOver[itemKey(state.comment.item_id)];
     showJoin(Boolean(ENDED[status]) || elsewhere);
     L.setText("also-join", elsewhere ? L.text("alsoJoin", { item: L.itemTitle(myEntry.item_id),
                                                             open: L.itemTitle(state.comment.item_id) }) : "");
@@ -534,6 +549,7 @@
       // A browser that has never joined has no place to find.
       if (!window.localStorage.getItem(joinedKey)) { return; }
       live.call("resume", { token: token }).then(function (reply) {
+        noteEndings(reply);
         // `resume` finds a waiting, speaking or skipped place. A place this page already
         // follows and `resume` no longer finds (it ended while the connection was down)
         // is placed by the state; otherwise the stored token has no place left.

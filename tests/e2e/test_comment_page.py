@@ -838,6 +838,27 @@ def test_the_timer_buttons_that_do_not_apply_look_so_and_say_why(chair, resident
                                          "stop": False})
 
 
+def test_a_resident_is_not_invited_to_speak_again_where_their_turn_is_over(chair, residents, demo_server):
+    """One turn per person per item: after speaking in general comment, a place kept on
+    an item does not come with "you may ask to speak on general comment too", which
+    the server would refuse. Opened again, the page knows it from the server."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    hear_out(chair, resident)
+    resident.wait_for_selector("#my-position:has-text('Your turn is over')")
+    resident.select_option("#join-item", items_taking_comment(resident)[0])
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    resident.wait_for_timeout(500)
+    assert resident.inner_text("#also-join") == "" and not resident.is_visible("#join-form")
+    visit(resident, demo_server)
+    resident.wait_for_selector("#my-wait:has-text('not open right now')")
+    resident.wait_for_timeout(500)
+    assert resident.inner_text("#also-join") == "" and not resident.is_visible("#join-form")
+
+
 def test_a_place_kept_for_general_comment_is_not_called_an_items(chair, residents, demo_server):
     resident = residents()
     visit(resident, demo_server)
