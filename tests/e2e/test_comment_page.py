@@ -537,8 +537,9 @@ def test_the_console_offers_skip_only_in_the_line_being_called(chair, residents,
     join(called)  # the choice follows the item under comment
     elsewhere.select_option("#join-item", second)
     join(elsewhere)
-    chair.wait_for_selector("#queue-rows tr:nth-child(2)")
-    rows = chair.eval_on_selector_all("#queue-rows tr", """rows => rows.map(row =>
+    entries = "#queue-rows tr:not(.queue-group)"  # (each item's line is headed by its item)
+    chair.wait_for_selector(f"{entries} >> nth=1")
+    rows = chair.eval_on_selector_all(entries, """rows => rows.map(row =>
         [row.querySelector(".queue-item").title, Boolean(row.querySelector("button[data-action=skip]"))])""")
     titles = dict(zip(items_taking_comment(called), called.eval_on_selector_all(
         SELECTABLE_ITEMS, "options => options.map(o => o.textContent)")))
