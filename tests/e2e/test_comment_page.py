@@ -308,7 +308,8 @@ class RoutedConnection:
 
     def release(self):
         self.held = False
-        self.page.wait_for_selector("#connection:has-text('Connected')", timeout=20000)
+        # (socket.io-client waits up to 7.5 s between attempts, longer on a loaded machine)
+        self.page.wait_for_selector("#connection:has-text('Connected')", timeout=40000)
 
     def drop(self):
         self.hold()
