@@ -69,9 +69,11 @@ def tag_label(tag, data=None):
     # A place staff took back (a card entered twice) is a `speaker:left` that says so.
     if tag == Tag.SPEAKER_LEFT and (data or {}).get("withdrawn"):
         return _l("Speaker withdrawn by staff")
-    # Called but never heard (the chair moved on before starting the time): not "finished",
-    # and, as in the minutes, not counted as a comment.
-    if tag == Tag.SPEAKER_FINISHED and "used_seconds" in (data or {}) and data["used_seconds"] is None:
+    # A turn with no whole second used is not "finished": most often someone called who
+    # was never heard (None: the time never started, which the minutes do not count as
+    # a comment); 0 is a time stopped within its first second, or, in entries logged
+    # before the two were told apart, one never started.
+    if tag == Tag.SPEAKER_FINISHED and "used_seconds" in (data or {}) and data["used_seconds"] in (None, 0):
         return _l("Speaker's turn ended with no time used")
     try:
         return TAG_LABELS[Tag(tag)]

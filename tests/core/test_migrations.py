@@ -130,3 +130,24 @@ def test_ids_of_deleted_items_and_attachments_are_not_given_out_again(app, migra
             item_id=item_ids[0], filename="new.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
             uploaded_at=NOW)).inserted_primary_key[0]
     assert new_item > item_ids[1] and new_file > file_ids[1]
+
+
+def test_turns_ended_before_their_time_started_keep_that_meaning(app, migrated):
+    """0 seconds used meant "never started" before 0 and None were told apart."""
+    server, engine = migrated
+    tables = db.metadata.tables
+    server.flask("db", "downgrade", "c6d8e2f4a197")
+    with engine.begin() as conn:
+        body_id = conn.execute(tables["bodies"].insert().values(
+            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
+            created_at=NOW)).inserted_primary_key[0]
+        meeting_id = conn.execute(tables["meetings"].insert().values(
+            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        for number, used in ((1, 0), (2, 45)):
+            conn.execute(tables["live_queue_entries"].insert().values(
+                meeting_id=meeting_id, number=number, channel="remote", status="done", signed_up_at=NOW,
+                called_at=NOW, finished_at=NOW, used_seconds=used))
+    server.migrate()
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT number, used_seconds FROM live_queue_entries ORDER BY number")).all() \
+            == [(1, None), (2, 45)]
