@@ -132,6 +132,41 @@ def test_ids_of_deleted_items_and_attachments_are_not_given_out_again(app, migra
     assert new_item > item_ids[1] and new_file > file_ids[1]
 
 
+def test_ids_deleted_before_the_migration_but_still_named_are_not_given_out(app, migrated):
+    """The newest item (and its file) deleted before AUTOINCREMENT: a posted version
+    still lists them, so the counter starts past them."""
+    server, engine = migrated
+    tables = db.metadata.tables
+    server.flask("db", "downgrade", "a3e7c2b9d415")
+    with engine.begin() as conn:
+        body_id = conn.execute(tables["bodies"].insert().values(
+            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
+            created_at=NOW)).inserted_primary_key[0]
+        meeting_id = conn.execute(tables["meetings"].insert().values(
+            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        section_id = conn.execute(tables["agenda_sections"].insert().values(
+            meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
+        item_id = conn.execute(tables["agenda_items"].insert().values(
+            meeting_id=meeting_id, section_id=section_id, title="Posted, then deleted")).inserted_primary_key[0]
+        file_id = conn.execute(tables["attachments"].insert().values(
+            item_id=item_id, filename="report.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
+            uploaded_at=NOW)).inserted_primary_key[0]
+        conn.execute(tables["agenda_versions"].insert().values(
+            meeting_id=meeting_id, number=1, content_hash="0" * 64, posted_at=NOW,
+            content={"sections": [{"id": section_id, "items": [
+                {"id": item_id, "attachments": [{"id": file_id}]}]}]}))
+        conn.execute(sa.text("DELETE FROM attachments"))
+        conn.execute(sa.text("DELETE FROM agenda_items"))
+    server.migrate()
+    with engine.begin() as conn:
+        new_item = conn.execute(tables["agenda_items"].insert().values(
+            meeting_id=meeting_id, section_id=section_id, title="New")).inserted_primary_key[0]
+        new_file = conn.execute(tables["attachments"].insert().values(
+            item_id=new_item, filename="new.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
+            uploaded_at=NOW)).inserted_primary_key[0]
+    assert new_item > item_id and new_file > file_id
+
+
 def test_turns_ended_before_their_time_started_keep_that_meaning(app, migrated):
     """0 seconds used meant "never started" before 0 and None were told apart."""
     server, engine = migrated
