@@ -432,6 +432,8 @@
   // closed) is no longer listed.
   function renderOthers(state) {
     var list = document.getElementById("others-list");
+    // Once the meeting is over no place is waiting, whatever the state still lists.
+    if (!meetingLive) { document.getElementById("my-others").hidden = true; return; }
     var rows = [];
     var ended = [];
     others = others.filter(function (place) {
@@ -487,7 +489,9 @@
     var where = document.getElementById("speak-where");
     if (where) { where.hidden = !meetingLive; }
     followCommentOpening(state);
-    L.refreshCommentChoices(document.getElementById("join-item"), state);
+    L.refreshCommentChoices(document.getElementById("join-item"), state, function (value) {
+      return turnOver[value === "" ? "general" : value];
+    });
     itemChoice.follow(state.comment.open && state.comment.item_id ? String(state.comment.item_id) : "");
     if (myEntry) { renderMine(state); } else { showJoin(true); }
     renderOthers(state);
@@ -594,8 +598,10 @@
       event.preventDefault();
       var data = new FormData(form);
       // A choice made by hand before its item's comment closed (L.pickedClosed).
-      if (L.pickedClosed(document.getElementById("join-item"))) {
-        L.setText("join-error", L.refusal({ code: "comment_closed" }));
+      var picked = document.getElementById("join-item");
+      if (L.pickedClosed(picked)) {
+        var key = picked.value === "" ? "general" : picked.value;
+        L.setText("join-error", L.refusal({ code: turnOver[key] ? "already_queued" : "comment_closed" }));
         return;
       }
       var itemId = data.get("item_id");

@@ -80,7 +80,10 @@
   // picked) but is disabled; an item comment opens on that the list lacks (added to the
   // agenda since) is added; a renamed one shows its new title. Item options carry
   // data-number: the item's number when the page loaded ("" for one added since).
-  function refreshCommentChoices(select, state) {
+  // `turnOver(value)`, where given, says whether the person using the list has had their
+  // turn (or been removed) on that choice ("" for general comment): greyed too, since a
+  // second turn on an item is refused.
+  function refreshCommentChoices(select, state, turnOver) {
     if (!select) { return; }
     var opened = state.comment.open && state.comment.item_id ? String(state.comment.item_id) : null;
     if (opened && !Array.prototype.some.call(select.options, function (o) { return o.value === opened; })) {
@@ -95,10 +98,20 @@
       var number = option.dataset.number;
       var label = (number ? number + " " : "") + title;
       var shut = closed.indexOf(parseInt(option.value, 10)) >= 0;
-      if (option.disabled !== shut) { option.disabled = shut; }  // untouched on every other state
+      var over = !shut && Boolean(turnOver && turnOver(option.value));
+      if (option.disabled !== (shut || over)) { option.disabled = shut || over; }  // untouched on every other state
       if (shut) { label += " " + text("closedOption"); }
+      if (over) { label += " " + text("turnOverOption"); }
       if (option.textContent !== label) { option.textContent = label; }
     });
+    var general = turnOver && select.querySelector("option[value='']");
+    if (general) {
+      general.dataset.label = general.dataset.label || general.textContent;
+      var overGeneral = Boolean(turnOver(""));
+      var generalLabel = general.dataset.label + (overGeneral ? " " + text("turnOverOption") : "");
+      if (general.disabled !== overGeneral) { general.disabled = overGeneral; }
+      if (general.textContent !== generalLabel) { general.textContent = generalLabel; }
+    }
   }
 
   // Whether the option picked in such a list is one whose comment has closed since: it
@@ -117,7 +130,8 @@
     var wanted = null;
     function apply() {
       if (!select || picked || wanted === null || document.activeElement === select) { return; }
-      var offered = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+      // (Not a greyed option: the page would have to refuse it.)
+      var offered = Array.prototype.some.call(select.options, function (o) { return o.value === wanted && !o.disabled; });
       if (offered && select.value !== wanted) { select.value = wanted; }
     }
     if (select) {

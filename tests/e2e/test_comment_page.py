@@ -850,6 +850,12 @@ def test_a_resident_is_not_invited_to_speak_again_where_their_turn_is_over(chair
     join(resident)
     hear_out(chair, resident)
     resident.wait_for_selector("#my-position:has-text('Your turn is over')")
+    # Greyed in the form too; still chosen, it is refused in the page, before sending.
+    general = "#join-item option[value='']"
+    resident.wait_for_selector(f"{general}:has-text('(your turn on this is over)')", state="attached")
+    assert resident.eval_on_selector(general, "o => o.disabled")
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('have already spoken')")
     resident.select_option("#join-item", items_taking_comment(resident)[0])
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#my-wait:has-text('not open right now')")

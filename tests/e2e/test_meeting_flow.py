@@ -38,10 +38,11 @@ with app.app_context():
     consent_items = [make_item(meeting, consent, title=title, accepts_public_comment=False)
                      for title in ("Minutes of the last meeting", "Warrant register")]
     item = make_item(meeting, title="Library roof repair contract")
+    later = make_item(meeting, title="Parks master plan")  # comment never opened on it
     clerk = make_user(role="clerk", body=body)
     chair = make_user(role="chair", body=body)
     db.session.commit()
-    print(json.dumps({"meeting": meeting.id, "item": item.id, "consent": [i.id for i in consent_items],
+    print(json.dumps({"meeting": meeting.id, "item": item.id, "later": later.id, "consent": [i.id for i in consent_items],
                       "members": [[m.id, m.name] for m in body.members],
                       "clerk": clerk.email, "chair": chair.email}))
 """
@@ -216,6 +217,10 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.select_option("#open-item", "")
                 chair.click("#open-form button[type=submit]")
                 last.wait_for_selector("#comment-status:has-text('open')")
+                # Signed up for a later item too, which the meeting never reaches.
+                last.select_option("#join-item", str(ids["later"]))
+                last.click("#join-form button[type=submit]")
+                last.wait_for_selector("#my-wait:has-text('not open right now')")
                 last.select_option("#join-item", "")
                 last.click("#join-form button[type=submit]")
                 last.wait_for_selector("#my-position:has-text('number 1')")
@@ -248,6 +253,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert unheard in resident.inner_text("#my-position")  # what it said stays
                 # Called but their time never started when the meeting adjourned: nothing to thank for.
                 last.wait_for_selector("#my-position:has-text('Your place ended with the meeting.')")
+                assert not last.is_visible("#my-others")  # the later item's place is not "in line" either
 
                 # The minutes drafted from the record carry every member's vote.
                 clerk.goto(f"{server.url}/staff/meetings/{meeting}/minutes")
@@ -256,6 +262,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 assert f"{members[2][1]}: No" in draft and f"{members[0][1]}: Aye" in draft
                 assert "Adopted by roll call, 4-1" in draft and "Adopted by roll call, 5-0" in draft
                 assert "Minutes of the last meeting" in draft and "Warrant register" in draft
+                assert "1 person asked to speak but was not heard: public comment on this was not opened." in draft
                 assert "remote" in draft.lower()
                 found = axe_violations(clerk)
                 if found:
