@@ -495,15 +495,13 @@ def follow_meeting_status(meeting, previous, *, actor, now):
     still waiting or skipped, on any item, end too: logged once, with their numbers, as
     nobody will call them (the minutes count them as not heard)."""
     # (The status change itself is the new version: meetings.note_state_change.)
-    state = db.session.get(LiveState, meeting.id)
-    if state is None:
-        return
-    if meeting.status == MeetingStatus.RECESSED:
+    state = db.session.get(LiveState, meeting.id)  # (none until the chair first acts)
+    if meeting.status == MeetingStatus.RECESSED and state is not None:
         timer = _timer(state)
         if state.speaker is not None and timer.is_running:
             _set_timer(meeting, state, "pause", timers.pause(timer, now), actor=actor, now=now, reason="recess")
     elif meeting.status not in LIVE_STATUSES:
-        if state.is_comment_open:
+        if state is not None and state.is_comment_open:
             _finish_speaker(meeting, state, status=EntryStatus.DONE, actor=actor, now=now)
             _record_close(meeting, state, now=now, actor=actor, reason=meeting.status.value)
         still = db.session.execute(
