@@ -174,6 +174,9 @@ VALUE_LABELS = {
     "remote_instructions": lazy_pgettext("log value", "instructions for taking part remotely"),
     "remote_url": lazy_pgettext("log value", "webinar link"),
     "dial_in": lazy_pgettext("log value", "phone line"),
+    # Reasons Dais gives itself (beside a meeting status, a recess).
+    "item_removed": lazy_pgettext("log value", "item removed from the agenda"),
+    "comment_withdrawn": lazy_pgettext("log value", "public comment turned off for the item"),
 }
 
 
@@ -188,8 +191,15 @@ CODE_FIELDS = frozenset({"action", "channel", "from", "kind", "method", "mode", 
 DAIS_TEXT_FIELDS = frozenset({"summary", "citation"})
 
 
+# A `reason` is mostly typed by staff, and stays as typed; these are the ones Dais
+# writes itself when the meeting or the agenda ends a place or a period.
+DAIS_REASONS = frozenset({"recess", "adjourned", "cancelled", "postponed", "item_removed", "comment_withdrawn"})
+
+
 def value_label(key, value):
     """The label of `value` under field `key` when it is a code or Dais's own text, else None."""
     if key in DAIS_TEXT_FIELDS:
         return gettext(value)
+    if key == "reason" and value in DAIS_REASONS:
+        return VALUE_LABELS[value]
     return VALUE_LABELS.get(value) if key in CODE_FIELDS else None

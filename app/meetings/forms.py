@@ -164,7 +164,7 @@ def policy_choices():
 def rule_pack_choices():
     from app.compliance.rules import PACKS
 
-    return [choice(pack.id, pack.name) for pack in PACKS.values()]
+    return [choice(pack.id, _l(pack.name)) for pack in PACKS.values()]  # (a statute's name stays as it is)
 
 
 class NewBodyForm(FlaskForm):

@@ -532,7 +532,7 @@ def render_body_settings(body, form, status=200):
 def _rule_pack_names():
     from app.compliance.rules import PACKS
 
-    return {pack.id: pack.name for pack in PACKS.values()}
+    return {pack.id: _(pack.name) for pack in PACKS.values()}
 
 
 @bp.route("/bodies/<slug>/settings", methods=["GET", "POST"])

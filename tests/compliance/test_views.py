@@ -67,6 +67,25 @@ def test_the_rules_and_their_evidence_are_in_the_readers_language(client, spanis
         assert english_text not in spanish
 
 
+def test_reasons_dais_gives_itself_are_named_typed_ones_stay_as_typed(client, spanish_app):
+    from app.core.time import utcnow
+    from app.live import services as live
+    from app.meetings import services as meetings
+    from app.meetings.models import MeetingStatus
+
+    meeting = published_meeting(start_at=NOW + timedelta(hours=24))
+    meeting.status = MeetingStatus.IN_PROGRESS
+    chair = make_user("chair", body=meeting.body)
+    live.join_queue(meeting, item_id=None, now=utcnow())
+    meetings.change_status(meeting, MeetingStatus.ADJOURNED, actor=chair, now=utcnow())
+    db.session.commit()
+    spanish = spanish_app.test_client().get(f"/meetings/{meeting.id}/compliance",
+                                            headers={"Accept-Language": "es"}).text
+    assert "Los lugares que seguían en la fila terminaron con la reunión" in spanish
+    assert "<dt>motivo</dt><dd>levantada</dd>" in spanish
+    assert "Storm closed City Hall." in spanish  # the clerk's own reason
+
+
 def test_page_shows_rule_checks_with_their_evidence(client):
     meeting = published_meeting(start_at=NOW + timedelta(hours=24))
     html = client.get(f"/meetings/{meeting.id}/compliance").text
