@@ -40,13 +40,18 @@ def language_name(tag, in_language):
         return tag
 
 
+def documents_language_tag():
+    """The same as an HTML `lang`/`hreflang` value: BCP 47 ("es-MX"), not Babel's "es_MX"."""
+    return documents_language().replace("_", "-")
+
+
 def _page_language():
     return str(get_locale() or "en")
 
 
 def doc_lang():
     """` lang="en"` for an element of clerk-written content, when the page is in another language."""
-    documents = documents_language()
+    documents = documents_language_tag()
     return Markup(f' lang="{escape(documents)}"') if differs(_page_language(), documents) else Markup("")
 
 
@@ -61,5 +66,5 @@ def documents_language_note():
 def init_app(app):
     # Globals, not a context processor: the macros that draw an agenda or a motion are
     # imported without the page's context.
-    app.jinja_env.globals.update(documents_lang=documents_language, doc_lang=doc_lang,
+    app.jinja_env.globals.update(documents_lang=documents_language_tag, doc_lang=doc_lang,
                                  documents_language_note=documents_language_note)
