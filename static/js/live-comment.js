@@ -64,9 +64,14 @@
   var turnOver = {};
   var OVER = { done: true, unheard: true, calledAway: true, finished: true, removed: true };
   function itemKey(itemId) { return itemId === null || itemId === undefined ? "general" : String(itemId); }
+  // How the token's places that ended ended, from an answer to `resume`: listed beside
+  // the places found, or, none found, with the refusal.
+  function endingsOf(reply) {
+    return (reply.ok ? reply.ended : reply.error && reply.error.details && reply.error.details.ended) || [];
+  }
+
   function noteEndings(reply) {
-    var ended = reply.ok ? reply.ended : reply.error && reply.error.details && reply.error.details.ended;
-    (ended || []).forEach(function (place) {
+    endingsOf(reply).forEach(function (place) {
       if (OVER[place.status] && "item_id" in place) { turnOver[itemKey(place.item_id)] = true; }
     });
   }
@@ -289,9 +294,7 @@
   // closed before the chair recalled it.
   function endingIn(reply, entryId) {
     if (reply.ok && reply.entry.entry_id === entryId) { return reply.entry.status === "skipped" ? "closed" : null; }
-    // (Found, the token's other places that ended are listed too: `reply.ended`.)
-    var ended = reply.ok ? reply.ended : reply.error && reply.error.details && reply.error.details.ended;
-    var mine = (ended || []).filter(function (e) { return e.entry_id === entryId; })[0];
+    var mine = endingsOf(reply).filter(function (e) { return e.entry_id === entryId; })[0];
     // A turn ended before its time started (`heard` false) is not thanked for.
     if (mine && mine.status === "done" && mine.heard === false) { return "unheard"; }
     return (mine && { removed: "removed", done: "done", left: "left" }[mine.status]) || null;
@@ -541,7 +544,7 @@
     var lastId = parseInt(window.localStorage.getItem(lastEntryKey), 10);
     var last = window.localStorage.getItem(lastKey);
     var held = (reply.places || [reply.entry]).some(function (place) { return place.entry_id === lastId; });
-    var ended = (reply.ended || []).filter(function (place) { return place.entry_id === lastId; })[0];
+    var ended = endingsOf(reply).filter(function (place) { return place.entry_id === lastId; })[0];
     if (!lastId || !last || held || ENDED[last] || !ended) { return ""; }
     return L.text("endedOn", { item: L.itemTitle(ended.item_id), ending: endedNote(reply) });
   }
