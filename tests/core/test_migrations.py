@@ -23,6 +23,21 @@ def migrated(tmp_path):
             engine.dispose()
 
 
+def insert_meeting(conn):
+    """A body and a meeting, by Core inserts (the models' column defaults fill in the rest)."""
+    tables = db.metadata.tables
+    body_id = conn.execute(tables["bodies"].insert().values(
+        slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
+        created_at=NOW)).inserted_primary_key[0]
+    return conn.execute(tables["meetings"].insert().values(
+        body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+
+
+def insert_section(conn, meeting_id):
+    return conn.execute(db.metadata.tables["agenda_sections"].insert().values(
+        meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
+
+
 def schema_differences(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -57,11 +72,7 @@ def test_postgresql_trigger_refuses_update_and_delete(app, migrated):
             "SELECT count(*) FROM pg_trigger WHERE tgname = 'compliance_entries_insert_only'")) == 1
         # Core inserts fill in the models' column defaults, so only required values are given.
         tables = db.metadata.tables
-        body_id = conn.execute(tables["bodies"].insert().values(
-            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
-            created_at=NOW)).inserted_primary_key[0]
-        meeting_id = conn.execute(tables["meetings"].insert().values(
-            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        meeting_id = insert_meeting(conn)
         conn.execute(tables["compliance_entries"].insert().values(
             meeting_id=meeting_id, seq=1, prev_hash="0" * 64, hash="a" * 64,
             recorded_at="2026-03-02T17:00:00Z", actor="system", tag="meeting:created", data={}))
@@ -80,11 +91,7 @@ def test_rebuilding_a_table_leaves_the_rows_that_refer_to_it_alone(app, migrated
     server, engine = migrated
     tables = db.metadata.tables
     with engine.begin() as conn:
-        body_id = conn.execute(tables["bodies"].insert().values(
-            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
-            created_at=NOW)).inserted_primary_key[0]
-        meeting_id = conn.execute(tables["meetings"].insert().values(
-            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        meeting_id = insert_meeting(conn)
         entry_id = conn.execute(tables["live_queue_entries"].insert().values(
             meeting_id=meeting_id, number=1, channel="remote", status="speaking",
             signed_up_at=NOW)).inserted_primary_key[0]
@@ -106,13 +113,8 @@ def test_ids_of_deleted_items_and_attachments_are_not_given_out_again(app, migra
     tables = db.metadata.tables
     server.flask("db", "downgrade", "a3e7c2b9d415")
     with engine.begin() as conn:
-        body_id = conn.execute(tables["bodies"].insert().values(
-            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
-            created_at=NOW)).inserted_primary_key[0]
-        meeting_id = conn.execute(tables["meetings"].insert().values(
-            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
-        section_id = conn.execute(tables["agenda_sections"].insert().values(
-            meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
+        meeting_id = insert_meeting(conn)
+        section_id = insert_section(conn, meeting_id)
         item_ids = [conn.execute(tables["agenda_items"].insert().values(
             meeting_id=meeting_id, section_id=section_id, title=title)).inserted_primary_key[0]
             for title in ("kept", "deleted")]
@@ -139,13 +141,8 @@ def test_ids_deleted_before_the_migration_but_still_named_are_not_given_out(app,
     tables = db.metadata.tables
     server.flask("db", "downgrade", "a3e7c2b9d415")
     with engine.begin() as conn:
-        body_id = conn.execute(tables["bodies"].insert().values(
-            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
-            created_at=NOW)).inserted_primary_key[0]
-        meeting_id = conn.execute(tables["meetings"].insert().values(
-            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
-        section_id = conn.execute(tables["agenda_sections"].insert().values(
-            meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
+        meeting_id = insert_meeting(conn)
+        section_id = insert_section(conn, meeting_id)
         item_id = conn.execute(tables["agenda_items"].insert().values(
             meeting_id=meeting_id, section_id=section_id, title="Posted, then deleted")).inserted_primary_key[0]
         file_id = conn.execute(tables["attachments"].insert().values(
@@ -173,11 +170,7 @@ def test_turns_ended_before_their_time_started_keep_that_meaning(app, migrated):
     tables = db.metadata.tables
     server.flask("db", "downgrade", "c6d8e2f4a197")
     with engine.begin() as conn:
-        body_id = conn.execute(tables["bodies"].insert().values(
-            slug="b", name="B", timezone="UTC", rule_pack="generic", agenda_template=[],
-            created_at=NOW)).inserted_primary_key[0]
-        meeting_id = conn.execute(tables["meetings"].insert().values(
-            body_id=body_id, title="M", start_at=NOW, created_at=NOW, revised_at=NOW)).inserted_primary_key[0]
+        meeting_id = insert_meeting(conn)
         for number, used in ((1, 0), (2, 45)):
             conn.execute(tables["live_queue_entries"].insert().values(
                 meeting_id=meeting_id, number=number, channel="remote", status="done", signed_up_at=NOW,
