@@ -38,6 +38,17 @@ def insert_section(conn, meeting_id):
         meeting_id=meeting_id, title="Business", kind="business")).inserted_primary_key[0]
 
 
+def insert_item(conn, meeting_id, section_id, title):
+    return conn.execute(db.metadata.tables["agenda_items"].insert().values(
+        meeting_id=meeting_id, section_id=section_id, title=title)).inserted_primary_key[0]
+
+
+def insert_file(conn, item_id, filename):
+    return conn.execute(db.metadata.tables["attachments"].insert().values(
+        item_id=item_id, filename=filename, sha256="0" * 64, size_bytes=1, page_count=1,
+        uploaded_at=NOW)).inserted_primary_key[0]
+
+
 def schema_differences(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -110,27 +121,19 @@ def test_ids_of_deleted_items_and_attachments_are_not_given_out_again(app, migra
     """SQLite reuses the largest id once its row is gone unless the table says
     AUTOINCREMENT; rows made before the migration keep their ids."""
     server, engine = migrated
-    tables = db.metadata.tables
     server.flask("db", "downgrade", "a3e7c2b9d415")
     with engine.begin() as conn:
         meeting_id = insert_meeting(conn)
         section_id = insert_section(conn, meeting_id)
-        item_ids = [conn.execute(tables["agenda_items"].insert().values(
-            meeting_id=meeting_id, section_id=section_id, title=title)).inserted_primary_key[0]
-            for title in ("kept", "deleted")]
-        file_ids = [conn.execute(tables["attachments"].insert().values(
-            item_id=item_ids[0], filename=name, sha256="0" * 64, size_bytes=1, page_count=1,
-            uploaded_at=NOW)).inserted_primary_key[0] for name in ("kept.pdf", "deleted.pdf")]
+        item_ids = [insert_item(conn, meeting_id, section_id, title) for title in ("kept", "deleted")]
+        file_ids = [insert_file(conn, item_ids[0], name) for name in ("kept.pdf", "deleted.pdf")]
     server.migrate()
     with engine.begin() as conn:
         assert conn.scalar(sa.text("SELECT title FROM agenda_items WHERE id = :id"), {"id": item_ids[0]}) == "kept"
         conn.execute(sa.text("DELETE FROM attachments WHERE id = :id"), {"id": file_ids[1]})
         conn.execute(sa.text("DELETE FROM agenda_items WHERE id = :id"), {"id": item_ids[1]})
-        new_item = conn.execute(tables["agenda_items"].insert().values(
-            meeting_id=meeting_id, section_id=section_id, title="new")).inserted_primary_key[0]
-        new_file = conn.execute(tables["attachments"].insert().values(
-            item_id=item_ids[0], filename="new.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
-            uploaded_at=NOW)).inserted_primary_key[0]
+        new_item = insert_item(conn, meeting_id, section_id, "new")
+        new_file = insert_file(conn, item_ids[0], "new.pdf")
     assert new_item > item_ids[1] and new_file > file_ids[1]
 
 
@@ -143,11 +146,8 @@ def test_ids_deleted_before_the_migration_but_still_named_are_not_given_out(app,
     with engine.begin() as conn:
         meeting_id = insert_meeting(conn)
         section_id = insert_section(conn, meeting_id)
-        item_id = conn.execute(tables["agenda_items"].insert().values(
-            meeting_id=meeting_id, section_id=section_id, title="Posted, then deleted")).inserted_primary_key[0]
-        file_id = conn.execute(tables["attachments"].insert().values(
-            item_id=item_id, filename="report.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
-            uploaded_at=NOW)).inserted_primary_key[0]
+        item_id = insert_item(conn, meeting_id, section_id, "Posted, then deleted")
+        file_id = insert_file(conn, item_id, "report.pdf")
         conn.execute(tables["agenda_versions"].insert().values(
             meeting_id=meeting_id, number=1, content_hash="0" * 64, posted_at=NOW,
             content={"sections": [{"id": section_id, "items": [
@@ -156,11 +156,8 @@ def test_ids_deleted_before_the_migration_but_still_named_are_not_given_out(app,
         conn.execute(sa.text("DELETE FROM agenda_items"))
     server.migrate()
     with engine.begin() as conn:
-        new_item = conn.execute(tables["agenda_items"].insert().values(
-            meeting_id=meeting_id, section_id=section_id, title="New")).inserted_primary_key[0]
-        new_file = conn.execute(tables["attachments"].insert().values(
-            item_id=new_item, filename="new.pdf", sha256="0" * 64, size_bytes=1, page_count=1,
-            uploaded_at=NOW)).inserted_primary_key[0]
+        new_item = insert_item(conn, meeting_id, section_id, "New")
+        new_file = insert_file(conn, new_item, "new.pdf")
     assert new_item > item_id and new_file > file_id
 
 
