@@ -844,6 +844,7 @@ def test_a_resident_is_not_invited_to_speak_again_where_their_turn_is_over(chair
     """One turn per person per item: after speaking in general comment, a place kept on
     an item does not come with "you may ask to speak on general comment too", which
     the server would refuse. Opened again, the page knows it from the server."""
+    item = new_posted_item(demo_server, "Item for a resident who has spoken")
     resident = residents()
     visit(resident, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -856,7 +857,7 @@ def test_a_resident_is_not_invited_to_speak_again_where_their_turn_is_over(chair
     assert resident.eval_on_selector(general, "o => o.disabled")
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#join-error:has-text('have already spoken')")
-    resident.select_option("#join-item", items_taking_comment(resident)[0])
+    resident.select_option("#join-item", item)
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
     resident.wait_for_timeout(500)
@@ -1085,6 +1086,18 @@ def clerk_api(server, method, path, body=None):
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read() or b"null")
+
+
+def new_posted_item(server, title):
+    """An item nobody has held comment on: on the shared demo meeting the earlier tests
+    may have held and closed comment on every item, which then takes no sign-ups."""
+    meeting = meeting_id(server)
+    (section,) = query(server, "SELECT id FROM agenda_sections WHERE meeting_id = :m AND kind = 'business' "
+                               "ORDER BY position LIMIT 1", m=int(meeting))
+    item = clerk_api(server, "POST", f"/api/v1/meetings/{meeting}/items",
+                     {"section_id": section.id, "title": title, "accepts_public_comment": True})
+    post_amendment(server, meeting)
+    return str(item["id"])
 
 
 def post_amendment(server, meeting):

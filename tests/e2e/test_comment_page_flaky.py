@@ -4,7 +4,7 @@ wrapped), so what is tested is what the page does without them."""
 import time
 
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
-    chair, chair_sends, items_taking_comment, residents, visit)
+    chair, chair_sends, new_posted_item, residents, visit)
 
 # For `event`, the server is sent the event but the page never gets its answer
 # (`lost`: it hears "no answer" at once instead of after the call's timeout).
@@ -86,10 +86,11 @@ def test_a_page_opened_again_says_the_turn_it_followed_ended_though_another_plac
         chair, residents, demo_server):
     """Called while the page was closed, on one of two places: reopened, the page follows
     the other place, and says what became of the one it followed."""
+    item = new_posted_item(demo_server, "Item for a resident away when called")
     resident = residents()
     visit(resident, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
-    resident.select_option("#join-item", items_taking_comment(resident)[0])  # kept for when it opens
+    resident.select_option("#join-item", item)  # kept for when it opens
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
     resident.select_option("#join-item", "")  # and general comment, open now: followed from here

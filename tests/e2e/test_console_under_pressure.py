@@ -4,7 +4,7 @@ taken back. In Chromium against the shared demo server."""
 import time
 
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
-    chair, chair_sends, in_line_for_general_comment, residents)
+    chair, chair_sends, in_line_for_general_comment, new_posted_item, residents)
 
 # The console's answers, held back or made up in the page: socket.io-client's emit is
 # wrapped so that for `event` the answer comes `delay_ms` late, or is `reply` and
@@ -161,11 +161,12 @@ def test_each_part_of_the_console_is_a_tab_and_an_enter_away(chair):
         assert chair.evaluate("document.activeElement.id") == first, heading
 
 
-def test_lines_for_several_items_are_each_headed_by_their_item(chair):
+def test_lines_for_several_items_are_each_headed_by_their_item(chair, demo_server):
     """Each line is numbered from 1: without its item above it, a second "1" reads as a
     mistake (and the Item column is cut short)."""
-    item = chair.eval_on_selector_all("#card-item option[value]:not([value='']):not([disabled])",
-                                      "options => options.map(o => o.value)")[0]
+    item = new_posted_item(demo_server, "Item with a card of its own")
+    chair.reload()  # the console lists the item it was opened with
+    chair.wait_for_selector("#connection:has-text('Connected')")
     chair_sends(chair, "open_comment", {"item_id": None})
     chair_sends(chair, "add_in_person", {"item_id": int(item), "display_name": "Early on the item"})
     chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Now in general"})
