@@ -95,7 +95,9 @@ def test_a_page_opened_again_says_the_turn_it_followed_ended_though_another_plac
     resident.wait_for_selector("#my-wait:has-text('not open right now')")
     resident.select_option("#join-item", "")  # and general comment, open now: followed from here
     resident.click("#join-form button[type=submit]")
-    resident.wait_for_selector("#my-position:has-text('number 1 in line')")
+    # (Followed once answered: the item's place is then listed among the others. The
+    # item's own "number 1 in line" showed already, and did not wait for the answer.)
+    resident.wait_for_selector("#my-others:has-text('number 1 in line')")
     resident.goto("about:blank")
     chair_sends(chair, "call_next")
     chair_sends(chair, "timer", {"action": "start"})
