@@ -223,7 +223,9 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 last.wait_for_selector("#my-wait:has-text('not open right now')")
                 last.select_option("#join-item", "")
                 last.click("#join-form button[type=submit]")
-                last.wait_for_selector("#my-position:has-text('number 1')")
+                # (Answered once the later item's place is listed among the others: that
+                # place's own "number 1" showed before.)
+                last.wait_for_selector("#my-others:has-text('number 1 in line')")
                 chair.wait_for_selector("#call-next:not([aria-disabled=true])")
                 chair.click("#call-next")
                 last.wait_for_selector("#my-alert:has-text('You are live')")
