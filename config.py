@@ -48,7 +48,8 @@ class Config:
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'dais.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-set-SECRET_KEY"
+    # Unset: a random key made once and kept in INSTANCE_DIR (app/core/secret_key.py).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Unset, it is the server's own HOST:PORT, so `make run PORT=8080` links and
@@ -132,6 +133,6 @@ class TestConfig(Config):
     LIVE_RESIDENT_BROADCAST_QUIET = 0
     LIVE_JOINS_PER_ADDRESS = ""  # every test client shares one address; the limit's own test sets it
     PACKET_QUEUE = "off"
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key-of-dais"
     SOCKETIO_ASYNC_MODE = "threading"
     RATELIMIT_STORAGE_URI = "memory://"

@@ -38,10 +38,14 @@ if SERVING:
         sys.exit(f"SOCKETIO_ASYNC_MODE must be eventlet, gevent or threading, not {ASYNC_MODE!r}")
 
 from app import create_app  # noqa: E402
+from app.core.secret_key import UnsafeSecretKey  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
-# Commands (`flask --app wsgi ...`) run outside any event loop, so they use threads.
-app = create_app() if SERVING else create_app(SOCKETIO_ASYNC_MODE="threading")
+try:
+    # Commands (`flask --app wsgi ...`) run outside any event loop, so they use threads.
+    app = create_app() if SERVING else create_app(SOCKETIO_ASYNC_MODE="threading")
+except UnsafeSecretKey as error:
+    sys.exit(f"Dais cannot start: {error}")
 
 if SERVING:
     host = os.environ.get("HOST", "127.0.0.1")

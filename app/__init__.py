@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from app.core import secret_key
 from app.core.db import tune_sqlite
 from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
@@ -64,6 +65,7 @@ def create_app(config=None, **overrides):
     app.config.from_object(config or Config)
     app.config.update(overrides)
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    app.config["SECRET_KEY"] = secret_key.choose(app.config.get("SECRET_KEY"), app.config["INSTANCE_DIR"])
     app.url_map.converters["int"] = DatabaseIdConverter
 
     db.init_app(app)

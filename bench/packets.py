@@ -61,7 +61,7 @@ def _configure_environment(workdir):
         "UPLOAD_DIR": str(workdir / "uploads"),
         "REDIS_URL": "",
         "SOCKETIO_ASYNC_MODE": "threading",
-        "SECRET_KEY": "bench-only",
+        "SECRET_KEY": "bench-only-secret-key",
     })
 
 
