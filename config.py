@@ -6,6 +6,7 @@ SECRET_KEY.
 """
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -42,6 +43,16 @@ def own_or_public_address(environ):
     return f"http://{host}:{environ.get('PORT') or '5000'}"
 
 
+def message_queue_channel(chosen, redis_url):
+    """The Redis pub/sub channel this installation's processes share: SOCKETIO_CHANNEL, or
+    one named after REDIS_URL's database number. Pub/sub ignores the database number, so
+    without this a staging copy on redis://…/1 would broadcast into production's /0."""
+    if (chosen or "").strip():
+        return chosen.strip()
+    path = urlsplit(redis_url or "").path.strip("/")
+    return f"dais-db{path if path.isdigit() else 0}"
+
+
 class Config:
     INSTANCE_DIR = Path(os.environ.get("DAIS_INSTANCE_DIR", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -51,6 +62,8 @@ class Config:
     # Unset: a random key made once and kept in INSTANCE_DIR (app/core/secret_key.py).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Unset: named after REDIS_URL's database number (message_queue_channel).
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Unset, it is the server's own HOST:PORT, so `make run PORT=8080` links and
     # accepts live connections on 8080.

@@ -12,7 +12,7 @@ from app.core.db import tune_sqlite
 from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
 from app.live import wire
-from config import Config
+from config import Config, message_queue_channel
 
 
 class IdBeyondDatabase(int):
@@ -79,6 +79,7 @@ def create_app(config=None, **overrides):
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config.get("REDIS_URL"),
+        channel=message_queue_channel(app.config.get("SOCKETIO_CHANNEL"), app.config.get("REDIS_URL")),
         cors_allowed_origins=browser_origins(app.config["PUBLIC_BASE_URL"]),
         max_http_buffer_size=64 * 1024,
         serializer=wire.Packet,

@@ -4,6 +4,7 @@ either process see the same versions in the same order."""
 import json
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -25,8 +26,12 @@ def two_processes(tmp_path, **settings):
     _need(SOCKET_IO_CLIENT.exists(), "socket.io-client is not installed (make install-test)")
     _need(dbs.redis_reachable(), f"Redis is not reachable at {dbs.REDIS_TEST_URL}")
     first, second = LiveServer(tmp_path / "a", label="redis_a"), LiveServer(tmp_path / "b", label="redis_b")
+    # A channel of their own: other tests' pairs, run at the same time on the same Redis,
+    # have meetings with the same ids.
+    channel = f"dais-test-{uuid.uuid4().hex}"
     for server in (first, second):
         server.env["REDIS_URL"] = dbs.REDIS_TEST_URL
+        server.env["SOCKETIO_CHANNEL"] = channel
         server.env.update(settings)
     second.env["DATABASE_URL"] = first.database_url
     return first, second
