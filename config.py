@@ -94,6 +94,9 @@ class Config:
     # increment and give it back with a decrement (app/live/sockets.py), which only a
     # fixed window's counter allows.
     RATELIMIT_STRATEGY = "fixed-window"
+    # Redis down: limits are counted per process in memory until it is back, rather than
+    # every sign-in failing with an error.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in attempts per client address (Flask-Limiter syntax, ";" separates limits).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour")
