@@ -14,6 +14,7 @@ from app.core.security import ATTACHMENT_CSP
 from app.core.time import utcnow
 from app.meetings.models import MeetingStatus
 from app.packets import services
+from app.packets.tasks import enqueue_packet_build
 
 bp = Blueprint("packets", __name__)
 
@@ -61,6 +62,10 @@ def _download(meeting_id, kind):
     path = services.build_dir(build) / f"{kind}.pdf" if build is not None else None
     if path is None or not path.is_file():
         status = services.status_for(meeting, now=utcnow())
+        if build is not None and status["state"] == "ready":
+            # Built, but its files are gone from this server's disk (restored without the
+            # instance directory, say): "being prepared" must come true, not stay forever.
+            enqueue_packet_build(meeting.id)
         response = render_template("packets/unavailable.html", meeting=meeting, status=status, kind=kind)
         # 503 + Retry-After: the file will exist soon, and clients and crawlers should come back.
         return response, 503, {"Retry-After": "30", "Cache-Control": "no-store"}

@@ -104,6 +104,33 @@ def test_a_failed_first_build_answers_503_with_the_reason(agenda, client):
     assert "could not be built" in response.text and "is missing from file storage" in response.text
 
 
+def test_a_built_packet_whose_files_are_gone_is_built_again(agenda, client, monkeypatch):
+    """Restored without the instance directory: the download says "being prepared" and
+    asks the worker, once, instead of saying so forever."""
+    import shutil
+
+    from app.packets.services import build_dir
+
+    first = build_packet(agenda.meeting.id)
+    shutil.rmtree(build_dir(first))
+    monkeypatch.setitem(agenda.app.config, "PACKET_QUEUE", "huey")
+    monkeypatch.setattr(huey, "immediate", True)
+    url = f"/meetings/{agenda.meeting.id}/packet.pdf"
+    gone = client.get(url)
+    assert gone.status_code == 503 and "being prepared" in gone.text
+    db.session.expire_all()
+    again = client.get(url)
+    assert again.status_code == 200 and again.data.startswith(b"%PDF-")
+    assert db.session.query(PacketBuild).count() == 2
+
+
+def test_a_download_while_the_current_version_builds_asks_for_no_other_build(agenda, client, monkeypatch):
+    asked = []
+    monkeypatch.setattr("app.packets.views.enqueue_packet_build", asked.append)
+    assert client.get(f"/meetings/{agenda.meeting.id}/packet.pdf").status_code == 503
+    assert asked == []
+
+
 def _status_snippet(app, meeting):
     with app.test_request_context("/"):
         return render_template_string('{% include "packets/_status.html" %}', meeting=meeting)
