@@ -47,9 +47,29 @@ try:
 except UnsafeSecretKey as error:
     sys.exit(f"Dais cannot start: {error}")
 
+
+
+def refuse_a_taken_port(host, port):
+    """Stop with the reason if something already listens on HOST:PORT. eventlet binds with
+    SO_REUSEPORT, so a second Dais started on a taken port would otherwise start without
+    a word and share the port: long-polling requests would then alternate between the
+    two processes, and every one of those clients would fail to connect."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            sys.exit(f"Dais cannot start: {host}:{port} is not free ({error.strerror}). "
+                     "Is Dais already running there? Choose another PORT or stop the other program.")
+
+
 if SERVING:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
+    refuse_a_taken_port(host, port)
     print(f"Dais serving on http://{host}:{port} (async mode: {ASYNC_MODE})", flush=True)
     server_options = {}
     if ASYNC_MODE == "eventlet":
