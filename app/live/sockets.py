@@ -40,6 +40,14 @@ DEFAULTS = {
     "LIVE_EVENT_BURST": 20,
     "LIVE_QUEUE_CAP": services.DEFAULT_QUEUE_CAP,
     "LIVE_JOINS_PER_ADDRESS": "30 per minute",
+    # A connection refused this many events within LIVE_FLOOD_WINDOW seconds is not a page
+    # in trouble but a flood: even refused, each event costs the server the work of
+    # reading and answering it, and a dozen such sockets starved the chair's console.
+    # It is disconnected, and anonymous connections from its address are refused for
+    # LIVE_FLOOD_BAN seconds (staff signed in are not: they may share a city's address).
+    "LIVE_FLOOD_REFUSALS": 50,
+    "LIVE_FLOOD_WINDOW": 10.0,
+    "LIVE_FLOOD_BAN": 60,
 }
 
 
@@ -68,6 +76,8 @@ class Connection:
     address: str | None = None  # the client's address (behind a proxy: from TRUSTED_PROXIES)
     allowance: float = 0.0
     checked_at: float = field(default=0.0)
+    refused: int = 0            # events refused for going too fast, since refused_since
+    refused_since: float = 0.0
 
     def take(self, now_seconds, rate, burst):
         """Token bucket: True if this event fits in the connection's allowance."""
@@ -80,6 +90,13 @@ class Connection:
             return False
         self.allowance -= 1
         return True
+
+    def count_refusal(self, now_seconds, window):
+        """The refusals within the current window, this one included."""
+        if now_seconds - self.refused_since > window:
+            self.refused, self.refused_since = 0, now_seconds
+        self.refused += 1
+        return self.refused
 
 
 def refuse(code, message):
@@ -142,6 +159,10 @@ class SignedOut(Forbidden):
     """Staff whose session or API token has ended since the socket connected."""
 
     code = "signed_out"
+
+
+class Flooding(RateLimited):
+    """A connection that keeps sending after being told to slow down: it is cut off."""
 
 
 class Refused(Exception):
@@ -228,6 +249,8 @@ class LiveNamespace(Namespace):
                 finally:
                     db.session.rollback()  # nothing was written; release the read transaction
             return self.batcher.submit(connection.meeting_id, Change(event, connection, permission, payload))
+        except Flooding as error:
+            return self._cut_off(sid, connection, error)
         except DomainError as error:
             db.session.rollback()
             return failure(error)
@@ -371,12 +394,21 @@ class LiveNamespace(Namespace):
         try:
             if connection is not None:
                 _take_allowance(connection)
+        except Flooding as error:
+            return self._cut_off(sid, connection, error)
         except RateLimited as error:
             return failure(error)
         if event == wire.MALFORMED:
             return failure(ValidationFailed("The event is not valid: send [name, payload] as JSON."))
         error = ValidationFailed("Unknown event.")
         error.code = "unknown_event"
+        return failure(error)
+
+    def _cut_off(self, sid, connection, error):
+        log.warning("live: disconnected a connection from %s to meeting %s for flooding (%d events refused)",
+                    connection.address, connection.meeting_id, connection.refused)
+        _strike(connection.address)
+        self.disconnect(sid)
         return failure(error)
 
     def _check_allowance(self, connection, args):
@@ -427,6 +459,9 @@ class LiveNamespace(Namespace):
         if meeting.status == MeetingStatus.DRAFT and not policy.can(user, "meeting.view_staff", meeting.body_id):
             # Drafts are invisible to the public, here as on the meeting page.
             raise refuse("not_found", "No such meeting.")
+        if user is None and _struck(request.remote_addr):
+            raise refuse("rate_limited", "A connection from your network address sent too many events just now. "
+                                         "Please wait a minute and try again.")
         token = auth.get("token")
         if token is not None and not schemas.is_token_text(token, schemas.MIN_CLIENT_TOKEN):
             raise refuse("invalid", f"auth.token must be {schemas.MIN_CLIENT_TOKEN} to {schemas.MAX_TOKEN} "
@@ -531,8 +566,35 @@ def _limits(text):
 
 
 def _take_allowance(connection):
-    if not connection.take(utcnow().timestamp(), setting("LIVE_EVENTS_PER_SECOND"), setting("LIVE_EVENT_BURST")):
+    now_seconds = utcnow().timestamp()
+    if not connection.take(now_seconds, setting("LIVE_EVENTS_PER_SECOND"), setting("LIVE_EVENT_BURST")):
+        if connection.count_refusal(now_seconds, setting("LIVE_FLOOD_WINDOW")) >= setting("LIVE_FLOOD_REFUSALS"):
+            raise Flooding("Too many events, sent too fast: this connection is closed. "
+                           "Please wait a minute before connecting again.")
         raise RateLimited("Too many events; slow down.")
+
+
+def _flood_key(address):
+    # Flask-Limiter's storage (memory, or Redis shared by every process), keyed by address.
+    return f"dais/live-flood/{address}"
+
+
+def _strike(address):
+    """Mark the address as flooding for LIVE_FLOOD_BAN seconds."""
+    if not address:
+        return
+    try:
+        limiter.limiter.storage.incr(_flood_key(address), int(setting("LIVE_FLOOD_BAN")))
+    except Exception:  # noqa: BLE001 - the connection is cut off all the same
+        log.exception("recording a flooding address failed")
+
+
+def _struck(address):
+    try:
+        return bool(address) and limiter.limiter.storage.get(_flood_key(address)) > 0
+    except Exception:  # noqa: BLE001 - an unreachable store must not keep residents out
+        log.exception("reading flooding addresses failed; the connection is let in")
+        return False
 
 
 def _join_limits(connection):

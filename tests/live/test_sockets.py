@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.accounts.models import Membership
 from app.compliance.models import ComplianceEntry
 from app.core.time import utcnow
-from app.extensions import db, socketio
+from app.extensions import db, limiter, socketio
 from app.live.models import QueueEntry
 from app.meetings.models import Meeting, MeetingStatus
 from tests.factories import make_item, make_meeting, make_token, make_user
@@ -643,6 +643,45 @@ def test_unknown_events_oversized_events_and_floods_are_refused(app, connect, me
     codes = [emit(flooder, "sync").get("error", {}).get("code") for _ in range(5)]
     assert codes == [None, None, None, "rate_limited", "rate_limited"]
     assert version(meeting) == 0
+
+
+def test_a_connection_that_keeps_flooding_is_cut_off_and_its_address_kept_out(app, connect, meeting):
+    """Refused events still cost the server their reading and answering: a dozen sockets
+    flooding refused events starved the chair. A flood is disconnected, and anonymous
+    connections from its address are refused for a while; staff are not."""
+    app.config.update(LIVE_EVENT_BURST=3, LIVE_EVENTS_PER_SECOND=0.001, LIVE_FLOOD_REFUSALS=5)
+
+    def resident():  # Flask's test client connects from 127.0.0.1
+        return connect(flask_client=app.test_client())
+
+    flooder = resident()
+    codes = [emit(flooder, "sync").get("error", {}).get("code") for _ in range(7)]
+    assert codes == [None, None, None] + ["rate_limited"] * 4 and flooder.is_connected(NS)
+    assert emit(flooder, "sync")["error"]["message"].startswith("Too many events, sent too fast")
+    assert not flooder.is_connected(NS)
+    assert not resident().is_connected(NS)
+    clerk = make_user(role="clerk", body=meeting.body)
+    token = make_token(clerk)
+    db.session.commit()
+    console = connect(flask_client=app.test_client(), api_token=token)
+    assert console.is_connected(NS) and emit(console, "sync")["ok"], "staff on the same address are not kept out"
+    limiter.reset()
+    assert resident().is_connected(NS), "once the ban has passed, residents may connect again"
+
+
+def test_a_flood_of_unknown_events_is_cut_off_too(app, connect, meeting):
+    app.config.update(LIVE_EVENT_BURST=1, LIVE_EVENTS_PER_SECOND=0.001, LIVE_FLOOD_REFUSALS=3)
+    flooder = connect()
+    codes = [emit(flooder, "drop_tables").get("error", {}).get("code") for _ in range(4)]
+    assert codes == ["unknown_event", "rate_limited", "rate_limited", "rate_limited"]
+    assert not flooder.is_connected(NS)
+
+
+def test_a_page_that_only_sometimes_goes_too_fast_stays_connected(app, connect, meeting):
+    app.config.update(LIVE_EVENT_BURST=2, LIVE_EVENTS_PER_SECOND=0.001, LIVE_FLOOD_REFUSALS=50)
+    sock = connect()
+    codes = [emit(sock, "sync").get("error", {}).get("code") for _ in range(10)]
+    assert codes.count("rate_limited") == 8 and sock.is_connected(NS)
 
 
 def test_the_size_limit_counts_bytes_as_sent_not_escapes(connect, chair, meeting):
