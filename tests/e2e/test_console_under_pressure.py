@@ -164,7 +164,8 @@ def test_each_part_of_the_console_is_a_tab_and_an_enter_away(chair):
 def test_lines_for_several_items_are_each_headed_by_their_item(chair, demo_server):
     """Each line is numbered from 1: without its item above it, a second "1" reads as a
     mistake (and the Item column is cut short)."""
-    item = new_posted_item(demo_server, "Item with a card of its own")
+    item = new_posted_item(demo_server, "Item with a card of its own: a resolution adopting the budget for "
+                                        "the next two fiscal years and the five-year capital improvement plan")
     chair.reload()  # the console lists the item it was opened with
     chair.wait_for_selector("#connection:has-text('Connected')")
     chair_sends(chair, "open_comment", {"item_id": None})
@@ -177,6 +178,10 @@ def test_lines_for_several_items_are_each_headed_by_their_item(chair, demo_serve
     title = chair.inner_text(f"#item-titles span[data-id='{item}']")
     assert rows[2] == f"Waiting for {title}"
     assert rows[3].startswith("1\tEarly on the item")
+    # A heading's long title wraps: it must not widen the table until the Skip, Warn and
+    # Remove buttons need sideways scrolling.
+    fits = chair.eval_on_selector(".queue-scroll", "box => box.scrollWidth <= box.clientWidth + 1")
+    assert fits, "the queue table is wider than its box"
     # One line alone needs no heading.
     chair_sends(chair, "remove", {"entry_id": chair_sends(chair, "sync")["state"]["queue"][1]["entry_id"],
                                   "reason": "Entered for a test", "threat": True})
