@@ -1028,7 +1028,7 @@ def held_places(meeting, *, token):
 
 def token_places(meeting, *, token):
     """The places this token holds, in `resume`'s order of preference, and how its other
-    places ended (`[{entry_id, item_id, status, heard?}]`): a page that followed one of those
+    places ended (`[{entry_id, item_id, status, heard?, reason?}]`): a page that followed one of those
     says how it ended, though the browser holds another. NotFound, with the endings,
     when it holds none."""
     entries = _entries_for_token(meeting, token)
@@ -1037,8 +1037,11 @@ def token_places(meeting, *, token):
     # which, rather than only that the place is gone. Only the token's holder asks.
     # `heard`, for a turn that ended: whether its time was started (a turn ended
     # before then is not counted as a comment, and the page says so).
+    # `reason`, for a place the chair removed: the reason they gave (it is in the public
+    # log already), so the person removed is told why, not only that they were.
     ended = [{"entry_id": e.id, "item_id": e.item_id, "status": e.status.value,
-              **({"heard": e.used_seconds is not None} if e.status == EntryStatus.DONE else {})}
+              **({"heard": e.used_seconds is not None} if e.status == EntryStatus.DONE else {}),
+              **({"reason": e.removal_reason} if e.status == EntryStatus.REMOVED else {})}
              for e in entries if e.status not in IN_QUEUE]
     if not held:
         raise NotFound("No place in the queue for this token.", details={"ended": ended} if entries else None)

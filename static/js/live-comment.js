@@ -292,6 +292,12 @@
   // `resume` (null when it does not say): not found, it lists how each of the token's
   // places ended (`details.ended`); found, a place still skipped is one whose comment
   // closed before the chair recalled it.
+  // The reason the chair gave for removing this place, if they did.
+  function removalReason(reply, entryId) {
+    var mine = endingsOf(reply).filter(function (e) { return e.entry_id === entryId; })[0];
+    return (mine && mine.status === "removed" && mine.reason) || "";
+  }
+
   function endingIn(reply, entryId) {
     if (reply.ok && reply.entry.entry_id === entryId) { return reply.entry.status === "skipped" ? "closed" : null; }
     var mine = endingsOf(reply).filter(function (e) { return e.entry_id === entryId; })[0];
@@ -324,6 +330,7 @@
       if (reply.ok) { others = placesBesides(reply.places, entryId, reply.version); }
       var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
       if (status) { myEntry.status = status; }
+      myEntry.reason = removalReason(reply, entryId);
       if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
     });
   }
@@ -426,7 +433,8 @@
       return;
     }
     if (status === "finished") { status = "done"; }
-    setStatus(L.text(MESSAGES[status]), true);
+    setStatus(status === "removed" && myEntry.reason ? L.text("removedBecause", { reason: myEntry.reason })
+                                                     : L.text(MESSAGES[status]), true);
     if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
   }
 
@@ -532,8 +540,11 @@
   function endedNote(reply) {
     var last = window.localStorage.getItem(lastKey);
     if (!last) { return ""; }
-    var ended = missedTurn(endingIn(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10)), last) ||
+    var lastId = parseInt(window.localStorage.getItem(lastEntryKey), 10);
+    var ended = missedTurn(endingIn(reply, lastId), last) ||
       (last === "speaking" || last === "finished" ? "done" : last);
+    var reason = ended === "removed" ? removalReason(reply, lastId) : "";
+    if (reason) { return L.text("removedBecause", { reason: reason }); }
     return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
   }
 

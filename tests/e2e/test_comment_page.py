@@ -220,11 +220,13 @@ def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, de
 
     call_and_start(chair, removed)
     remove_speaker()
-    removed.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+    # Told why: the reason the chair gave (it is in the public log already).
+    removed.wait_for_selector("#my-position:has-text('The chair removed you from the queue. "
+                              "The reason they gave: Shouting over the chair')")
     # Never thanked first, then corrected: a screen reader would hear both.
     assert not [said for said in removed.evaluate("() => window.said") if "Your turn is over" in said]
     removed.reload()
-    removed.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
+    removed.wait_for_selector("#join-note:has-text('The reason they gave: Shouting over the chair')")
 
     # Removed while waiting: told so once, not first "no longer in the queue".
     waiting = residents()
@@ -233,7 +235,7 @@ def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, de
     join(waiting)
     entry = chair_sends(chair, "sync")["state"]["queue"][-1]["entry_id"]
     chair_sends(chair, "remove", {"entry_id": entry, "reason": "Shouting over the chair", "threat": True})
-    waiting.wait_for_selector("#my-position:has-text('The chair removed you from the queue.')")
+    waiting.wait_for_selector("#my-position:has-text('The reason they gave: Shouting over the chair')")
     assert not [said for said in waiting.evaluate("() => window.said") if "no longer in the queue" in said]
 
     # Removed while their page was closed: last seen speaking, but the server says how it ended.
@@ -241,7 +243,7 @@ def test_a_speaker_the_chair_removes_is_told_so_not_thanked(chair, residents, de
     away.goto("about:blank")
     remove_speaker()
     visit(away, demo_server)
-    away.wait_for_selector("#join-note:has-text('The chair removed you from the queue.')")
+    away.wait_for_selector("#join-note:has-text('The reason they gave: Shouting over the chair')")
 
     # A turn the chair ends as usual is still one to be thanked for, live and after a reload.
     hear_out(chair, finished)

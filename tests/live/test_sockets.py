@@ -263,13 +263,13 @@ def test_the_speakers_page_says_it_showed_the_call_and_nobody_else_can(connect, 
     assert again["entry_id"] == called["entry_id"] and again["seen_at"] is None
 
 
-def test_a_removed_resident_is_told_they_were_removed(connect, chair, meeting):
+def test_a_removed_resident_is_told_they_were_removed_and_why(connect, chair, meeting):
     resident = connect()
     joined = emit(resident, "join_queue", {"item_id": None})
     assert emit(chair, "remove", {"entry_id": joined["entry"]["entry_id"], "reason": "Threats", "threat": True})["ok"]
     gone = emit(resident, "resume", {"token": joined["entry"]["token"]})["error"]
     assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "item_id": None,
-                                         "status": "removed"}]
+                                         "status": "removed", "reason": "Threats"}]
 
 
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
