@@ -16,3 +16,11 @@ def command_transaction():
             yield
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
+
+
+def table(headers, rows):
+    """Lines of left-aligned columns, as `ls -l` prints them: for people, not for parsing."""
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            for row in [headers, *rows]]
