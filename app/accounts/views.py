@@ -9,7 +9,7 @@ from app.accounts import services
 from app.accounts.forms import LoginForm
 from app.core.db import transaction
 from app.core.time import utcnow
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -60,8 +60,8 @@ def login():
 def logout():
     # Recorded, so every session this account signed in before now ends with this one:
     # a copied cookie is refused (auth.load_user), and live consoles stop acting for it.
-    current_user.signed_out_at = utcnow()
-    db.session.commit()
+    with transaction():
+        services.end_sessions(current_user._get_current_object(), now=utcnow())
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("meetings.home"))

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.accounts import passwords, services
 from app.accounts.models import ApiToken, User
-from app.core.errors import Conflict, ValidationFailed
+from app.core.errors import Conflict, InvalidState, ValidationFailed
 from app.extensions import db
 from tests.factories import NOW, PASSWORD, make_body, make_user
 
@@ -56,10 +56,47 @@ def test_create_user_refuses_a_duplicate_e_mail_whatever_its_case(app):
 def test_roles_are_held_per_body(app):
     council, planning = make_body(), make_body()
     user = make_user("clerk", body=council)
-    services.grant_role(user, planning, "member")
-    services.grant_role(user, planning, "member")  # idempotent
+    assert services.grant_role(user, planning, "member") is True
+    assert services.grant_role(user, planning, "member") is False  # held already: nothing changes
     assert services.roles_by_body(user) == {council.id: ["clerk"], planning.id: ["member"]}
     assert user.roles_for(planning.id) == {"member"}
+    assert services.revoke_role(user, planning, "member") is True
+    assert services.revoke_role(user, planning, "member") is False
+    assert services.roles_by_body(user) == {council.id: ["clerk"]}
+
+
+def test_admin_is_not_a_role_on_a_body(app):
+    body = make_body()
+    user = make_user("clerk", body=body)
+    for change in (services.grant_role, services.revoke_role):
+        with pytest.raises(ValidationFailed, match="admin is not a role on a body"):
+            change(user, body, "admin")
+    assert services.roles_by_body(user) == {body.id: ["clerk"]}
+
+
+def test_deactivating_ends_sessions_and_revokes_tokens(app):
+    user = make_user("clerk")
+    token = services.issue_token(user, now=NOW)
+    assert services.deactivate_user(user, now=NOW) == 1
+    assert not user.is_active and user.signed_out_at == NOW
+    assert services.user_for_token(token) is None
+    assert services.authenticate(user.email, PASSWORD) is None
+    with pytest.raises(InvalidState, match="deactivated"):
+        services.issue_token(user, now=NOW)
+    assert services.activate_user(user) is True and services.activate_user(user) is False
+    assert services.authenticate(user.email, PASSWORD) is user
+    assert services.user_for_token(token) is None  # revoked, not merely refused
+
+
+def test_set_password_checks_the_length_and_ends_sessions(app):
+    user = make_user("clerk")
+    with pytest.raises(ValidationFailed, match="at least 12"):
+        services.set_password(user, "short", now=NOW)
+    assert services.authenticate(user.email, PASSWORD) is user and user.signed_out_at is None
+    services.set_password(user, "another-long-password", now=NOW)
+    assert user.signed_out_at == NOW
+    assert services.authenticate(user.email, PASSWORD) is None
+    assert services.authenticate(user.email, "another-long-password") is user
 
 
 def test_api_tokens_are_stored_only_as_hashes(app):
