@@ -427,15 +427,19 @@ class LiveNamespace(Namespace):
     @staticmethod
     def _authorise(connection, permission, meeting):
         """Re-read the user and their roles on every privileged call: a role revoked
-        after connecting takes effect at once, and so do a revoked API token and signing
-        out (the socket keeps the session or token it connected with)."""
+        after connecting takes effect at once, and so do a deactivated account, a revoked
+        API token and signing out (the socket keeps the session or token it connected with)."""
         user = db.session.get(User, connection.user_id, populate_existing=True) if connection.user_id else None
+        if user is not None and not user.is_active:
+            # Checked first: deactivation also revokes tokens and ends sessions, and the
+            # console should say why it was stopped, not that someone signed out.
+            raise Forbidden("This account has been deactivated.")
         if user is not None and connection.api_token is not None and user_for_token(connection.api_token) != user:
             raise SignedOut("The API token this connection used was revoked.")
         if user is not None and connection.api_token is None and user.signed_out_at is not None \
                 and user.signed_out_at >= connection.connected_at:
             raise SignedOut("You signed out after this page connected.")
-        if user is None or not user.is_active or not policy.can(user, permission, meeting.body_id):
+        if user is None or not policy.can(user, permission, meeting.body_id):
             raise Forbidden("Your role does not allow this.")
         return user
 

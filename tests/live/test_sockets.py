@@ -415,6 +415,27 @@ def test_signing_out_stops_the_consoles_the_account_opened(app, connect, chair, 
     assert emit(connect(flask_client=staff.client), "set_item", {"item_id": None})["ok"]
 
 
+def test_deactivating_an_account_forbids_its_open_consoles(app, connect, chair, meeting):
+    """Both kinds of console: the chair's page (session) and a kiosk (API token)."""
+    from app.accounts.services import deactivate_user
+
+    clerk = make_user(role="clerk", body=meeting.body)
+    token = make_token(clerk)
+    db.session.commit()
+    kiosk = connect(api_token=token)
+    assert emit(chair, "set_item", {"item_id": meeting.item.id})["ok"]
+    assert emit(kiosk, "add_in_person", {"item_id": None, "display_name": "Card"})["ok"]
+    for user in (chair.user, clerk):
+        deactivate_user(user, now=utcnow())  # as `flask users deactivate` does
+    db.session.commit()
+    before = version(meeting)
+    for sock, event, payload in ((chair, "set_item", {"item_id": None}),
+                                 (kiosk, "add_in_person", {"item_id": None, "display_name": "Card 2"})):
+        reply = emit(sock, event, payload)
+        assert reply["error"] == {"code": "forbidden", "message": "This account has been deactivated."}, reply
+    assert version(meeting) == before
+
+
 MALFORMED = [
     ("join_queue", "not an object"),
     ("join_queue", {"item_id": "1"}),
