@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from app.extensions import db, limiter
+from app.extensions import db, limiter, socketio
 from config import TestConfig
 from tests import dbs
 from tests.factories import NOW, PASSWORD, make_token, make_user
@@ -53,6 +53,15 @@ def _clear_tables():
         else:
             for table in tables:
                 conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _no_message_queue_left_behind():
+    """An app made with REDIS_URL (the health check's and the channel's tests) leaves its
+    Redis manager in Flask-SocketIO's options, which later apps on this worker would
+    inherit, and the socket test client refuses to work with one."""
+    yield
+    socketio.server_options.pop("client_manager", None)
 
 
 @pytest.fixture
