@@ -95,6 +95,9 @@
     keptElsewhere = null;
     var before = myEntry && !ENDED[myEntry.status] ? [myEntry] : [];
     others = placesBesides(places || before.concat(others), entry.entry_id, version);
+    // The places found by `resume` count as this browser's joins: with two, the page
+    // follows the one comment opens on (followCommentOpening), though it joined one.
+    if (places && places.length > joinsHere()) { window.localStorage.setItem(joinsKey, String(places.length)); }
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0 };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
@@ -292,6 +295,23 @@
   // `resume` (null when it does not say): not found, it lists how each of the token's
   // places ended (`details.ended`); found, a place still skipped is one whose comment
   // closed before the chair recalled it.
+  // `resume` refused for want of an answer (none in time, offline again, the server busy)
+  // says nothing of the place: it is asked again, never taken for "no place".
+  var UNANSWERED = { no_answer: true, offline: true, rate_limited: true, server_error: true };
+  var ASK_AGAIN_MS = 3000;
+  function unanswered(reply) {
+    return !reply.ok && Boolean(reply.error && UNANSWERED[reply.error.code]);
+  }
+
+  // How the place `entryId`, last seen `last`, ended, as the resident is told it.
+  function endingMessage(reply, entryId, last) {
+    var ended = missedTurn(endingIn(reply, entryId), last) ||
+      (last === "speaking" || last === "finished" ? "done" : last);
+    var reason = ended === "removed" ? removalReason(reply, entryId) : "";
+    if (reason) { return L.text("removedBecause", { reason: reason }); }
+    return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
+  }
+
   // The reason the chair gave for removing this place, if they did.
   function removalReason(reply, entryId) {
     var mine = endingsOf(reply).filter(function (e) { return e.entry_id === entryId; })[0];
@@ -322,6 +342,15 @@
   function learnWhyGone(entryId, asked) {
     askingWhy = entryId;
     live.call("resume", { token: token }).then(function (reply) {
+      if (unanswered(reply)) {
+        // No answer is not "the turn was had": a removed speaker would be thanked. Asked
+        // again while the place is still the one followed, and the page says nothing yet.
+        window.setTimeout(function () {
+          if (myEntry && myEntry.entry_id === entryId && myEntry.status === asked) { learnWhyGone(entryId, asked); }
+          else if (askingWhy === entryId) { askingWhy = null; }
+        }, ASK_AGAIN_MS);
+        return;
+      }
       if (askingWhy === entryId) { askingWhy = null; }
       noteEndings(reply);
       if (!myEntry || myEntry.entry_id !== entryId || myEntry.status !== asked) { return; }
@@ -370,6 +399,17 @@
     });
   }
 
+  // One of the browser's other places is called while the page follows another (its
+  // `resume` when comment opened went unanswered, say): followed at once, so that the
+  // resident hears "you are live" rather than that the other place has ended.
+  function followCalledPlace(state) {
+    if (!myEntry || !state.speaker) { return; }
+    var called = others.filter(function (place) { return place.entry_id === state.speaker.entry_id; })[0];
+    if (!called) { return; }
+    remember({ entry_id: called.entry_id, item_id: called.item_id, status: "speaking", position: null,
+               display_name: state.speaker.display_name, number: state.speaker.number }, state.version, null);
+  }
+
   // After leaving one place (on item `leftItem`), the browser's other one, if it has one:
   // followed again, and said so (the "you left" above the join form would be gone).
   function followAnotherPlace(leftItem) {
@@ -408,6 +448,10 @@
     var leaveLabel = L.text(status === "speaking" ? "endTurn" : "leaveQueue");
     if (leave.textContent !== leaveLabel) { leave.textContent = leaveLabel; }
     if (ENDED[status]) { L.setText("leave-error", ""); }
+    // "No answer… the page shows what happened as soon as it hears back": it has heard
+    // back (this state), and it shows the place still held.
+    else if (document.getElementById("leave-error").textContent ===
+             L.refusal({ code: "no_answer", message: L.text("noAnswer") })) { L.setText("leave-error", ""); }
     // Once the place has ended the resident may ask to speak on something else; while it
     // waits for its item, they may also ask to speak on the one comment is open on.
     var elsewhere = (status === "waiting" || status === "skipped") && state.comment.open &&
@@ -500,6 +544,7 @@
     var where = document.getElementById("speak-where");
     if (where) { where.hidden = !meetingLive; }
     followCommentOpening(state);
+    followCalledPlace(state);
     L.refreshCommentChoices(document.getElementById("join-item"), state, function (value) {
       return turnOver[value === "" ? "general" : value];
     });
@@ -540,12 +585,7 @@
   function endedNote(reply) {
     var last = window.localStorage.getItem(lastKey);
     if (!last) { return ""; }
-    var lastId = parseInt(window.localStorage.getItem(lastEntryKey), 10);
-    var ended = missedTurn(endingIn(reply, lastId), last) ||
-      (last === "speaking" || last === "finished" ? "done" : last);
-    var reason = ended === "removed" ? removalReason(reply, lastId) : "";
-    if (reason) { return L.text("removedBecause", { reason: reason }); }
-    return L.text(ENDED[ended] && MESSAGES[ended] ? MESSAGES[ended] : "gone");
+    return endingMessage(reply, parseInt(window.localStorage.getItem(lastEntryKey), 10), last);
   }
 
   // A page opened again that finds other places of this browser: the one it followed
@@ -560,35 +600,53 @@
     return L.text("endedOn", { item: L.itemTitle(ended.item_id), ending: endedNote(reply) });
   }
 
+  // The place this page followed vanished or ended while the page was still asking the
+  // server how (the answer lost), and `resume` now gives another place of the browser's:
+  // said, rather than silently following the other one.
+  function endedWhileFollowed(reply) {
+    if (!myEntry || (myEntry.status !== "gone" && myEntry.status !== "finished")) { return ""; }
+    var held = (reply.places || [reply.entry]).some(function (place) { return place.entry_id === myEntry.entry_id; });
+    if (held || !endingsOf(reply).some(function (place) { return place.entry_id === myEntry.entry_id; })) { return ""; }
+    return L.text("endedOn", { item: L.itemTitle(myEntry.item_id),
+                               ending: endingMessage(reply, myEntry.entry_id, myEntry.status) });
+  }
+
   var live = L.connect({
     token: token,
     onState: render,
     onConnect: function () {
       // A browser that has never joined has no place to find.
-      if (!window.localStorage.getItem(joinedKey)) { return; }
-      live.call("resume", { token: token }).then(function (reply) {
-        noteEndings(reply);
-        // `resume` finds a waiting, speaking or skipped place. A place this page already
-        // follows and `resume` no longer finds (it ended while the connection was down)
-        // is placed by the state; otherwise the stored token has no place left.
-        if (reply.ok) {
-          var note = settled ? "" : endedWhileAway(reply);
-          remember(reply.entry, reply.version, reply.places);
-          // Under "Your place", where the resident now looks (filled a moment after the
-          // section is shown, so that it is read out).
-          if (note) { window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150); }
-        }
-        else if (!myEntry) {
-          // Once this page has followed a place or said how the last one ended, the note
-          // is already there: said again on reconnecting it would be read out again, or
-          // wiped (a resident who ended their own turn or left has no last status stored).
-          if (!settled) { forget(endedNote(reply)); }
-          return;
-        }
-        if (live.state()) { render(live.state()); }
-      });
+      if (window.localStorage.getItem(joinedKey)) { findMyPlace(); }
     }
   });
+
+  function findMyPlace() {
+    live.call("resume", { token: token }).then(function (reply) {
+      if (unanswered(reply)) {
+        window.setTimeout(function () { if (live.socket.connected) { findMyPlace(); } }, ASK_AGAIN_MS);
+        return;
+      }
+      noteEndings(reply);
+      // `resume` finds a waiting, speaking or skipped place. A place this page already
+      // follows and `resume` no longer finds (it ended while the connection was down)
+      // is placed by the state; otherwise the stored token has no place left.
+      if (reply.ok) {
+        var note = settled ? endedWhileFollowed(reply) : endedWhileAway(reply);
+        remember(reply.entry, reply.version, reply.places);
+        // Under "Your place", where the resident now looks (filled a moment after the
+        // section is shown, so that it is read out).
+        if (note) { window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150); }
+      }
+      else if (!myEntry) {
+        // Once this page has followed a place or said how the last one ended, the note
+        // is already there: said again on reconnecting it would be read out again, or
+        // wiped (a resident who ended their own turn or left has no last status stored).
+        if (!settled) { forget(endedNote(reply)); }
+        return;
+      }
+      if (live.state()) { render(live.state()); }
+    });
+  }
 
   L.tick(live, function (remaining) {
     var state = live.state();

@@ -288,8 +288,11 @@ class RoutedConnection:
     restart or a lost signal would) and waits for the page to reconnect; `hold()` cuts it
     and turns the page's attempts to reconnect away until `release()`."""
 
-    def __init__(self, page):
+    def __init__(self, page, *, screening=False):
         self.page, self.sockets, self.held = page, [], False
+        # Screening, the server's messages pass through the test, which can lose one
+        # (`lose_next`) as a bad connection would, the connection itself staying up.
+        self.screening, self.losing, self.lost = screening, None, []
         page.route_web_socket("**/socket.io/**", self._forward)
         # Refused WebSockets, the page falls back to long-polling: held, that is cut too.
         page.route("**/socket.io/**", lambda route: route.abort() if self.held else route.continue_())
@@ -298,8 +301,21 @@ class RoutedConnection:
         if self.held:
             socket.close()
             return
-        socket.connect_to_server()
+        server = socket.connect_to_server()
+        if self.screening:
+            server.on_message(lambda message: self._from_server(socket, message))
         self.sockets.append(socket)
+
+    def _from_server(self, socket, message):
+        if self.losing and isinstance(message, str) and self.losing(message):
+            self.losing = None
+            self.lost.append(message)
+            return
+        socket.send(message)
+
+    def lose_next(self, matches):
+        """Lose the server's next message for which `matches(text)` is true."""
+        self.losing = matches
 
     def hold(self):
         self.held = True
@@ -317,6 +333,67 @@ class RoutedConnection:
         self.hold()
         self.release()
         self.page.wait_for_timeout(1000)  # for the answer to `resume` and `sync`
+
+
+def test_a_lost_answer_to_where_is_my_place_is_asked_again_not_taken_for_no_place(chair, residents, demo_server):
+    """Reopened, the page asks the server for its place (`resume`); the answer lost, it
+    used to say "You are no longer in the queue" of a resident still in line, and then
+    missed their call."""
+    resident = residents()
+    connection = RoutedConnection(resident, screening=True)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    connection.lose_next(lambda message: message.startswith("43/live,") and '"places"' in message)
+    resident.reload()
+    resident.wait_for_selector("#connection:has-text('Connected')")
+    # The first answer is lost: after the wait for it, the page asks again.
+    resident.wait_for_selector("#my-position:has-text('in line')", timeout=30000)
+    assert connection.lost, "the answer to resume was not lost: the test proved nothing"
+    assert "no longer in the queue" not in resident.inner_text("#join-note")
+    call_and_start(chair, resident)
+
+
+def test_a_removed_speaker_whose_answer_about_it_is_lost_is_still_told_they_were_removed(
+        chair, residents, demo_server):
+    """The page asks the server how a turn ended; that answer lost, it used to thank a
+    speaker the chair had removed, for good."""
+    resident = residents()
+    connection = RoutedConnection(resident, screening=True)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    call_and_start(chair, resident)
+    connection.lose_next(lambda message: message.startswith("43/live,") and '"ended"' in message)
+    speaker = chair_sends(chair, "sync")["state"]["speaker"]["entry_id"]
+    chair_sends(chair, "remove", {"entry_id": speaker, "reason": "Shouting over the chair", "threat": True})
+    resident.wait_for_selector("#my-position:has-text('The reason they gave: Shouting over the chair')",
+                               timeout=30000)
+    assert connection.lost, "the answer was not lost: the test proved nothing"
+    assert "Thank you for your comment" not in resident.inner_text("#you")
+
+
+def test_a_browser_with_two_places_follows_the_one_the_chair_calls(chair, residents, demo_server):
+    """Its second join's answer lost, the page found both places by asking, followed the
+    item's and listed general comment as its other place; called there, it used to say that
+    place had ended, and the resident never heard "you are live"."""
+    item = new_posted_item(demo_server, "Item for a browser with two places")
+    resident = residents()
+    connection = RoutedConnection(resident, screening=True)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    chair_sends(chair, "close_comment")
+    chair_sends(chair, "open_comment", {"item_id": int(item)})
+    resident.select_option("#join-item", item)
+    connection.lose_next(lambda message: message.startswith("43/live,") and '"entry"' in message)
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#my-others:not([hidden])", timeout=30000)
+    assert connection.lost, "the join's answer was not lost: the test proved nothing"
+    chair_sends(chair, "close_comment")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    call_and_start(chair, resident)
+    assert "has ended" not in resident.inner_text("#you")
 
 
 def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, demo_server):
