@@ -303,18 +303,19 @@ class RoutedConnection:
             return
         server = socket.connect_to_server()
         if self.screening:
-            server.on_message(lambda message: self._from_server(socket, message))
+            server.on_message(lambda message: self._pass(socket, message))
+            socket.on_message(lambda message: self._pass(server, message))
         self.sockets.append(socket)
 
-    def _from_server(self, socket, message):
+    def _pass(self, to, message):
         if self.losing and isinstance(message, str) and self.losing(message):
             self.losing = None
             self.lost.append(message)
             return
-        socket.send(message)
+        to.send(message)
 
     def lose_next(self, matches):
-        """Lose the server's next message for which `matches(text)` is true."""
+        """Lose the next message, either way, for which `matches(text)` is true."""
         self.losing = matches
 
     def hold(self):
@@ -394,6 +395,23 @@ def test_a_browser_with_two_places_follows_the_one_the_chair_calls(chair, reside
     chair_sends(chair, "open_comment", {"item_id": None})
     call_and_start(chair, resident)
     assert "has ended" not in resident.inner_text("#you")
+
+
+def test_no_answer_to_leave_is_not_left_under_a_place_still_held(chair, residents, demo_server):
+    resident = residents()
+    connection = RoutedConnection(resident, screening=True)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    join(resident)
+    connection.lose_next(lambda message: message.startswith("42/live,") and '"leave_queue"' in message)
+    resident.once("dialog", lambda dialog: dialog.accept())
+    resident.click("#leave")
+    resident.wait_for_selector("#leave-error:has-text('No answer')", timeout=30000)
+    assert connection.lost, "the leave was not lost: the test proved nothing"
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Card after the lost leave"})
+    resident.wait_for_selector("#leave-error", state="attached")
+    eventually(lambda: resident.inner_text("#leave-error") == "")
+    assert "in line" in resident.inner_text("#my-position")
 
 
 def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, demo_server):
