@@ -171,10 +171,30 @@ def _token(data, *, required):
     return value
 
 
+class NameReserved(ValidationFailed):
+    code = "name_reserved"
+
+
+# How the pages list a speaker who gave no name ("Speaker 7", in Spanish "Participante 7"),
+# with the spellings one might type for it: a name like that would pass for someone else's
+# place in line on the chamber display.
+NUMBER_LABEL = re.compile(r"(speaker|participant|participante|orador|oradora)\W*"
+                          r"(no\W*|n\W*o\W*|number\W*|n[uú]mero\W*)?\d+")
+
+
+def _display_name(data):
+    name = clean_text(data.get("display_name"), "display_name", MAX_NAME)
+    if name and NUMBER_LABEL.fullmatch(unicodedata.normalize("NFKC", name).casefold().strip(" .#")):
+        raise NameReserved(f"'{name}' is how the queue lists people who give no name, so it would pass for "
+                           "someone else's place: leave the name empty to be listed by your own number, or "
+                           "give a name of your own.")
+    return name
+
+
 def speaker(data):
     data = _object(data, ("item_id", "display_name", "stance", "interpreter"))
     return {"item_id": _id(data, "item_id", nullable=True),
-            "display_name": clean_text(data.get("display_name"), "display_name", MAX_NAME),
+            "display_name": _display_name(data),
             "stance": _stance(data), "interpreter": _bool(data, "interpreter")}
 
 

@@ -414,6 +414,17 @@ def test_no_answer_to_leave_is_not_left_under_a_place_still_held(chair, resident
     assert "in line" in resident.inner_text("#my-position")
 
 
+def test_a_name_that_passes_for_a_speaker_number_is_refused_in_the_pages_language(chair, residents, demo_server):
+    resident = residents()
+    resident.goto(comment_url(demo_server) + "?lang=es")
+    resident.wait_for_selector("#connection:has-text('Conectado')")
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.fill("#join-name", "Participante 3")
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('Deje el nombre vacío para aparecer con su propio número')")
+    assert resident.is_visible("#join-form")  # nothing joined: the form stays
+
+
 def test_the_note_on_an_ended_turn_stays_after_reconnecting(chair, residents, demo_server):
     ender, thanked = residents(), residents()
     drop_ender, drop_thanked = RoutedConnection(ender).drop, RoutedConnection(thanked).drop

@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.errors import ValidationFailed
-from app.live.schemas import clean_text
+from app.live.schemas import NameReserved, clean_text, speaker
 
 
 @pytest.mark.parametrize("typed, shown", [
@@ -73,3 +73,16 @@ def test_a_token_made_by_a_page_or_by_dais_is_taken():
 
     for token in ("Zm9vYmFyYmF6cXV4LV9mb29iYXI", new_token()):
         assert resume({"token": token}) == {"token": token}
+
+
+@pytest.mark.parametrize("typed", ["Speaker 7", "speaker #12", "SPEAKER NO. 3", "Participante 4",
+                                   "Speaker number 9", "Ｓｐｅａｋｅｒ ７", "Speaker7", "Orador 2"])
+def test_a_name_that_reads_as_a_speaker_number_is_refused(typed):
+    """The anonymous are listed as "Speaker <number>": a name like it passes for their place."""
+    with pytest.raises(NameReserved, match="leave the name empty"):
+        speaker({"display_name": typed})
+
+
+@pytest.mark.parametrize("typed", ["Speaker Pelosi", "Ana 7", "Speakers Bureau 2", "Dr. Speaker"])
+def test_names_that_only_contain_the_word_are_kept(typed):
+    assert speaker({"display_name": typed})["display_name"] == typed

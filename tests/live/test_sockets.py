@@ -754,6 +754,12 @@ def test_unknown_and_malformed_events_count_against_the_allowance(app, connect, 
     assert codes == ["unknown_event", "unknown_event", "invalid", "rate_limited"]
 
 
+def test_a_name_that_passes_for_a_speaker_number_is_refused_and_changes_nothing(connect, meeting):
+    reply = emit(connect(), "join_queue", {"item_id": None, "display_name": "Speaker 1"})
+    assert reply["ok"] is False and reply["error"]["code"] == "name_reserved"
+    assert version(meeting) == 0
+
+
 def test_a_full_queue_refuses_new_speakers(app, connect, meeting):
     app.config["LIVE_QUEUE_CAP"] = 1
     assert emit(connect(), "join_queue", {"item_id": None})["ok"]
