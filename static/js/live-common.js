@@ -180,7 +180,7 @@
   }
 
   // The same, as nodes with "(name not verified)" in a span of its own, for a page that
-  // sets it apart (the chamber display makes it smaller).
+  // sets it apart (the console's queue, in a lighter weight).
   function speakerNameNodes(entry) {
     if (!entry.display_name) { return [document.createTextNode(speakerName(entry))]; }
     var note = document.createElement("span");

@@ -20,9 +20,9 @@
     L.setText("current-item", headline(state));
     L.setText("comment-status", L.commentStatus(state));
     L.showMeetingNotice(state);
-    var speaker = document.getElementById("speaker");
-    if (state.speaker) { speaker.replaceChildren.apply(speaker, L.speakerNameNodes(state.speaker)); }
-    else { speaker.textContent = L.text("nobody"); }
+    // The name alone (cut at two lines); that it is not verified is said beside the heading.
+    L.setText("speaker", state.speaker ? L.speakerLabel(state.speaker) : L.text("nobody"));
+    document.getElementById("speaker-note").hidden = !(state.speaker && state.speaker.display_name);
     var list = document.getElementById("queue");
     list.textContent = "";
     // Only the line that is being called: with comment closed nobody is next.

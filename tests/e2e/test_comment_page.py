@@ -1136,6 +1136,9 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     assert "not verified" not in display.inner_text("#queue")
     chair_sends(chair, "call_next")  # the first card: a name long enough for three lines
     display.wait_for_selector("#speaker:has-text('Maria Guadalupe')")
+    # Said whole beside the heading, not after a name cut at two lines ("(na…").
+    assert display.is_visible("#speaker-heading #speaker-note:has-text('(name not verified)')")
+    assert "not verified" not in display.inner_text("#speaker")
     clock = display.locator("#countdown").bounding_box()
     assert clock["y"] + clock["height"] <= 720  # the clock stays on the screen
     display.set_viewport_size({"width": 1024, "height": 768})  # a smaller projector: next still beside the clock
