@@ -47,40 +47,41 @@ def create_user_command(email, role, body_slug, name):
     click.echo(f"Created {user.email} ({role}{' of ' + body_slug if body_slug else ''}).")
 
 
-@users_cli.command("grant")
-@click.argument("email")
-@click.option("--role", type=click.Choice(BODY_ROLES), required=True)
-@click.option("--body", "body_slug", required=True, help="Slug of the body the role is held on.")
-def grant_command(email, role, body_slug):
-    """Give EMAIL a role on one more body (a clerk of two bodies holds two)."""
-    from app.accounts.services import get_user_by_email, grant_role
+def _role_on_body(command):
+    """EMAIL --role ROLE --body SLUG, as `grant` and `revoke-role` both take them."""
+    command = click.option("--body", "body_slug", required=True, help="Slug of the body the role is held on.")(command)
+    command = click.option("--role", type=click.Choice(BODY_ROLES), required=True)(command)
+    return click.argument("email")(command)
+
+
+def _change_role(email, role, body_slug, change, *, changed, unchanged):
+    from app.accounts.services import get_user_by_email
     from app.meetings.services import get_body
 
     with command_transaction():
         user = get_user_by_email(email)
-        granted = grant_role(user, get_body(body_slug), role)
-    if granted:
-        click.echo(f"{user.email} is now {role} of {body_slug}.")
-    else:
-        click.echo(f"{user.email} is {role} of {body_slug} already; nothing changed.")
+        done = change(user, get_body(body_slug), role)
+    click.echo((changed if done else unchanged).format(email=user.email, role=role, body=body_slug))
+
+
+@users_cli.command("grant")
+@_role_on_body
+def grant_command(email, role, body_slug):
+    """Give EMAIL a role on one more body (a clerk of two bodies holds two)."""
+    from app.accounts.services import grant_role
+
+    _change_role(email, role, body_slug, grant_role, changed="{email} is now {role} of {body}.",
+                 unchanged="{email} is {role} of {body} already; nothing changed.")
 
 
 @users_cli.command("revoke-role")
-@click.argument("email")
-@click.option("--role", type=click.Choice(BODY_ROLES), required=True)
-@click.option("--body", "body_slug", required=True, help="Slug of the body the role is held on.")
+@_role_on_body
 def revoke_role_command(email, role, body_slug):
     """Take a role on one body from EMAIL; open live consoles lose it at their next action."""
-    from app.accounts.services import get_user_by_email, revoke_role
-    from app.meetings.services import get_body
+    from app.accounts.services import revoke_role
 
-    with command_transaction():
-        user = get_user_by_email(email)
-        revoked = revoke_role(user, get_body(body_slug), role)
-    if revoked:
-        click.echo(f"{user.email} is no longer {role} of {body_slug}.")
-    else:
-        click.echo(f"{user.email} was not {role} of {body_slug}; nothing changed.")
+    _change_role(email, role, body_slug, revoke_role, changed="{email} is no longer {role} of {body}.",
+                 unchanged="{email} was not {role} of {body}; nothing changed.")
 
 
 @users_cli.command("deactivate")

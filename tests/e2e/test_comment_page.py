@@ -336,15 +336,21 @@ class RoutedConnection:
         self.page.wait_for_timeout(1000)  # for the answer to `resume` and `sync`
 
 
-def test_a_lost_answer_to_where_is_my_place_is_asked_again_not_taken_for_no_place(chair, residents, demo_server):
-    """Reopened, the page asks the server for its place (`resume`); the answer lost, it
-    used to say "You are no longer in the queue" of a resident still in line, and then
-    missed their call."""
+def screened_resident_in_line(chair, residents, demo_server):
+    """A resident in line for general comment, whose connection can lose a message."""
     resident = residents()
     connection = RoutedConnection(resident, screening=True)
     visit(resident, demo_server)
     chair_sends(chair, "open_comment", {"item_id": None})
     join(resident)
+    return resident, connection
+
+
+def test_a_lost_answer_to_where_is_my_place_is_asked_again_not_taken_for_no_place(chair, residents, demo_server):
+    """Reopened, the page asks the server for its place (`resume`); the answer lost, it
+    used to say "You are no longer in the queue" of a resident still in line, and then
+    missed their call."""
+    resident, connection = screened_resident_in_line(chair, residents, demo_server)
     connection.lose_next(lambda message: message.startswith("43/live,") and '"places"' in message)
     resident.reload()
     resident.wait_for_selector("#connection:has-text('Connected')")
@@ -359,11 +365,7 @@ def test_a_removed_speaker_whose_answer_about_it_is_lost_is_still_told_they_were
         chair, residents, demo_server):
     """The page asks the server how a turn ended; that answer lost, it used to thank a
     speaker the chair had removed, for good."""
-    resident = residents()
-    connection = RoutedConnection(resident, screening=True)
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident, connection = screened_resident_in_line(chair, residents, demo_server)
     call_and_start(chair, resident)
     connection.lose_next(lambda message: message.startswith("43/live,") and '"ended"' in message)
     speaker = chair_sends(chair, "sync")["state"]["speaker"]["entry_id"]
@@ -379,11 +381,7 @@ def test_a_browser_with_two_places_follows_the_one_the_chair_calls(chair, reside
     item's and listed general comment as its other place; called there, it used to say that
     place had ended, and the resident never heard "you are live"."""
     item = new_posted_item(demo_server, "Item for a browser with two places")
-    resident = residents()
-    connection = RoutedConnection(resident, screening=True)
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident, connection = screened_resident_in_line(chair, residents, demo_server)
     chair_sends(chair, "close_comment")
     chair_sends(chair, "open_comment", {"item_id": int(item)})
     resident.select_option("#join-item", item)
@@ -398,11 +396,7 @@ def test_a_browser_with_two_places_follows_the_one_the_chair_calls(chair, reside
 
 
 def test_no_answer_to_leave_is_not_left_under_a_place_still_held(chair, residents, demo_server):
-    resident = residents()
-    connection = RoutedConnection(resident, screening=True)
-    visit(resident, demo_server)
-    chair_sends(chair, "open_comment", {"item_id": None})
-    join(resident)
+    resident, connection = screened_resident_in_line(chair, residents, demo_server)
     connection.lose_next(lambda message: message.startswith("42/live,") and '"leave_queue"' in message)
     resident.once("dialog", lambda dialog: dialog.accept())
     resident.click("#leave")
