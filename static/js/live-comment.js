@@ -202,26 +202,34 @@
     if (state.speaker.paused) { alertOnce(L.text(pausedByRecess ? "reconvenedPaused" : "yourTimePaused")); return; }
     pausedByRecess = false;
     var phase = L.countdownPhase(state, remaining);
-    var live_ = L.text("live"), moreTime = L.text("moreTime");
-    var calledUp = L.text("calledTimeUp"), liveEnding = live_ + " " + L.text("endingSoon");
+    var live_ = L.text("live"), moreTime = L.text("moreTime"), calledUp = L.text("calledTimeUp");
+    // The last 30 seconds said alone, or after "you are live" (by a page that has said
+    // nothing of this turn yet), "30 seconds left" or, reached late (back online with 12
+    // seconds to go), "less than 30 seconds left".
+    var endings = ENDING_ALERTS.map(function (key) { return L.text(key); });
+    endings = endings.concat(endings.map(function (ending) { return live_ + " " + ending; }));
     // A page that has said nothing of this turn yet (back online late in it, or after it
     // ran out) says first that the resident was called: "30 seconds left" or "your time
     // is up" alone would be news of a turn they never heard begin. (Said that way, each
     // stays while its phase lasts.)
-    var told = lastAlert === liveEnding || SPEAKING_ALERTS.some(function (key) { return lastAlert === L.text(key); });
+    var wasEnding = endings.indexOf(lastAlert) >= 0;
+    var told = wasEnding || SPEAKING_ALERTS.some(function (key) { return lastAlert === L.text(key); });
     var timeUp = told && lastAlert !== calledUp ? L.text("yourTimeUp") : calledUp;
-    var endingSoon = told && lastAlert !== liveEnding ? L.text("endingSoon") : liveEnding;
+    var ending = L.text(remaining < L.ENDING_SECONDS - 5 ? "endingSoonLate" : "endingSoon");
     var wasOver = lastAlert === L.text("yourTimeUp") || lastAlert === calledUp;
-    var wasEnding = lastAlert === L.text("endingSoon") || lastAlert === liveEnding;
     if (phase === "over") { alertOnce(timeUp); }
     else if (wasOver || lastAlert === moreTime || (wasEnding && phase !== "ending")) { alertOnce(moreTime); }
-    // (A turn shorter than that is "ending" from its start: no warning then.)
-    else if (phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS) { alertOnce(endingSoon); }
+    // (A turn shorter than that is "ending" from its start: no warning then. Once said, the
+    // warning stays as it was said, not said again as the seconds run down.)
+    else if (phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS) {
+      if (!wasEnding) { alertOnce(told ? ending : live_ + " " + ending); }
+    }
     else { alertOnce(live_); }
   }
+  var ENDING_ALERTS = ["endingSoon", "endingSoonLate"];
   // What this page may have said of the resident's turn (each alone, or "live" with the
   // last 30 seconds): one of them said means the resident knows they were called.
-  var SPEAKING_ALERTS = ["live", "liveReady", "endingSoon", "yourTimeUp", "calledTimeUp", "moreTime",
+  var SPEAKING_ALERTS = ["live", "liveReady", "yourTimeUp", "calledTimeUp", "moreTime",
                          "yourTimePaused", "reconvenedPaused", "recessSpeaking", "recessCalled"];
 
   function commentOpenOnMine(state) {

@@ -1090,6 +1090,24 @@ def test_a_speaker_called_but_not_started_is_told_to_wait_for_their_time(chair, 
     resident.wait_for_selector("#my-alert:has-text('You are live. Please speak now.')")
 
 
+def test_back_late_in_the_last_30_seconds_the_page_says_less_than_30_seconds_left(chair, residents, demo_server):
+    """"30 seconds left" was read out with 12 seconds to go by a page back online late."""
+    resident = residents()
+    connection = RoutedConnection(resident)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair_sends(chair, "set_speaker_time", {"seconds": 60})
+    join(resident)
+    call_and_start(chair, resident)
+    connection.hold()
+    left = chair_sends(chair, "sync")["state"]["speaker"]["remaining_seconds"]
+    chair.wait_for_timeout((left - 22) * 1000)  # back with about 20 seconds to go
+    connection.release()
+    resident.wait_for_selector("#my-alert:has-text('Less than 30 seconds left.')")
+    assert resident.inner_text("#my-alert") == "Less than 30 seconds left."
+    chair_sends(chair, "timer", {"action": "stop"})
+
+
 def test_the_page_connects_by_long_polling_where_websockets_are_refused(residents, chair, demo_server):
     """Some carriers' and offices' proxies refuse WebSocket upgrades: the page must still
     connect (over HTTP long-polling) and the resident join."""
