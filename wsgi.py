@@ -38,13 +38,13 @@ if SERVING:
         sys.exit(f"SOCKETIO_ASYNC_MODE must be eventlet, gevent or threading, not {ASYNC_MODE!r}")
 
 from app import create_app  # noqa: E402
-from app.core.secret_key import UnsafeSecretKey  # noqa: E402
+from app.core.startup import StartupError  # noqa: E402
 from app.extensions import socketio  # noqa: E402
 
 try:
     # Commands (`flask --app wsgi ...`) run outside any event loop, so they use threads.
     app = create_app() if SERVING else create_app(SOCKETIO_ASYNC_MODE="threading")
-except UnsafeSecretKey as error:
+except StartupError as error:
     sys.exit(f"Dais cannot start: {error}")
 
 

@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.core import secret_key
 from app.core.db import tune_sqlite
+from app.core.startup import check_database_url
 from app.core.security import browser_origins
 from app.extensions import babel, csrf, db, limiter, migrate, socketio
 from app.live import wire
@@ -64,6 +65,7 @@ def create_app(config=None, **overrides):
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config or Config)
     app.config.update(overrides)
+    check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     app.config["SECRET_KEY"] = secret_key.choose(app.config.get("SECRET_KEY"), app.config["INSTANCE_DIR"])
     app.url_map.converters["int"] = DatabaseIdConverter

@@ -12,6 +12,8 @@ import secrets
 import time
 from pathlib import Path
 
+from app.core.startup import StartupError
+
 MIN_LENGTH = 16
 FILE_NAME = "secret_key"
 GENERATE = 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
@@ -19,7 +21,7 @@ GENERATE = 'python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
 PUBLISHED = ("dev-only-insecure-key-set-SECRET_KEY", "paste-the-output-of")
 
 
-class UnsafeSecretKey(RuntimeError):
+class UnsafeSecretKey(StartupError):
     pass
 
 

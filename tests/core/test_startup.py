@@ -1,4 +1,4 @@
-"""The session-signing key: never a published one, and each installation's own when unset."""
+"""Start-up settings: never a published session key (each installation its own when unset), and a database Dais runs on."""
 import os
 import stat
 import subprocess
@@ -72,4 +72,14 @@ def test_commands_and_server_stop_with_the_reason(tmp_path):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "Dais cannot start: SECRET_KEY is 5 characters long" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unsupported_database_stops_start_up_with_the_reason(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "mysql://dais:secret@127.0.0.1/dais", "DAIS_INSTANCE_DIR": str(tmp_path)}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "Dais cannot start: DATABASE_URL is a mysql address; Dais runs on PostgreSQL" in result.stderr
     assert "Traceback" not in result.stderr
