@@ -714,6 +714,26 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
     return entry
 
 
+def hide_name(meeting, *, entry_id, reason, actor, now):
+    """The chair hides the display name a participant typed (an insult, "Chair", "City
+    Attorney — verified"): from now on every page, and the minutes, show them as
+    "Speaker <number>", and they keep their place. The log keeps who hid it and why, but
+    not the name: the log cannot be edited, and it is public."""
+    _begin_change(meeting)
+    reason = _reason(reason, "Say why the name is hidden: it is logged with it.")
+    entry = _entry(meeting, entry_id)
+    if entry.status not in IN_QUEUE:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only a name still in the queue can be hidden.")
+    if not entry.display_name:
+        raise InvalidState(f"Entry {entry.id} has no name to hide: it is shown as Speaker {entry.number}.")
+    entry.display_name = None
+    db.session.flush()
+    data = {key: value for key, value in _speaker_data(entry).items() if key != "display_name"}
+    record(meeting, Tag.SPEAKER_NAME_HIDDEN, {**data, "reason": reason}, actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
 def withdraw_card(meeting, *, entry_id, reason, actor, now):
     """Take back a speaker card or a caller's entry staff added (entered twice, under the
     wrong item or stance, or the person has gone home): the place ends as left, with

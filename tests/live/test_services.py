@@ -340,6 +340,9 @@ def test_changing_the_time_is_uniform_and_logged(meeting, item, chair, now):
     lambda m, c, n, e: live.remove(m, entry_id=e.id, reason="Shouting", actor=c, now=n),
     lambda m, c, n, e: live.warn(m, entry_id=e.id, reason=" ", actor=c, now=n),
     lambda m, c, n, e: live.warn(m, entry_id=10**6, reason="Shouting", actor=c, now=n),
+    # The entry joined without a name: there is none to hide.
+    lambda m, c, n, e: live.hide_name(m, entry_id=e.id, reason="Offensive name", actor=c, now=n),
+    lambda m, c, n, e: live.hide_name(m, entry_id=10**6, reason="Offensive name", actor=c, now=n),
 ])
 def test_refused_actions_change_nothing(meeting, item, chair, now, action):
     entry, _ = live.join_queue(meeting, item_id=item.id, now=now)
@@ -397,6 +400,67 @@ def test_only_a_participant_still_in_the_queue_can_be_warned(meeting, item, chai
     live.call_next(meeting, actor=chair, now=now)
     live.warn(meeting, entry_id=speaker.id, reason="Off topic and shouting", actor=chair, now=now)
     assert live.public_state(meeting, now=now)["speaker"]["warned"] is True
+
+
+def test_the_chair_hides_a_name_and_the_place_is_kept(meeting, item, chair, now):
+    """A name that insults or impersonates ("Chair", "City Attorney — verified") is hidden:
+    the participant is "Speaker <number>" from then on, in line where they were, and the
+    log says who hid it and why, without repeating the name (the log cannot be edited)."""
+    first, token = live.join_queue(meeting, item_id=item.id, display_name="City Attorney verified", now=now)
+    second, _ = live.join_queue(meeting, item_id=item.id, display_name="Ana", now=now)
+    db.session.commit()
+    version = live.public_state(meeting, now=now)["version"]
+    hidden = live.hide_name(meeting, entry_id=first.id, reason="Impersonates staff", actor=chair, now=now)
+    db.session.commit()
+    assert hidden == first and first.display_name is None and first.status == EntryStatus.WAITING
+    state = live.public_state(meeting, now=now)
+    assert state["version"] == version + 1
+    assert [(e["entry_id"], e["position"], e["display_name"]) for e in state["queue"]] == [
+        (first.id, 1, None), (second.id, 2, "Ana")]
+    assert live.entry_view(meeting, live.resume(meeting, token=token))["display_name"] is None
+    logged = entries_for(meeting.id)[-1]
+    assert logged.tag == "speaker:name_hidden" and logged.actor == f"user:{chair.id}:{chair.email}"
+    assert logged.data == {"entry_id": first.id, "number": first.number, "item_id": item.id, "channel": "remote",
+                           "interpreter": False, "reason": "Impersonates staff"}
+    assert "City Attorney" not in repr(logged.data)
+    assert verify_meeting(meeting.id)[0]
+    # The speaker's name too, and a skipped one's; the minutes then have no name to list.
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.hide_name(meeting, entry_id=second.id, reason="Offensive", actor=chair, now=now)
+    assert live.public_state(meeting, now=now)["speaker"]["display_name"] is None
+    live.skip(meeting, entry_id=second.id, actor=chair, now=now)
+    third, _ = live.join_queue(meeting, item_id=item.id, display_name="Chair", now=now)
+    live.skip(meeting, entry_id=third.id, actor=chair, now=now)
+    live.hide_name(meeting, entry_id=third.id, reason="Impersonates the chair", actor=chair, now=now)
+    assert [e["display_name"] for e in live.public_state(meeting, now=now)["skipped"]] == [None, None]
+
+
+def test_a_name_is_hidden_only_while_its_place_is_held_and_only_once(meeting, item, chair, now):
+    entry, token = live.join_queue(meeting, item_id=item.id, display_name="Ben", now=now)
+    elsewhere, _ = live.join_queue(make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS), item_id=None,
+                                   display_name="Cy", now=now)
+    live.hide_name(meeting, entry_id=entry.id, reason="Offensive", actor=chair, now=now)
+    db.session.commit()
+    before = live.public_state(meeting, now=now)
+    with pytest.raises(InvalidState):  # already hidden
+        live.hide_name(meeting, entry_id=entry.id, reason="Again", actor=chair, now=now)
+    db.session.rollback()
+    with pytest.raises(NotFound):  # another meeting's entry
+        live.hide_name(meeting, entry_id=elsewhere.id, reason="Offensive", actor=chair, now=now)
+    db.session.rollback()
+    with pytest.raises(ValidationFailed):
+        live.hide_name(meeting, entry_id=entry.id, reason=" ", actor=chair, now=now)
+    db.session.rollback()
+    assert live.public_state(meeting, now=now) == before
+    gone, token = live.join_queue(meeting, item_id=None, display_name="Dee", now=now)
+    live.leave_queue(meeting, token=token, now=now)
+    db.session.commit()
+    with pytest.raises(InvalidState):  # their place has ended
+        live.hide_name(meeting, entry_id=gone.id, reason="Offensive", actor=chair, now=now)
+    db.session.rollback()
+    assert gone.display_name == "Dee"
 
 
 def test_items_must_belong_to_the_meeting_and_take_comment(meeting, chair, now):

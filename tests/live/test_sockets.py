@@ -27,6 +27,7 @@ CHAIR_EVENTS = {
     "skip": lambda ids: {"entry_id": ids["entry"]},
     "warn": lambda ids: {"entry_id": ids["entry"], "reason": "Shouting"},
     "remove": lambda ids: {"entry_id": ids["entry"], "reason": "Disruption"},
+    "hide_name": lambda ids: {"entry_id": ids["entry"], "reason": "Offensive name"},
     "timer": lambda ids: {"action": "start"},
 }
 
@@ -338,6 +339,52 @@ def test_a_card_entered_by_mistake_is_withdrawn_with_a_reason_not_removed(app, c
     assert called["error"]["code"] == "invalid_state"  # being called: the timer ends the turn
 
 
+def test_the_chair_hides_a_name_and_everyone_sees_the_number(app, connect, chair, meeting):
+    """A name typed to insult or impersonate is hidden: every page shows "Speaker <number>"
+    at the same place in line, and the log says who and why without the name."""
+    resident = connect()
+    joined = emit(resident, "join_queue", {"item_id": None, "display_name": "City Attorney verified"})["entry"]
+    before = version(meeting)
+    states(resident)
+    reply = emit(chair, "hide_name", {"entry_id": joined["entry_id"], "reason": "Impersonates staff"})
+    assert reply == {"ok": True, "version": before + 1}
+    [seen] = [entry for entry in states(resident)[-1]["queue"] if entry["entry_id"] == joined["entry_id"]]
+    assert seen["display_name"] is None and seen["number"] == joined["number"] and seen["position"] == 1
+    assert emit(resident, "resume", {"token": joined["token"]})["entry"]["display_name"] is None
+    [logged] = db.session.scalars(sa.select(ComplianceEntry).filter_by(meeting_id=meeting.id,
+                                                                       tag="speaker:name_hidden"))
+    assert logged.data["reason"] == "Impersonates staff" and logged.data["number"] == joined["number"]
+    assert logged.actor.startswith(f"user:{chair.user.id}:") and "display_name" not in logged.data
+    assert "City Attorney" not in repr(logged.data)
+
+
+def test_hiding_a_name_that_cannot_be_hidden_is_refused_and_changes_nothing(app, connect, chair, meeting):
+    other = make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS)
+    db.session.commit()
+    elsewhere = connect(meeting=other.id)
+    foreign = emit(elsewhere, "join_queue", {"item_id": None, "display_name": "Cy"})["entry"]
+    resident, leaver = connect(), connect()
+    anonymous = emit(resident, "join_queue", {"item_id": None})["entry"]
+    left = emit(leaver, "join_queue", {"item_id": None, "display_name": "Dee"})["entry"]
+    assert emit(leaver, "leave_queue", {"token": left["token"]})["ok"]
+    named = emit(chair, "add_in_person", {"item_id": None, "display_name": "Chair"})["entry"]
+    assert emit(chair, "hide_name", {"entry_id": named["entry_id"], "reason": "Impersonates the chair"})["ok"]
+    before = version(meeting)
+    refused = {
+        "no such entry": {"entry_id": 10**6, "reason": "Offensive"},
+        "another meeting's": {"entry_id": foreign["entry_id"], "reason": "Offensive"},
+        "no name given": {"entry_id": anonymous["entry_id"], "reason": "Offensive"},
+        "hidden already": {"entry_id": named["entry_id"], "reason": "Again"},
+        "place ended": {"entry_id": left["entry_id"], "reason": "Offensive"},
+        "no reason": {"entry_id": named["entry_id"], "reason": "  "},
+    }
+    codes = {why: emit(chair, "hide_name", payload)["error"]["code"] for why, payload in refused.items()}
+    assert codes == {"no such entry": "not_found", "another meeting's": "not_found",
+                     "no name given": "invalid_state", "hidden already": "invalid_state",
+                     "place ended": "invalid_state", "no reason": "invalid"}
+    assert version(meeting) == before
+
+
 def test_staff_can_use_an_api_token(app, connect, meeting):
     clerk = make_user(role="clerk", body=meeting.body)
     token = make_token(clerk)
@@ -476,6 +523,10 @@ MALFORMED = [
     ("warn", {"entry_id": 1}),
     ("warn", {"entry_id": 1, "reason": " \u200b "}),
     ("warn", {"entry_id": "1", "reason": "Shouting"}),
+    ("hide_name", {"entry_id": 1}),
+    ("hide_name", {"entry_id": 1, "reason": " \u200b "}),
+    ("hide_name", {"entry_id": "1", "reason": "Offensive name"}),
+    ("hide_name", {"entry_id": 1, "reason": "Offensive name", "display_name": "Nice"}),
     ("timer", {"action": "rewind"}),
     ("timer", {"action": "extend"}),
     ("timer", {"action": "start", "seconds": 10}),
