@@ -94,15 +94,19 @@
     settled = true;
     keptElsewhere = null;
     var before = myEntry && !ENDED[myEntry.status] ? [myEntry] : [];
+    // The chair's hiding of the name is said until the page follows another place.
+    var sameName = myEntry && myEntry.entry_id === entry.entry_id && !entry.display_name;
     others = placesBesides(places || before.concat(others), entry.entry_id, version);
     // The places found by `resume` count as this browser's joins: with two, the page
     // follows the one comment opens on (followCommentOpening), though it joined one.
     if (places && places.length > joinsHere()) { window.localStorage.setItem(joinsKey, String(places.length)); }
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
-                position: entry.position, since: version || 0 };
+                position: entry.position, since: version || 0, display_name: entry.display_name || null,
+                number: entry.number };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
     // "Speaker 7" is a label, and a number beside "number 6 in line": say which is which.
     L.setText("my-name", L.text(entry.display_name ? "listedAs" : "listedAsNumber", { name: L.speakerName(entry) }));
+    if (!sameName) { L.setText("my-name-note", ""); }
     L.setText("join-note", "");
     L.setText("join-error", "");
     L.setText("my-note", "");
@@ -124,6 +128,7 @@
     L.setText("join-error", "");
     L.setText("also-join", "");  // no place is kept any more
     L.setText("my-warning", "");
+    L.setText("my-name-note", "");
     setStatus("", false);
     setWait("");
     clearAlert();
@@ -431,6 +436,18 @@
     });
   }
 
+  // The chair hid the name this resident gave (an insult, or someone else's title): they
+  // keep their place, listed by their number, and are told why the name went.
+  function showHiddenName(entry) {
+    if (!entry || entry === myEntry || !("display_name" in entry) || !myEntry.display_name || entry.display_name) {
+      return;
+    }
+    myEntry.display_name = null;
+    L.setText("my-name", L.text("listedAsNumber", { name: L.speakerName({ number: entry.number || myEntry.number,
+                                                                           entry_id: myEntry.entry_id }) }));
+    L.setText("my-name-note", L.text("nameHiddenNotice"));
+  }
+
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
@@ -444,6 +461,7 @@
     window.localStorage.setItem(lastKey, status);
     window.localStorage.setItem(lastEntryKey, String(myEntry.entry_id));
     L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
+    showHiddenName(place.entry);
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
     var leave = document.getElementById("leave");

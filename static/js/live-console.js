@@ -10,6 +10,8 @@
   var forms = {
     warn: { form: "warn-form", field: "warn-reason", label: "warn-label", text: "warnReason", entry: null, opener: null },
     remove: { form: "remove-form", field: "remove-reason", label: "remove-label", text: "reason", entry: null, opener: null },
+    // Hiding the name a participant typed: they keep their place, as "Speaker <number>".
+    hide: { form: "hide-form", field: "hide-reason", label: "hide-label", text: "hideReason", entry: null, opener: null },
     withdraw: { form: "withdraw-form", field: "withdraw-reason", label: "withdraw-label", text: "withdrawReason",
                 entry: null, opener: null }
   };
@@ -64,7 +66,7 @@
   var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
                "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
                recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove",
-               withdraw_card: "doneWithdraw", set_item: "doneItem" };
+               withdraw_card: "doneWithdraw", set_item: "doneItem", hide_name: "doneHide" };
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
@@ -217,6 +219,12 @@
     container.appendChild(entryButton("remove", L.text("remove"), entry, function (event) {
       openForm("remove", entry, event.currentTarget);
     }));
+    // Only a typed name can be hidden: without one the row already says "Speaker <number>".
+    if (entry.display_name) {
+      container.appendChild(entryButton("hide", L.text("hideName"), entry, function (event) {
+        openForm("hide", entry, event.currentTarget);
+      }));
+    }
   }
 
   function entryButtonFor(action, entryId) {
@@ -398,9 +406,18 @@
       if (entry && !inLine(state, entry.entry_id) && forms[kind].sending !== entry.entry_id) {
         closeForm(kind, true);
         say(L.text("participantGone", { name: L.speakerName(entry) }));
+      } else if (entry && kind === "hide" && forms.hide.sending !== entry.entry_id && !nameIn(state, entry.entry_id)) {
+        // Another console hid it first: nothing is left to hide.
+        closeForm(kind, true);
+        say(L.text("nameAlreadyHidden", { name: L.text("speaker", { n: entry.number || entry.entry_id }) }));
       }
     });
     restoreFocus(focused);
+  }
+
+  function nameIn(state, entryId) {
+    var all = [state.speaker].concat(state.queue, state.skipped || []);
+    return all.some(function (e) { return e && e.entry_id === entryId && e.display_name; });
   }
 
   function inLine(state, entryId) {
@@ -453,9 +470,11 @@
     var group = document.getElementById("speaker-moderation");
     if (!group) { return; }
     group.hidden = !speaker;
-    ["speaker-warn", "speaker-remove"].forEach(function (id) {
+    ["speaker-warn", "speaker-remove", "speaker-hide"].forEach(function (id) {
       document.getElementById(id).dataset.entry = speaker ? String(speaker.entry_id) : "";
     });
+    // A speaker without a typed name is already "Speaker <number>".
+    document.getElementById("speaker-hide").hidden = !(speaker && speaker.display_name);
   }
 
   // A button for one participant that has focus as a new state is drawn: the queue's
@@ -677,6 +696,7 @@
   }
   speakerButton("speaker-warn", "warn");
   speakerButton("speaker-remove", "remove");
+  speakerButton("speaker-hide", "hide");
   // A speaker who does not answer (a remote resident who never unmutes) is skipped,
   // not finished: they keep their place and the chair can recall them later.
   on("speaker-skip", "click", function () {
@@ -720,6 +740,20 @@
         forms.remove.entry = forms.remove.opener = null;
         openForm("warn", entry, opener);
       }
+    });
+  });
+  on("hide-form", "submit", function (event) {
+    event.preventDefault();
+    var entry = forms.hide.entry;
+    var reason = reasonOf("hide");
+    if (!entry || !reason) { return; }
+    // The state that hides the name arrives before the answer: the form is not closed
+    // then as hidden by someone else.
+    forms.hide.sending = entry.entry_id;
+    send("hide_name", { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
+      forms.hide.sending = null;
+      // Its button goes with the name: focus goes to the section's heading.
+      if (reply.ok) { closeForm("hide", true); }
     });
   });
   on("withdraw-form", "submit", function (event) {
