@@ -219,8 +219,10 @@
     container.appendChild(entryButton("remove", L.text("remove"), entry, function (event) {
       openForm("remove", entry, event.currentTarget);
     }));
-    // Only a typed name can be hidden: without one the row already says "Speaker <number>".
-    if (entry.display_name) {
+    // Only a name a participant typed on their own page: without one the row already says
+    // "Speaker <number>", and a card's name staff wrote themselves (withdrawn and written
+    // again if wrong). A fifth button on a card's row would not fit beside it on a laptop.
+    if (entry.display_name && entry.has_page !== false) {
       container.appendChild(entryButton("hide", L.text("hideName"), entry, function (event) {
         openForm("hide", entry, event.currentTarget);
       }));

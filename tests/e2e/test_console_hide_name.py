@@ -44,3 +44,9 @@ def test_the_chair_hides_a_name_and_every_page_shows_the_number(browser, chair, 
     assert "number 1 in line" in resident.inner_text("#my-position")  # the place is kept
     [still] = chair_sends(chair, "sync")["state"]["queue"]
     assert (still["entry_id"], still["position"], still["display_name"]) == (entry["entry_id"], 1, None)
+    # A card's name staff wrote themselves has Withdraw instead (a fifth button would not
+    # fit on the row beside it on a laptop).
+    card = chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Card Writer"})["entry"]
+    withdraw = f"#queue-rows button[data-action=withdraw][data-entry='{card['entry_id']}']"
+    chair.wait_for_selector(withdraw)
+    assert chair.locator(f"#queue-rows button[data-action=hide][data-entry='{card['entry_id']}']").count() == 0
