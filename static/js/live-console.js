@@ -744,31 +744,25 @@
       }
     });
   });
-  on("hide-form", "submit", function (event) {
-    event.preventDefault();
-    var entry = forms.hide.entry;
-    var reason = reasonOf("hide");
-    if (!entry || !reason) { return; }
-    // The state that hides the name arrives before the answer: the form is not closed
-    // then as hidden by someone else.
-    forms.hide.sending = entry.entry_id;
-    send("hide_name", { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
-      forms.hide.sending = null;
-      // Its button goes with the name: focus goes to the section's heading.
-      if (reply.ok) { closeForm("hide", true); }
+  // The form's participant and reason sent as `event`. The state that makes the change
+  // (the name hidden, the card withdrawn) arrives before the answer: the form is not closed
+  // then as done by someone else (`sending`); its button goes with the change, so focus
+  // goes to the section's heading.
+  function sendsWithReason(kind, event) {
+    on(kind + "-form", "submit", function (submitted) {
+      submitted.preventDefault();
+      var entry = forms[kind].entry;
+      var reason = reasonOf(kind);
+      if (!entry || !reason) { return; }
+      forms[kind].sending = entry.entry_id;
+      send(event, { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
+        forms[kind].sending = null;
+        if (reply.ok) { closeForm(kind, true); }
+      });
     });
-  });
-  on("withdraw-form", "submit", function (event) {
-    event.preventDefault();
-    var entry = forms.withdraw.entry;
-    var reason = reasonOf("withdraw");
-    if (!entry || !reason) { return; }
-    forms.withdraw.sending = entry.entry_id;
-    send("withdraw_card", { entry_id: entry.entry_id, reason: reason }).then(function (reply) {
-      forms.withdraw.sending = null;
-      if (reply.ok) { closeForm("withdraw", true); }
-    });
-  });
+  }
+  sendsWithReason("hide", "hide_name");
+  sendsWithReason("withdraw", "withdraw_card");
   Object.keys(forms).forEach(function (kind) {
     var form = document.getElementById(forms[kind].form);
     if (!form) { return; }

@@ -64,22 +64,24 @@ def test_app_without_a_key_signs_with_its_instance_key(tmp_path):
     assert app.secret_key != "dev-only-insecure-key-set-SECRET_KEY"
 
 
-def test_commands_and_server_stop_with_the_reason(tmp_path):
-    env = {**os.environ, "SECRET_KEY": "short", "DAIS_INSTANCE_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+def refused_start(tmp_path, settings, *command):
+    """`flask --app wsgi COMMAND` with `settings` in the environment: it must stop with the
+    reason on one line, not a traceback. Returns what it printed to stderr."""
+    env = {**os.environ, "DAIS_INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+           **settings}
     env.pop("REDIS_URL", None)
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "users", "--help"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *command], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
-    assert "Dais cannot start: SECRET_KEY is 5 characters long" in result.stderr
     assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_commands_and_server_stop_with_the_reason(tmp_path):
+    said = refused_start(tmp_path, {"SECRET_KEY": "short"}, "users", "--help")
+    assert "Dais cannot start: SECRET_KEY is 5 characters long" in said
 
 
 def test_an_unsupported_database_stops_start_up_with_the_reason(tmp_path):
-    env = {**os.environ, "DATABASE_URL": "mysql://dais:secret@127.0.0.1/dais", "DAIS_INSTANCE_DIR": str(tmp_path)}
-    env.pop("REDIS_URL", None)
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode != 0
-    assert "Dais cannot start: DATABASE_URL is a mysql address; Dais runs on PostgreSQL" in result.stderr
-    assert "Traceback" not in result.stderr
+    said = refused_start(tmp_path, {"DATABASE_URL": "mysql://dais:secret@127.0.0.1/dais"}, "db", "upgrade")
+    assert "Dais cannot start: DATABASE_URL is a mysql address; Dais runs on PostgreSQL" in said
