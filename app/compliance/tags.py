@@ -21,6 +21,7 @@ class Tag(StrEnum):
     SPEAKER_SKIPPED = "speaker:skipped"
     SPEAKER_WARNED = "speaker:warned"
     SPEAKER_REMOVED = "speaker:removed"
+    SPEAKER_REINSTATED = "speaker:reinstated"
     SPEAKER_NAME_HIDDEN = "speaker:name_hidden"
     SPEAKER_FINISHED = "speaker:finished"
     SPEAKER_LEFT = "speaker:left"

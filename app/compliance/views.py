@@ -36,6 +36,7 @@ TAG_LABELS = {
     Tag.SPEAKER_SKIPPED: _l("Speaker skipped"),
     Tag.SPEAKER_WARNED: _l("Speaker warned"),
     Tag.SPEAKER_REMOVED: _l("Speaker removed"),
+    Tag.SPEAKER_REINSTATED: _l("Removed speaker reinstated by the chair"),
     Tag.SPEAKER_NAME_HIDDEN: _l("Speaker's name hidden by the chair"),
     Tag.SPEAKER_FINISHED: _l("Speaker finished"),
     Tag.SPEAKER_LEFT: _l("Speaker left the queue"),

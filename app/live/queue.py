@@ -205,6 +205,14 @@ class Queue:
             raise WrongStatus(f"entry {entry_id} is {entry.status}, only skipped entries can be recalled")
         return self._set(entry, status=WAITING)
 
+    def reinstate(self, entry_id):
+        """A removed entry returns to the queue with its original sign-up place (the chair
+        removed the wrong person, or thought better of it)."""
+        entry = self._get(entry_id)
+        if entry.status != REMOVED:
+            raise WrongStatus(f"entry {entry_id} is {entry.status}, only removed entries can be reinstated")
+        return self._set(entry, status=WAITING)
+
     def remove(self, entry_id):
         entry = self._get(entry_id)
         if entry.status not in (WAITING, SPEAKING, SKIPPED):

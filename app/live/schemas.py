@@ -279,6 +279,10 @@ def warn(data):
     return _entry_and_reason(data, "Say what the disruption is: the warning is logged with it.")[1]
 
 
+def reinstate(data):
+    return _entry_and_reason(data, "Say why this participant is reinstated: it is logged with it.")[1]
+
+
 def hide_name(data):
     return _entry_and_reason(data, "Say why the name is hidden: it is logged with it.")[1]
 

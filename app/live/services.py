@@ -222,6 +222,7 @@ def public_state_and_timer(meeting, *, now):
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
             "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
             "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
+            "removed": _removed(meeting.id, comment_item_id) if is_open else [],
             "proceedings": _proceedings(meeting)}, (_timer(state) if state and state.speaker_entry_id else None)
 
 
@@ -278,6 +279,19 @@ def _skipped(entries, comment_item_id):
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
              "item_id": e.item_id, "warned": e.warned_at is not None, "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
+
+
+def _removed(meeting_id, comment_item_id):
+    """Participants removed on the open item, so the chair can reinstate one removed by
+    mistake (the log already names them, with the reason)."""
+    entries = db.session.execute(
+        sa.select(QueueEntry.id, QueueEntry.number, QueueEntry.display_name, QueueEntry.channel, QueueEntry.item_id,
+                  QueueEntry.token_hash)
+        .where(QueueEntry.meeting_id == meeting_id, QueueEntry.status == EntryStatus.REMOVED,
+               QueueEntry.item_key == (comment_item_id or 0))
+        .order_by(QueueEntry.id)).all()
+    return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
+             "item_id": e.item_id, "has_page": e.token_hash is not None} for e in entries]
 
 
 def _speaker(state, now):
@@ -652,6 +666,28 @@ def recall(meeting, *, entry_id, actor, now):
     entry.finished_at = None
     db.session.flush()
     record(meeting, Tag.SPEAKER_RECALLED, _speaker_data(entry), actor=actor, now=now)
+    _changed(meeting)
+    return entry
+
+
+def reinstate(meeting, *, entry_id, reason, actor, now):
+    """A removed participant gets their place back, at their original sign-up place: the
+    chair removed the wrong person, or thought better of it. The removal stays in the
+    log; the reinstatement follows it, with who did it and why."""
+    state = _begin_change(meeting)
+    reason = _reason(reason, "Say why this participant is reinstated: it is logged with it.")
+    entry = _entry(meeting, entry_id)
+    if entry.status != EntryStatus.REMOVED:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only removed participants can be reinstated.")
+    # As for recall: back in the line of an item not under comment, nobody could call them.
+    if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
+        raise InvalidState("Only people removed on the item under comment can be reinstated: open public comment "
+                           "on their item first.")
+    entry.status = EntryStatus.WAITING
+    entry.finished_at = None
+    entry.removal_reason = ""
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_REINSTATED, {**_speaker_data(entry), "reason": reason}, actor=actor, now=now)
     _changed(meeting)
     return entry
 

@@ -133,6 +133,7 @@ EVENTS = {
     "skip": (schemas.entry, "live.moderate"),
     "warn": (schemas.warn, "live.moderate"),
     "remove": (schemas.remove, "live.moderate"),
+    "reinstate": (schemas.reinstate, "live.moderate"),
     "hide_name": (schemas.hide_name, "live.moderate"),
     "timer": (schemas.timer, "live.moderate"),
 }
@@ -558,6 +559,10 @@ class LiveNamespace(Namespace):
 
     def _remove(self, connection, meeting, user, *, now, entry_id, reason, threat):
         services.remove(meeting, entry_id=entry_id, reason=reason, threat=threat, actor=user, now=now)
+        return _version_only
+
+    def _reinstate(self, connection, meeting, user, *, now, entry_id, reason):
+        services.reinstate(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
         return _version_only
 
     def _hide_name(self, connection, meeting, user, *, now, entry_id, reason):

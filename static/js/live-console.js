@@ -12,6 +12,9 @@
     remove: { form: "remove-form", field: "remove-reason", label: "remove-label", text: "reason", entry: null, opener: null },
     // Hiding the name a participant typed: they keep their place, as "Speaker <number>".
     hide: { form: "hide-form", field: "hide-reason", label: "hide-label", text: "hideReason", entry: null, opener: null },
+    // Giving a removed participant their place back (removed by mistake).
+    reinstate: { form: "reinstate-form", field: "reinstate-reason", label: "reinstate-label", text: "reinstateReason",
+                 entry: null, opener: null },
     withdraw: { form: "withdraw-form", field: "withdraw-reason", label: "withdraw-label", text: "withdrawReason",
                 entry: null, opener: null }
   };
@@ -66,7 +69,8 @@
   var DONE = { "timer:start": "doneTimerStart", "timer:pause": "doneTimerPause", "timer:resume": "doneTimerResume",
                "timer:extend": "doneTimerExtend", "timer:stop": "doneTimerStop", skip: "doneSkip",
                recall: "doneRecall", set_speaker_time: "doneTime", warn: "doneWarn", remove: "doneRemove",
-               withdraw_card: "doneWithdraw", set_item: "doneItem", hide_name: "doneHide" };
+               withdraw_card: "doneWithdraw", set_item: "doneItem", hide_name: "doneHide",
+               reinstate: "doneReinstate" };
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
@@ -399,15 +403,17 @@
         skipped.appendChild(li);
       });
     }
+    renderRemoved(state);
     // A warn or remove form left open for someone no longer speaking, waiting or skipped
     // (another console called next or removed them, or they left) closes, and says why.
     // (Not the removal this console sent: its state arrives before its answer, which
     // closes the form and says "Removed".)
     Object.keys(forms).forEach(function (kind) {
       var entry = forms[kind].entry;
-      if (entry && !inLine(state, entry.entry_id) && forms[kind].sending !== entry.entry_id) {
+      var still = kind === "reinstate" ? byId(state.removed || [], entry && entry.entry_id) : entry && inLine(state, entry.entry_id);
+      if (entry && !still && forms[kind].sending !== entry.entry_id) {
         closeForm(kind, true);
-        say(L.text("participantGone", { name: L.speakerName(entry) }));
+        say(L.text(kind === "reinstate" ? "reinstateGone" : "participantGone", { name: L.speakerName(entry) }));
       } else if (entry && kind === "hide" && forms.hide.sending !== entry.entry_id && !nameIn(state, entry.entry_id)) {
         // Another console hid it first: nothing is left to hide.
         closeForm(kind, true);
@@ -415,6 +421,31 @@
       }
     });
     restoreFocus(focused);
+  }
+
+  // Those removed on the item under comment, each with a button to give the place back.
+  function renderRemoved(state) {
+    var list = document.getElementById("removed-list");
+    if (!list) { return; }
+    list.textContent = "";
+    var removed = state.removed || [];
+    if (!removed.length) {
+      var nobody = document.createElement("li");
+      nobody.textContent = L.text("noneRemoved");
+      list.appendChild(nobody);
+    }
+    removed.forEach(function (entry) {
+      var li = document.createElement("li");
+      li.textContent = L.speakerName(entry) + " ";
+      li.appendChild(entryButton("reinstate", L.text("reinstate"), entry, function (event) {
+        openForm("reinstate", entry, event.currentTarget);
+      }));
+      list.appendChild(li);
+    });
+  }
+
+  function byId(entries, entryId) {
+    return entries.some(function (e) { return e.entry_id === entryId; });
   }
 
   function nameIn(state, entryId) {
@@ -483,7 +514,7 @@
   // rows are rebuilt, and the speaker's buttons hide once nobody is speaking.
   function focusedEntryButton() {
     var el = document.activeElement;
-    var section = el && el !== document.body && el.closest("#queue-rows, #skipped-list, #speaker-moderation");
+    var section = el && el !== document.body && el.closest("#queue-rows, #skipped-list, #removed-list, #speaker-moderation");
     return section ? { action: el.dataset.action, entry: el.dataset.entry, section: section.closest("section") } : null;
   }
 
@@ -510,7 +541,7 @@
     f.opener = opener || null;
     // Opened where it was asked for: under the speaker's buttons, or under the queue. (A
     // form further down would scroll a chair's tablet away from the running clock.)
-    var near = opener && opener.closest("#speaker-moderation, .table-scroll, #skipped-list");
+    var near = opener && opener.closest("#speaker-moderation, .table-scroll, #skipped-list, #removed-list");
     if (near && near.nextElementSibling !== form) { near.insertAdjacentElement("afterend", form); }
     form.hidden = false;
     L.setText(f.label, L.text(f.text) + " " + L.speakerName(entry));
@@ -763,6 +794,7 @@
   }
   sendsWithReason("hide", "hide_name");
   sendsWithReason("withdraw", "withdraw_card");
+  sendsWithReason("reinstate", "reinstate");
   Object.keys(forms).forEach(function (kind) {
     var form = document.getElementById(forms[kind].form);
     if (!form) { return; }

@@ -15,7 +15,7 @@ NS = "/live"
 pytestmark = pytest.mark.e2e
 EVENTS = ["sync", "join_queue", "leave_queue", "resume", "set_item", "open_comment", "close_comment",
           "set_speaker_time", "add_in_person", "withdraw_card", "call_next", "recall", "skip", "warn", "remove", "timer",
-          "hide_name", "connect", "disconnect", "state", "", "x" * 300, "__proto__", "on_connect", "_handle"]
+          "hide_name", "reinstate", "connect", "disconnect", "state", "", "x" * 300, "__proto__", "on_connect", "_handle"]
 FUZZ_EVENTS = int(os.environ.get("LIVE_FUZZ_EVENTS", "10000"))
 
 

@@ -13,6 +13,7 @@ OPERATIONS = st.lists(
         st.tuples(st.just("skip"), st.integers(0, 40)),
         st.tuples(st.just("recall"), st.integers(0, 40)),
         st.tuples(st.just("remove"), st.integers(0, 40)),
+        st.tuples(st.just("reinstate"), st.integers(0, 40)),
     ),
     max_size=60,
 )
@@ -26,8 +27,12 @@ def run(policy, operations, cap=8):
         try:
             if op[0] == "join":
                 entry_id = len(joined) + 1
+                waiting = len(queue.waiting())
                 queue.join(q.Entry(entry_id=entry_id, channel=op[1], seq=0,
                                    participant=f"p{op[2]}" if op[2] else None))
+                # The cap bounds sign-ups. A place the chair gives back (recall,
+                # reinstate) was given before, and may take the line past it.
+                assert waiting < queue.cap
                 joined.append(entry_id)
             elif op[0] == "call_next":
                 queue.call_next()
@@ -51,7 +56,6 @@ def assert_common_invariants(queue, joined):
     holders = [e.participant for e in queue.entries.values()
                if e.participant is not None and e.status in q.HOLDS_PLACE]
     assert len(holders) == len(set(holders))
-    assert sum(1 for e in queue.entries.values() if e.status == q.WAITING) <= queue.cap
     # Within a channel, earlier sign-ups always come first.
     for channel in q.CHANNELS:
         seqs = [e.seq for e in waiting if e.channel == channel]
@@ -118,6 +122,32 @@ def test_recall_returns_a_skipped_entry_to_its_original_place():
     assert [e.entry_id for e in queue.waiting()] == [1, 2, 3]
     with pytest.raises(q.WrongStatus):
         queue.recall(2)
+
+
+def test_reinstate_returns_a_removed_entry_to_its_original_place():
+    queue = q.Queue(q.FIFO)
+    for n in (1, 2, 3):
+        queue.join(q.Entry(n, q.REMOTE, 0))
+    queue.call_next()
+    queue.remove(1)
+    queue.remove(3)
+    assert [e.entry_id for e in queue.waiting()] == [2]
+    queue.reinstate(3)
+    queue.reinstate(1)
+    assert [e.entry_id for e in queue.waiting()] == [1, 2, 3]
+    with pytest.raises(q.WrongStatus):
+        queue.reinstate(2)
+
+
+def test_a_place_given_back_may_take_the_line_past_its_cap():
+    # The cap bounds sign-ups; the chair's recall or reinstatement returns a place given earlier.
+    queue, joined = run(q.FIFO, [("join", q.REMOTE, 0)] * 2 + [("skip", 1), ("join", q.REMOTE, 0), ("recall", 1),
+                                                                ("remove", 2), ("join", q.REMOTE, 0),
+                                                                ("reinstate", 2)], cap=2)
+    assert_common_invariants(queue, joined)
+    assert [e.entry_id for e in queue.waiting()] == [1, 2, 3]
+    with pytest.raises(q.QueueFull):
+        queue.join(q.Entry(5, q.REMOTE, 0))
 
 
 def test_one_place_per_participant_and_a_cap():

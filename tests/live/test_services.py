@@ -46,7 +46,7 @@ def test_state_of_an_untouched_meeting(meeting, now):
                                  "may_close_at": None,
                                  "may_close_in_seconds": None, "warn_before_removal": True,
                                  "closed_item_ids": []},
-                     "speaker": None, "queue": [], "skipped": [],
+                     "speaker": None, "queue": [], "skipped": [], "removed": [],
                      "proceedings": {"quorum": {"seats": 5, "needed": 3, "present": 0, "present_remote": 0,
                                                 "has_quorum": False},
                                      "attendance_recorded": False,

@@ -27,6 +27,7 @@ CHAIR_EVENTS = {
     "skip": lambda ids: {"entry_id": ids["entry"]},
     "warn": lambda ids: {"entry_id": ids["entry"], "reason": "Shouting"},
     "remove": lambda ids: {"entry_id": ids["entry"], "reason": "Disruption"},
+    "reinstate": lambda ids: {"entry_id": ids["entry"], "reason": "Removed by mistake"},
     "hide_name": lambda ids: {"entry_id": ids["entry"], "reason": "Offensive name"},
     "timer": lambda ids: {"action": "start"},
 }
@@ -271,6 +272,72 @@ def test_a_removed_resident_is_told_they_were_removed_and_why(connect, chair, me
     gone = emit(resident, "resume", {"token": joined["entry"]["token"]})["error"]
     assert gone["details"]["ended"] == [{"entry_id": joined["entry"]["entry_id"], "item_id": None,
                                          "status": "removed", "reason": "Threats"}]
+
+
+def test_a_participant_removed_by_mistake_is_reinstated_at_their_place(connect, chair, meeting):
+    """The chair removed the wrong person: they come back at their sign-up place, their
+    page finds the place again, and the log keeps the removal and the reinstatement."""
+    item = meeting.item.id
+    first, second, third = connect(), connect(), connect()
+    entries = [emit(sock, "join_queue", {"item_id": item})["entry"] for sock in (first, second, third)]
+    assert emit(chair, "open_comment", {"item_id": item})["ok"]
+    assert emit(chair, "remove", {"entry_id": entries[0]["entry_id"], "reason": "Shouting", "threat": True})["ok"]
+    removed = states(chair)[-1]
+    assert [e["entry_id"] for e in removed["queue"]] == [entries[1]["entry_id"], entries[2]["entry_id"]]
+    assert [(e["entry_id"], e["number"]) for e in removed["removed"]] == [(entries[0]["entry_id"],
+                                                                          entries[0]["number"])]
+    before = version(meeting)
+    assert emit(chair, "reinstate", {"entry_id": entries[0]["entry_id"], "reason": "Wrong person"}) == {
+        "ok": True, "version": before + 1}
+    back = states(chair)[-1]
+    assert [(e["entry_id"], e["position"]) for e in back["queue"]] == [
+        (entries[0]["entry_id"], 1), (entries[1]["entry_id"], 2), (entries[2]["entry_id"], 3)]
+    assert back["removed"] == []
+    resumed = emit(first, "resume", {"token": entries[0]["token"]})
+    assert resumed["ok"] and resumed["entry"]["status"] == "waiting" and resumed["entry"]["position"] == 1
+    tags = list(db.session.scalars(sa.select(ComplianceEntry.tag).filter_by(meeting_id=meeting.id)
+                                   .order_by(ComplianceEntry.seq)))
+    assert tags[-2:] == ["speaker:removed", "speaker:reinstated"]
+    [logged] = db.session.scalars(sa.select(ComplianceEntry).filter_by(meeting_id=meeting.id,
+                                                                       tag="speaker:reinstated"))
+    assert logged.data["reason"] == "Wrong person" and logged.data["entry_id"] == entries[0]["entry_id"]
+    assert logged.actor.startswith(f"user:{chair.user.id}:")
+    # Called, and removed while speaking, the speaker comes back to the head of the line.
+    assert emit(chair, "call_next")["entry_id"] == entries[0]["entry_id"]
+    assert emit(chair, "remove", {"entry_id": entries[0]["entry_id"], "reason": "Shouting again", "threat": True})["ok"]
+    assert emit(chair, "reinstate", {"entry_id": entries[0]["entry_id"], "reason": "Misheard"})["ok"]
+    assert states(chair)[-1]["speaker"] is None
+    assert emit(chair, "call_next")["entry_id"] == entries[0]["entry_id"]
+
+
+def test_reinstating_what_cannot_be_reinstated_is_refused_and_changes_nothing(connect, chair, meeting):
+    other = make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS)
+    db.session.commit()
+    foreign_sock = connect(meeting=other.id)
+    foreign = emit(foreign_sock, "join_queue", {"item_id": None})["entry"]
+    waiting, general = connect(), connect()
+    item = meeting.item.id
+    in_line = emit(waiting, "join_queue", {"item_id": item})["entry"]
+    elsewhere = emit(general, "join_queue", {"item_id": None})["entry"]
+    assert emit(chair, "open_comment", {"item_id": None})["ok"]
+    assert emit(chair, "remove", {"entry_id": elsewhere["entry_id"], "reason": "Shouting", "threat": True})["ok"]
+    assert emit(chair, "close_comment")["ok"]
+    assert emit(chair, "open_comment", {"item_id": item})["ok"]
+    before = version(meeting)
+    refused = {
+        "no such entry": {"entry_id": 10**6, "reason": "Mistake"},
+        "another meeting's": {"entry_id": foreign["entry_id"], "reason": "Mistake"},
+        "not removed": {"entry_id": in_line["entry_id"], "reason": "Mistake"},
+        "removed on an item not under comment": {"entry_id": elsewhere["entry_id"], "reason": "Mistake"},
+        "no reason": {"entry_id": elsewhere["entry_id"], "reason": "  "},
+    }
+    codes = {why: emit(chair, "reinstate", payload)["error"]["code"] for why, payload in refused.items()}
+    assert codes == {"no such entry": "not_found", "another meeting's": "not_found", "not removed": "invalid_state",
+                     "removed on an item not under comment": "invalid_state", "no reason": "invalid"}
+    assert version(meeting) == before
+    assert emit(chair, "close_comment")["ok"]
+    closed = emit(chair, "reinstate", {"entry_id": elsewhere["entry_id"], "reason": "Mistake"})
+    assert closed["error"]["code"] == "invalid_state"
 
 
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
@@ -523,6 +590,10 @@ MALFORMED = [
     ("warn", {"entry_id": 1}),
     ("warn", {"entry_id": 1, "reason": " \u200b "}),
     ("warn", {"entry_id": "1", "reason": "Shouting"}),
+    ("reinstate", {"entry_id": 1}),
+    ("reinstate", {"entry_id": 1, "reason": " \u200b "}),
+    ("reinstate", {"entry_id": "1", "reason": "Removed by mistake"}),
+    ("reinstate", {"entry_id": 1, "reason": "Removed by mistake", "threat": False}),
     ("hide_name", {"entry_id": 1}),
     ("hide_name", {"entry_id": 1, "reason": " \u200b "}),
     ("hide_name", {"entry_id": "1", "reason": "Offensive name"}),

@@ -93,6 +93,28 @@ def test_a_speaker_removed_during_their_turn_is_not_counted_as_a_public_speaker(
     assert "Larry" not in draft
 
 
+def test_a_participant_reinstated_after_a_mistaken_removal_is_counted_as_heard(client, auth, meeting, members, item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    with transaction():
+        maria, _ = live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=next(t))
+    with transaction():
+        live.remove(meeting, entry_id=maria.id, reason="Wrong row", threat=True, actor="chair", now=next(t))
+    with transaction():
+        live.reinstate(meeting, entry_id=maria.id, reason="Removed the wrong person", actor="chair", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
+    assert "removed by the chair" not in draft
+
+
 def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, auth, meeting, members, item):
     """Called, no answer, and the chair called the next one: no comment was given, and
     the draft says so instead of counting their stance (the clerk decides)."""
