@@ -439,6 +439,9 @@ def _seconds(value, name):
 def set_item(meeting, *, item_id, actor, now):
     state = _begin_change(meeting)
     item = _item(meeting, item_id, for_comment=False)
+    # Nothing changes, so nothing is logged or sent (a second press, two consoles at once).
+    if state.current_item_id == (item.id if item else None):
+        raise InvalidState("This is already the current item." if item else "No item is current already.")
     state.current_item_id = item.id if item else None
     record(meeting, Tag.ITEM_CURRENT, {"item_id": state.current_item_id,
                                        "title": item.title if item else None}, actor=actor, now=now)

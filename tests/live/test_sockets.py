@@ -340,6 +340,21 @@ def test_reinstating_what_cannot_be_reinstated_is_refused_and_changes_nothing(co
     assert closed["error"]["code"] == "invalid_state"
 
 
+def test_setting_the_current_item_again_changes_nothing(connect, chair, meeting):
+    """A second press, or two consoles at once: no new version, no second log entry."""
+    assert emit(chair, "set_item", {"item_id": meeting.item.id})["ok"]
+    before = version(meeting)
+    logged = db.session.scalar(sa.select(sa.func.count()).select_from(ComplianceEntry)
+                               .filter_by(meeting_id=meeting.id))
+    again = emit(chair, "set_item", {"item_id": meeting.item.id})
+    assert again["error"] == {"code": "invalid_state", "message": "This is already the current item."}
+    assert emit(chair, "set_item", {"item_id": None})["ok"]
+    assert emit(chair, "set_item", {"item_id": None})["error"]["code"] == "invalid_state"
+    assert version(meeting) == before + 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplianceEntry)
+                             .filter_by(meeting_id=meeting.id)) == logged + 1
+
+
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
     """A turn ended before its time started is `done` but not heard: the resident's page
     does not thank them for a comment the minutes do not count. A turn whose time was
