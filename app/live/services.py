@@ -412,10 +412,14 @@ def _finish_speaker(meeting, state, *, status, actor, now, record_finish=True):
     if entry is None:
         return None
     timer = _timer(state)
+    # Time used in an earlier part of this turn, cut short by a skip or a removal: this
+    # part was given what was left, and the record is of the whole turn.
+    earlier = entry.used_seconds
+    used = timers.used_seconds(timer, now)
     entry.status = status
     entry.finished_at = now
-    entry.allotted_seconds = timer.allotted_seconds
-    entry.used_seconds = timers.used_seconds(timer, now)
+    entry.allotted_seconds = timer.allotted_seconds + (earlier or 0)
+    entry.used_seconds = used if earlier is None else earlier + (used or 0)
     state.speaker = None  # the relationship, not only its key: later changes in this session read it
     _store_timer(state, timers.Timer(allotted_seconds=0))
     db.session.flush()
@@ -619,6 +623,9 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
                                  .where(QueueEntry.meeting_id == meeting.id))
         allotted = timers.allotted_for(state.seconds_per_speaker, needs_interpreter=entry.needs_interpreter,
                                        rule_pack=meeting.body.rule_pack)
+        earlier = entry.used_seconds  # a turn cut short before goes on where it stopped
+        if earlier is not None:
+            allotted = timers.rest_of_turn(entry.allotted_seconds or allotted, earlier)
         entry.status = EntryStatus.SPEAKING
         entry.called_at = now
         entry.call_seen_at = None
@@ -630,7 +637,8 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
         _store_timer(state, timers.Timer(allotted_seconds=allotted))
         db.session.flush()
         record(meeting, Tag.SPEAKER_CALLED, {**_speaker_data(entry), "allotted_seconds": allotted,
-                                             "seconds_per_speaker": state.seconds_per_speaker},
+                                             "seconds_per_speaker": state.seconds_per_speaker,
+                                             **({"earlier_used_seconds": earlier} if earlier is not None else {})},
                actor=actor, now=now)
     _changed(meeting)
     return entry
@@ -639,8 +647,11 @@ def call_next(meeting, *, actor, now, current_speaker=ANY_SPEAKER):
 def skip(meeting, *, entry_id, actor, now):
     state = _begin_change(meeting)
     entry = _entry(meeting, entry_id)
+    timing = {}
     if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
         _finish_speaker(meeting, state, status=EntryStatus.SKIPPED, actor=actor, now=now, record_finish=False)
+        # The time they had and used so far: called again, they are given the rest.
+        timing = {"allotted_seconds": entry.allotted_seconds, "used_seconds": entry.used_seconds}
     elif entry.status == EntryStatus.WAITING:
         # Skipped entries are listed (and can be recalled) only while comment is open on
         # their item: skipped in another item's line, a resident would be lost to both.
@@ -649,7 +660,7 @@ def skip(meeting, *, entry_id, actor, now):
         entry.status = EntryStatus.SKIPPED
     else:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only waiting or speaking entries can be skipped.")
-    record(meeting, Tag.SPEAKER_SKIPPED, _speaker_data(entry), actor=actor, now=now)
+    record(meeting, Tag.SPEAKER_SKIPPED, {**_speaker_data(entry), **timing}, actor=actor, now=now)
     _changed(meeting)
     return entry
 
@@ -1140,16 +1151,21 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
             # A speaker who ends their own turn has had it: done, not left, so one turn
             # per person per item holds (a left place could sign up again). Before their
             # time started they have not spoken: most often "Leave" pressed just as the
-            # chair called them. That is leaving, and the place may be taken again.
-            spoke = _timer(state).started_at is not None
+            # chair called them. That is leaving, and the place may be taken again (unless
+            # they spoke in an earlier part of this turn, before a skip).
+            spoke = _timer(state).started_at is not None or entry.used_seconds is not None
             _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT,
                             actor=actor, now=now)
         else:
             # Logged like the join, so every place in the log is accounted for.
             was = entry.status
-            entry.status = EntryStatus.LEFT
+            # Skipped part-way through their time, they have had their turn (left, they
+            # could sign up again for another).
+            entry.status = EntryStatus.LEFT if entry.used_seconds is None else EntryStatus.DONE
             entry.finished_at = now
-            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value}, actor=actor, now=now)
+            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value,
+                                               **({"status": "done"} if entry.status == EntryStatus.DONE else {})},
+                   actor=actor, now=now)
     db.session.flush()
     _changed(meeting)
     return held

@@ -102,6 +102,13 @@ def stop(timer, now):
     return replace(timer, stopped_at=now)
 
 
+def rest_of_turn(given_seconds, used_seconds):
+    """What is left of a turn cut short (skipped, or removed and reinstated) when the
+    speaker is called again: the time they were given less what they used, never less
+    than nothing. Every speaker is owed the same time, not a second turn."""
+    return max(0, given_seconds - used_seconds)
+
+
 def interpreter_multiple(rule_pack):
     # The statutes' figures (CA §54954.3(b)(2), TX §551.007(e)) live in the rule packs.
     return rules.interpreter_multiple(rule_pack)

@@ -801,8 +801,9 @@ def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1, c
 
 
 def _speakers_by_item(meeting, order_at=None):
-    """Who spoke on each item (called, and not skipped or removed), and how many people
-    the chair removed: a removal is part of the record, but not a public comment given.
+    """Who spoke on each item (called, and not skipped or removed, unless they had spoken
+    before the skip), and how many people the chair removed: a removal is part of the
+    record, but not a public comment given.
 
     Two maps, {item_id (None: general comment): counts}: comment given after the call to
     order at `order_at` (or with no call to order), and comment given before it, which
@@ -816,6 +817,9 @@ def _speakers_by_item(meeting, order_at=None):
         sa.select(QueueEntry).where(
             QueueEntry.meeting_id == meeting.id,
             (QueueEntry.called_at.is_not(None) & QueueEntry.status.in_([EntryStatus.DONE, EntryStatus.SPEAKING]))
+            # Skipped part-way through their time (and not called again): they were heard.
+            | (QueueEntry.called_at.is_not(None) & QueueEntry.used_seconds.is_not(None)
+               & QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]))
             | (QueueEntry.status == EntryStatus.REMOVED))
         .order_by(QueueEntry.called_at, QueueEntry.id)).all()
     spoke, removed = ({}, {}), ({}, {})
@@ -900,7 +904,8 @@ def _not_heard_by_item(meeting):
     counts = {}
     for item_id in db.session.scalars(sa.select(QueueEntry.item_id).where(
             QueueEntry.meeting_id == meeting.id,
-            QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]))):
+            QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]),
+            QueueEntry.used_seconds.is_(None))):  # (one skipped part-way through was heard)
         if over or (item_id in closed and item_id != open_now):
             counts[item_id] = counts.get(item_id, 0) + 1
     return counts

@@ -251,6 +251,51 @@ def test_a_skipped_resident_can_come_back_or_withdraw(meeting, item, chair, now)
     assert live.resume(meeting, token=token) == later
 
 
+def test_a_turn_cut_short_by_a_skip_goes_on_with_the_time_that_was_left(meeting, item, chair, now):
+    """A caller drops 150 s into their 180: skipped, recalled when back, they are given
+    the 30 s left, not a second turn, and the record is of the whole turn."""
+    entry, token = live.join_queue(meeting, item_id=item.id, now=now)
+    live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=item.id, seconds_per_speaker=180, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    live.timer(meeting, action="start", actor=chair, now=now)
+    live.skip(meeting, entry_id=entry.id, actor=chair, now=now + timedelta(seconds=150))
+    skipped = entries_for(meeting.id)[-1]
+    assert (skipped.tag, skipped.data["allotted_seconds"], skipped.data["used_seconds"]) == ("speaker:skipped", 180, 150)
+    live.recall(meeting, entry_id=entry.id, actor=chair, now=now + timedelta(seconds=160))
+    live.call_next(meeting, actor=chair, now=now + timedelta(seconds=170))
+    speaker = live.public_state(meeting, now=now + timedelta(seconds=170))["speaker"]
+    assert (speaker["entry_id"], speaker["allotted_seconds"], speaker["remaining_seconds"]) == (entry.id, 30, 30)
+    called = entries_for(meeting.id)[-1]
+    assert (called.data["allotted_seconds"], called.data["earlier_used_seconds"]) == (30, 150)
+    live.timer(meeting, action="start", actor=chair, now=now + timedelta(seconds=180))
+    live.timer(meeting, action="stop", actor=chair, now=now + timedelta(seconds=200))
+    assert (entry.status, entry.allotted_seconds, entry.used_seconds) == (EntryStatus.DONE, 180, 170)
+    with pytest.raises(live.AlreadyQueued):
+        live.join_queue(meeting, item_id=item.id, token=token, now=now)
+
+
+def test_a_turn_cut_short_and_not_resumed_was_still_heard(meeting, item, chair, now):
+    """Called again and gone before their time restarted, or never called again: they spoke,
+    so the turn is theirs (no third sign-up) and it counts as heard."""
+    first, first_token = live.join_queue(meeting, item_id=item.id, now=now)
+    second, second_token = live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=item.id, seconds_per_speaker=180, actor=chair, now=now)
+    for entry in (first, second):
+        live.call_next(meeting, actor=chair, now=now)
+        live.timer(meeting, action="start", actor=chair, now=now)
+        live.skip(meeting, entry_id=entry.id, actor=chair, now=now + timedelta(seconds=60))
+    live.recall(meeting, entry_id=first.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now + timedelta(seconds=90))
+    assert live.leave_queue(meeting, token=first_token, now=now + timedelta(seconds=95)) == [first]
+    assert (first.status, first.used_seconds) == (EntryStatus.DONE, 60)
+    assert live.leave_queue(meeting, token=second_token, now=now + timedelta(seconds=95)) == [second]
+    assert (second.status, second.used_seconds) == (EntryStatus.DONE, 60)
+    for token in (first_token, second_token):
+        with pytest.raises(live.AlreadyQueued):
+            live.join_queue(meeting, item_id=item.id, token=token, now=now)
+
+
 def test_an_item_whose_comment_was_held_takes_no_new_sign_ups_until_it_opens_again(meeting, item, chair, now):
     live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
     kept, _ = live.join_queue(meeting, item_id=item.id, now=now)

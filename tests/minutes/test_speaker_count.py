@@ -115,6 +115,29 @@ def test_a_participant_reinstated_after_a_mistaken_removal_is_counted_as_heard(c
     assert "removed by the chair" not in draft
 
 
+def test_a_speaker_skipped_part_way_through_and_not_called_again_is_counted_as_heard(client, auth, meeting,
+                                                                                     members, item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    with transaction():
+        dropped, _ = live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=next(t))
+        live.join_queue(meeting, item_id=item.id, display_name="Tom", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+        live.timer(meeting, action="start", actor="chair", now=next(t))
+    with transaction():
+        live.skip(meeting, entry_id=dropped.id, actor="chair", now=next(t))  # the call dropped a minute in
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
+    assert "Speaker who gave a name: Maria" in draft
+    assert "1 person asked to speak but was not heard: still in line when public comment ended." in draft  # Tom
+
+
 def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, auth, meeting, members, item):
     """Called, no answer, and the chair called the next one: no comment was given, and
     the draft says so instead of counting their stance (the clerk decides)."""
