@@ -179,6 +179,7 @@ def public_state_and_timer(meeting, *, now):
     comment_item_id = state.comment_item_id if is_open else None
     rows = _queue_rows(meeting.id, with_skipped=is_open)
     ordered = _ordered(meeting, rows)
+    warned = _warned_tokens(meeting.id)
     first = (comment_item_id or 0) if is_open else None
     # What a speaker will be given if called now; residents sum the entries ahead of
     # them to estimate their wait. Two possible values, so worked out once.
@@ -193,7 +194,7 @@ def public_state_and_timer(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
-                          "warned": entry.warned_at is not None, "has_page": entry.token_hash is not None,
+                          "warned": _is_warned(entry, warned), "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     posted = meetings.posted_titles(meeting) or {}  # read once for both titles below
@@ -220,8 +221,8 @@ def public_state_and_timer(meeting, *, now):
                "warn_before_removal": _warning_rule(meeting, now) is not None,
                "closed_item_ids": list(state.closed_item_ids or []) if state else []}
     return {"meeting_id": meeting.id, "version": meeting.state_version, "status": meeting.status.value,
-            "current_item": current_item, "comment": comment, "speaker": _speaker(state, now),
-            "queue": queue, "skipped": _skipped(rows, comment_item_id) if is_open else [],
+            "current_item": current_item, "comment": comment, "speaker": _speaker(state, now, warned),
+            "queue": queue, "skipped": _skipped(rows, comment_item_id, warned) if is_open else [],
             "removed": _removed(meeting.id, comment_item_id) if is_open else [],
             "proceedings": _proceedings(meeting)}, (_timer(state) if state and state.speaker_entry_id else None)
 
@@ -274,10 +275,24 @@ def _proceedings(meeting):
             "in_closed_session": minutes.in_closed_session(meeting)}
 
 
-def _skipped(entries, comment_item_id):
+def _warned_tokens(meeting_id):
+    """The residents (by token) warned in this meeting, on any of their places: a warning
+    is given to a person, and holds when they leave and sign up again, or wait on
+    another item. (Cards have no token: theirs is the entry's own.)"""
+    return set(db.session.scalars(
+        sa.select(QueueEntry.token_hash).distinct()
+        .where(QueueEntry.meeting_id == meeting_id, QueueEntry.warned_at.is_not(None),
+               QueueEntry.token_hash.is_not(None))))
+
+
+def _is_warned(entry, warned_tokens):
+    return entry.warned_at is not None or (entry.token_hash is not None and entry.token_hash in warned_tokens)
+
+
+def _skipped(entries, comment_item_id, warned):
     """Skipped speakers of the open item, so the chair can recall them."""
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
-             "item_id": e.item_id, "warned": e.warned_at is not None, "has_page": e.token_hash is not None}
+             "item_id": e.item_id, "warned": _is_warned(e, warned), "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -294,7 +309,7 @@ def _removed(meeting_id, comment_item_id):
              "item_id": e.item_id, "has_page": e.token_hash is not None} for e in entries]
 
 
-def _speaker(state, now):
+def _speaker(state, now, warned):
     if state is None or state.speaker is None:
         return None
     entry, timer = state.speaker, _timer(state)
@@ -302,7 +317,7 @@ def _speaker(state, now):
             "channel": entry.channel.value, "has_page": entry.token_hash is not None,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "warned": entry.warned_at is not None, "called_at": _iso(entry.called_at),
+            "warned": _is_warned(entry, warned), "called_at": _iso(entry.called_at),
             "called_seconds_ago": _seconds_since(entry.called_at, now), "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
@@ -735,6 +750,15 @@ def warn(meeting, *, entry_id, reason, actor, now):
     return entry
 
 
+def _warning_of(meeting, entry):
+    """When this participant was last warned in this meeting, on this place or (a resident)
+    any other: None if never."""
+    if entry.token_hash is None:
+        return entry.warned_at
+    return db.session.scalar(sa.select(sa.func.max(QueueEntry.warned_at)).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.token_hash == entry.token_hash))
+
+
 def remove(meeting, *, entry_id, reason, threat=False, actor, now):
     """Remove a disruptive participant. Where the body's rules ask for a warning first
     (Cal. Gov. Code §54957.95), a participant who was not warned can be removed only
@@ -743,7 +767,8 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
     reason = _reason(reason, "A reason is required to remove a participant.")
     entry = _entry(meeting, entry_id)
     rule = _warning_rule(meeting, now)
-    if rule is not None and entry.warned_at is None and not threat and entry.status in IN_QUEUE:
+    warned_at = _warning_of(meeting, entry)
+    if rule is not None and warned_at is None and not threat and entry.status in IN_QUEUE:
         raise WarningRequired(
             f"Warn this participant before removing them ({rule.citation}), unless the removal is "
             f"for a use of force or a true threat of force.")
@@ -758,7 +783,7 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
     db.session.flush()
     record(meeting, Tag.SPEAKER_REMOVED, {
         **_speaker_data(entry), "reason": reason, "used_seconds": entry.used_seconds,
-        "warned_at": _iso(entry.warned_at), "threat": bool(threat),
+        "warned_at": _iso(warned_at), "threat": bool(threat),
         **({"rule": rule.as_evidence()} if rule is not None else {})}, actor=actor, now=now)
     _changed(meeting)
     return entry

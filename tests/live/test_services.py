@@ -421,6 +421,28 @@ def test_a_warning_comes_before_removal_where_the_rules_say_so(meeting, item, ch
     assert verify_meeting(meeting.id)[0]
 
 
+def test_a_warning_holds_for_the_person_when_they_leave_and_sign_up_again(meeting, item, chair, now):
+    """Warned, they leave and join again (or wait on another item): the warning was given
+    to them, so the chair need not warn again, and every screen shows it."""
+    other_item = make_item(meeting)
+    warned, token = live.join_queue(meeting, item_id=item.id, now=now)
+    stranger, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    live.warn(meeting, entry_id=warned.id, reason="Shouting over the chair", actor=chair, now=now)
+    live.leave_queue(meeting, token=token, now=now + timedelta(seconds=5))
+    again, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now + timedelta(seconds=10))
+    elsewhere, _ = live.join_queue(meeting, item_id=other_item.id, token=token, now=now + timedelta(seconds=10))
+    db.session.commit()
+    state = live.public_state(meeting, now=now)
+    assert {e["entry_id"]: e["warned"] for e in state["queue"]} == {stranger.id: False, again.id: True,
+                                                                   elsewhere.id: True}
+    with pytest.raises(live.WarningRequired):  # someone else's warning is not theirs
+        live.remove(meeting, entry_id=stranger.id, reason="Shouting", actor=chair, now=now)
+    db.session.rollback()
+    live.remove(meeting, entry_id=again.id, reason="Kept shouting", actor=chair, now=now + timedelta(seconds=20))
+    removed = entries_for(meeting.id)[-1]
+    assert removed.tag == "speaker:removed" and removed.data["warned_at"] == now.isoformat()
+
+
 def test_bodies_without_the_rule_remove_without_a_warning(app, now):
     body = make_body(rule_pack="us-tx-oma", timezone="America/Chicago")
     meeting = make_meeting(body=body, status=MeetingStatus.IN_PROGRESS)
