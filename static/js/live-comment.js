@@ -699,7 +699,7 @@
       var picked = document.getElementById("join-item");
       if (L.pickedClosed(picked)) {
         var key = picked.value === "" ? "general" : picked.value;
-        L.setText("join-error", L.refusal({ code: turnOver[key] ? "already_queued" : "comment_closed" }));
+        L.announce("join-error", L.refusal({ code: turnOver[key] ? "already_queued" : "comment_closed" }));
         return;
       }
       var itemId = data.get("item_id");
@@ -725,7 +725,7 @@
         if (joining) { button.removeAttribute("aria-disabled"); button.textContent = label; }
         joining = false;
         if (!reply.ok) {
-          L.setText("join-error", L.refusal(reply.error));
+          L.announce("join-error", L.refusal(reply.error));
           // It may have gone in with the answer lost, or an earlier join did: the place is
           // looked up, so it shows and can be left.
           var code = reply.error && reply.error.code;
@@ -809,7 +809,7 @@
     var entryId = myEntry.entry_id;
     var itemId = myEntry.item_id;
     live.call("leave_queue", { token: token, entry_id: entryId }).then(function (reply) {
-      L.setText("leave-error", reply.ok ? "" : L.refusal(reply.error));
+      L.announce("leave-error", reply.ok ? "" : L.refusal(reply.error));
       if (reply.ok) {
         window.localStorage.removeItem(lastKey);
         window.localStorage.removeItem(lastEntryKey);

@@ -251,6 +251,18 @@
     if (el && el.textContent !== value) { el.textContent = value; }
   }
 
+  // A message set again as it already stands changes nothing a screen reader hears, and
+  // nothing anyone sees: a second refusal of the same kind would be met with silence.
+  // Emptied first and set a moment later, it is read out (and seen) again.
+  var ANNOUNCE_AGAIN_MS = 100;
+  function announce(id, value) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    if (!value || el.textContent !== value) { setText(id, value); return; }
+    el.textContent = "";
+    window.setTimeout(function () { if (!el.textContent) { el.textContent = value; } }, ANNOUNCE_AGAIN_MS);
+  }
+
   var CALL_TIMEOUT_MS = 10000;
 
   function connect(options) {
@@ -395,7 +407,7 @@
 
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
-    stanceLabel: stanceLabel, speakerLabel: speakerLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, connect: connect, listen: listen, tick: tick, refusal: refusal,
+    stanceLabel: stanceLabel, speakerLabel: speakerLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, announce: announce, connect: connect, listen: listen, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };

@@ -46,7 +46,7 @@
   }
 
   function say(message) {
-    L.setText("console-message", message);
+    L.announce("console-message", message);
     messageMoment = momentOf(live.state());
     var at = messageAt = Date.now();
     if (message) {

@@ -1452,3 +1452,29 @@ def test_after_a_turn_the_page_says_the_other_place_is_kept_and_follows_it(chair
     chair_sends(chair, "open_comment", {"item_id": int(item)})
     chair_sends(chair, "call_next")
     resident.wait_for_selector("#my-alert:has-text('You are live')")
+
+
+# Every text #join-error takes, empty ones included, from the page's first moment.
+RECORD_JOIN_ERRORS = """window.joinErrors = [""];
+new MutationObserver(() => {
+    const el = document.getElementById("join-error");
+    if (el && el.textContent !== window.joinErrors[window.joinErrors.length - 1]) {
+        window.joinErrors.push(el.textContent);
+    }
+}).observe(document, {childList: true, subtree: true, characterData: true});"""
+
+
+def test_the_same_refusal_twice_is_said_twice(chair, residents, demo_server):
+    """A second press refused for the same reason is read out again: left as it stood,
+    the alert would not change, and a screen reader user would hear nothing."""
+    resident = residents()
+    resident.add_init_script(RECORD_JOIN_ERRORS)
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None})
+    resident.fill("#join-name", "Speaker 3")
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('Speaker 7')")
+    said = resident.inner_text("#join-error")
+    resident.click("#join-form button[type=submit]")
+    eventually(lambda: resident.evaluate("window.joinErrors").count(said) == 2)
+    assert resident.evaluate("window.joinErrors") == ["", said, "", said]
