@@ -79,6 +79,9 @@ class QueueEntry(db.Model):
     # When the chair last warned the participant that they were disrupting the meeting
     # (some rule packs require a warning before removal; the log keeps each warning).
     warned_at = mapped_column(UTCDateTime, nullable=True)
+    # What that warning was for, as the chair gave it: the person warned is told (it is in
+    # the public log already).
+    warning_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     removal_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     meeting = relationship("Meeting")

@@ -194,7 +194,7 @@ def public_state_and_timer(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
-                          "warned": _is_warned(entry, warned), "has_page": entry.token_hash is not None,
+                          **_warning_fields(entry, warned), "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     posted = meetings.posted_titles(meeting) or {}  # read once for both titles below
@@ -276,23 +276,28 @@ def _proceedings(meeting):
 
 
 def _warned_tokens(meeting_id):
-    """The residents (by token) warned in this meeting, on any of their places: a warning
-    is given to a person, and holds when they leave and sign up again, or wait on
-    another item. (Cards have no token: theirs is the entry's own.)"""
-    return set(db.session.scalars(
-        sa.select(QueueEntry.token_hash).distinct()
+    """{token: when last warned} for the residents warned in this meeting, on any of their
+    places: a warning is given to a person, and holds when they leave and sign up again,
+    or wait on another item. (Cards have no token: theirs is the entry's own.)"""
+    return dict(db.session.execute(
+        sa.select(QueueEntry.token_hash, sa.func.max(QueueEntry.warned_at))
         .where(QueueEntry.meeting_id == meeting_id, QueueEntry.warned_at.is_not(None),
-               QueueEntry.token_hash.is_not(None))))
+               QueueEntry.token_hash.is_not(None))
+        .group_by(QueueEntry.token_hash)).all())
 
 
-def _is_warned(entry, warned_tokens):
-    return entry.warned_at is not None or (entry.token_hash is not None and entry.token_hash in warned_tokens)
+def _warning_fields(entry, warned_tokens):
+    """`warned`, and `warned_at` only when warned (a field on every entry would weigh on
+    every state sent to everyone): the person's page asks what the warning was for."""
+    at = warned_tokens.get(entry.token_hash) if entry.token_hash is not None else None
+    at = at or entry.warned_at
+    return {"warned": True, "warned_at": _iso(at)} if at is not None else {"warned": False}
 
 
 def _skipped(entries, comment_item_id, warned):
     """Skipped speakers of the open item, so the chair can recall them."""
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
-             "item_id": e.item_id, "warned": _is_warned(e, warned), "has_page": e.token_hash is not None}
+             "item_id": e.item_id, **_warning_fields(e, warned), "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -317,7 +322,7 @@ def _speaker(state, now, warned):
             "channel": entry.channel.value, "has_page": entry.token_hash is not None,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
             "interpreter": entry.needs_interpreter, "name_verified": False,
-            "warned": _is_warned(entry, warned), "called_at": _iso(entry.called_at),
+            **_warning_fields(entry, warned), "called_at": _iso(entry.called_at),
             "called_seconds_ago": _seconds_since(entry.called_at, now), "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
             "remaining_seconds": timers.remaining_seconds(timer, now),
@@ -744,6 +749,7 @@ def warn(meeting, *, entry_id, reason, actor, now):
     if entry.status not in IN_QUEUE:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only a participant in the queue can be warned.")
     entry.warned_at = now
+    entry.warning_reason = reason
     db.session.flush()
     record(meeting, Tag.SPEAKER_WARNED, {**_speaker_data(entry), "reason": reason}, actor=actor, now=now)
     _changed(meeting)
@@ -1122,10 +1128,10 @@ def held_places(meeting, *, token):
 
 
 def token_places(meeting, *, token):
-    """The places this token holds, in `resume`'s order of preference, and how its other
+    """The places this token holds, in `resume`'s order of preference, how its other
     places ended (`[{entry_id, item_id, status, heard?, reason?}]`): a page that followed one of those
-    says how it ended, though the browser holds another. NotFound, with the endings,
-    when it holds none."""
+    says how it ended, though the browser holds another, and the chair's latest warning
+    to them (`{at, reason}`, or None). NotFound, with the endings, when it holds none."""
     entries = _entries_for_token(meeting, token)
     held = [e for e in entries if e.status in IN_QUEUE]
     # How this token's places ended (spoken, removed, left): the resident's page says
@@ -1140,12 +1146,17 @@ def token_places(meeting, *, token):
              for e in entries if e.status not in IN_QUEUE]
     if not held:
         raise NotFound("No place in the queue for this token.", details={"ended": ended} if entries else None)
+    # A warning is given to the person (on any of their places): the latest, and what it was
+    # for, so their page can say so.
+    warnings = [e for e in entries if e.warned_at is not None]
+    latest = max(warnings, key=lambda e: e.warned_at) if warnings else None
+    warning = {"at": _iso(latest.warned_at), "reason": latest.warning_reason} if latest else None
     state = db.session.get(LiveState, meeting.id)
     is_open = state is not None and state.is_comment_open
 
     def preference(entry):
         return is_open and entry.item_id == state.comment_item_id, entry.status in ACTIVE, entry.id
-    return sorted(held, key=preference, reverse=True), ended
+    return sorted(held, key=preference, reverse=True), ended, warning
 
 
 def seen_call(meeting, *, token, now):

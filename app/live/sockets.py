@@ -493,12 +493,13 @@ class LiveNamespace(Namespace):
         return ok(state=self.broadcaster.state_for(meeting))
 
     def _resume(self, connection, meeting, *, token):
-        held, ended = services.token_places(meeting, token=token)
+        held, ended, warning = services.token_places(meeting, token=token)
         connection.token = token
         # `places`: all of them, so a page that follows one can list (and leave) the others;
-        # `ended`: how the others ended, so a page that followed one of those can say so.
+        # `ended`: how the others ended, so a page that followed one of those can say so;
+        # `warning`: the chair's latest warning to them, with what it was for.
         places = [services.entry_view(meeting, entry) for entry in held]
-        return ok(entry=places[0], places=places, ended=ended, version=meeting.state_version)
+        return ok(entry=places[0], places=places, ended=ended, warning=warning, version=meeting.state_version)
 
     # -- changes: each runs inside its batch's transaction and returns how to acknowledge it
     def _leave_queue(self, connection, meeting, user, *, now, token, entry_id):

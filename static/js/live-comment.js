@@ -96,13 +96,15 @@
     var before = myEntry && !ENDED[myEntry.status] ? [myEntry] : [];
     // The chair's hiding of the name is said until the page follows another place.
     var sameName = myEntry && myEntry.entry_id === entry.entry_id && !entry.display_name;
+    // Whether this page saw the place's turn under way is kept when the place is found again.
+    var started = myEntry && myEntry.entry_id === entry.entry_id ? myEntry.started : undefined;
     others = placesBesides(places || before.concat(others), entry.entry_id, version);
     // The places found by `resume` count as this browser's joins: with two, the page
     // follows the one comment opens on (followCommentOpening), though it joined one.
     if (places && places.length > joinsHere()) { window.localStorage.setItem(joinsKey, String(places.length)); }
     myEntry = { entry_id: entry.entry_id, item_id: entry.item_id, status: entry.status,
                 position: entry.position, since: version || 0, display_name: entry.display_name || null,
-                number: entry.number };
+                number: entry.number, started: started };
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
     // "Speaker 7" is a label, and a number beside "number 6 in line": say which is which.
     L.setText("my-name", L.text(entry.display_name ? "listedAs" : "listedAsNumber", { name: L.speakerName(entry) }));
@@ -370,7 +372,11 @@
       // The token's other place, still in line (the server gives it when this one ended).
       keptElsewhere = reply.ok && reply.entry.entry_id !== entryId ? reply.entry : null;
       if (reply.ok) { others = placesBesides(reply.places, entryId, reply.version); }
-      var status = missedTurn(endingIn(reply, entryId), asked) || (asked === "finished" ? "done" : null);
+      // A turn this page saw under way, then skipped, and ended from another tab (or called
+      // again meanwhile) was had here: thanked for, not "called while away".
+      var ended = endingIn(reply, entryId);
+      var status = (ended === "done" && myEntry.started ? "done" : missedTurn(ended, asked)) ||
+        (asked === "finished" ? "done" : null);
       if (status) { myEntry.status = status; }
       myEntry.reason = removalReason(reply, entryId);
       if (live.state()) { render(live.state()); }  // what the server said, or "no longer in the queue"
@@ -436,6 +442,30 @@
     });
   }
 
+  // The chair warned this resident (on this place or another: a warning is given to the
+  // person), and they are told what for: the state says when, `resume` what the chair
+  // gave as the reason. Nothing is said until the server answers, so the live region is
+  // read out once, with the reason, not a bare warning and then the same with it.
+  var warning = { at: null, reason: null };
+  var askedWarning = null;
+  function noteWarning(reply) {
+    if (reply.ok && reply.warning) { warning = { at: reply.warning.at, reason: reply.warning.reason }; }
+  }
+  function showWarning(at) {
+    if (!at) { L.setText("my-warning", ""); return; }
+    if (warning.at === at) {
+      L.setText("my-warning", warning.reason ? L.text("warnedBecause", { reason: warning.reason }) : L.text("warnedNotice"));
+      return;
+    }
+    if (askedWarning === at) { return; }
+    askedWarning = at;
+    live.call("resume", { token: token }).then(function (reply) {
+      // Unanswered, or from an older server: the warning without its reason.
+      warning = { at: at, reason: reply.ok && reply.warning ? reply.warning.reason : null };
+      if (myEntry && live.state()) { render(live.state()); }
+    });
+  }
+
   // The chair hid the name this resident gave (an insult, or someone else's title): they
   // keep their place, listed by their number, and are told why the name went.
   function showHiddenName(entry) {
@@ -460,7 +490,7 @@
     if (OVER[status]) { turnOver[itemKey(myEntry.item_id)] = true; }
     window.localStorage.setItem(lastKey, status);
     window.localStorage.setItem(lastEntryKey, String(myEntry.entry_id));
-    L.setText("my-warning", place.entry && place.entry.warned ? L.text("warnedNotice") : "");
+    showWarning(place.entry && place.entry.warned ? place.entry.warned_at || "given" : null);
     showHiddenName(place.entry);
     document.getElementById("my-countdown").hidden = status !== "speaking";
     // A skipped resident may withdraw too, so the chair does not recall someone who has gone.
@@ -653,6 +683,7 @@
         return;
       }
       noteEndings(reply);
+      noteWarning(reply);
       // `resume` finds a waiting, speaking or skipped place. A place this page already
       // follows and `resume` no longer finds (it ended while the connection was down)
       // is placed by the state; otherwise the stored token has no place left.

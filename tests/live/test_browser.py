@@ -257,7 +257,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 chair.keyboard.press("Enter")
                 chair.wait_for_selector("#speaker-warned:has-text('Warned')", state="visible")
                 chair.wait_for_selector("#warn-form", state="hidden")
-                resident.wait_for_selector("#my-warning:has-text('The chair has warned you')")
+                # The person warned is told what for, once (not a bare warning, then again with it).
+                resident.wait_for_selector("#my-warning:has-text('The reason they gave: Shouting over the chair.')")
                 chair.click("#speaker-remove")  # open, so axe checks the form with its checkbox
                 chair.wait_for_selector("#remove-reason", state="visible")
 
@@ -299,7 +300,9 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 assert resident.is_visible("#you") and chair.is_visible("#skipped-list button[data-action=recall]")
                 resident.once("dialog", lambda dialog: dialog.accept())
                 resident.click("#leave")
-                resident.wait_for_selector("#join-note:has-text('You left the queue')")
+                # Skipped after their time ran out, they have had their turn: withdrawing ends it
+                # as heard (a place left could be taken again, for a second turn).
+                resident.wait_for_selector("#join-note:has-text('Your turn is over. Thank you for your comment.')")
                 assert focus_moves_to(resident, "join-heading")  # not thrown to the top of the page
                 assert "Connected" in resident.inner_text("#connection")
                 chair.wait_for_selector("#skipped-list button[data-action=recall]", state="detached")
@@ -309,11 +312,15 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 assert resident.is_visible("#join-section") and not resident.is_visible("#you")
                 # The other tab says what happened (the leave was pressed in this one).
                 other_tab.wait_for_selector("#join-section", state="visible")
-                other_tab.wait_for_selector("#you:has-text('You left the queue'), #join-note:has-text('You left the queue')")
-                # Joined again (same token), the other tab follows the new place too.
+                other_tab.wait_for_selector("#you:has-text('Your turn is over'), #join-note:has-text('Your turn is over')")
+                # Joined again (same token) for general comment (their turn on the item is over),
+                # the other tab follows the new place too.
+                resident.select_option("#join-item", "")
                 resident.click("#join-form button[type=submit]")
                 resident.wait_for_selector("#my-position:has-text('number 1')")
                 other_tab.wait_for_selector("#my-position:has-text('number 1')")
+                # The chair's warning was given to the person: it holds on the new place.
+                resident.wait_for_selector("#my-warning:has-text('Shouting over the chair')")
                 # Removed by the chair (a threat: no warning needed), the resident is told so,
                 # not only that their place is gone.
                 chair.click("#queue-rows button[data-action=remove]")

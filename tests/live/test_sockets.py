@@ -355,6 +355,19 @@ def test_setting_the_current_item_again_changes_nothing(connect, chair, meeting)
                              .filter_by(meeting_id=meeting.id)) == logged + 1
 
 
+def test_the_person_warned_learns_what_for_on_resume(connect, chair, meeting):
+    resident, other = connect(), connect()
+    joined = emit(resident, "join_queue", {"item_id": None})["entry"]
+    emit(other, "join_queue", {"item_id": None})
+    assert emit(resident, "resume", {"token": joined["token"]})["warning"] is None
+    assert emit(chair, "warn", {"entry_id": joined["entry_id"], "reason": "Shouting over the chair"})["ok"]
+    [mine, theirs] = states(chair)[-1]["queue"]
+    assert mine["warned"] is True and mine["warned_at"] and theirs == {**theirs, "warned": False}
+    assert "warned_at" not in theirs  # only where there is one: every state goes to everyone
+    warning = emit(resident, "resume", {"token": joined["token"]})["warning"]
+    assert warning == {"at": mine["warned_at"], "reason": "Shouting over the chair"}
+
+
 def test_a_turn_that_ended_says_whether_it_was_heard(connect, chair, meeting):
     """A turn ended before its time started is `done` but not heard: the resident's page
     does not thank them for a comment the minutes do not count. A turn whose time was
