@@ -515,11 +515,15 @@ def close_comment(meeting, *, actor, now):
 
 def _record_close(meeting, state, *, now, actor, reason=None):
     """Log the end of the comment period (with why, when the chair did not close it) and close it."""
-    waiting = sum(1 for e in _entries(meeting.id, state.comment_item_id or 0) if e.status == EntryStatus.WAITING)
+    entries = _entries(meeting.id, state.comment_item_id or 0)
+    waiting = sum(1 for e in entries if e.status == EntryStatus.WAITING)
+    # Skipped and never recalled: not heard either (unless skipped part-way through a turn).
+    skipped = sum(1 for e in entries if e.status == EntryStatus.SKIPPED and e.used_seconds is None)
     record(meeting, Tag.COMMENT_CLOSED,
            {"item_id": state.comment_item_id, "opened_at": _iso(state.comment_opened_at),
             "closed_at": now.isoformat(), "period_seconds": state.comment_period_seconds,
-            "still_waiting": waiting, **({"reason": reason} if reason else {})}, actor=actor, now=now)
+            "still_waiting": waiting, "still_skipped": skipped, **({"reason": reason} if reason else {})},
+           actor=actor, now=now)
     if state.comment_item_id is not None:
         state.closed_item_ids = sorted({*(state.closed_item_ids or []), state.comment_item_id})
     state.is_comment_open = False

@@ -190,10 +190,17 @@ def _not_heard(speakers, ngettext):
             "{count} person asked to speak but was not heard: public comment on this was not opened.",
             "{count} people asked to speak but were not heard: public comment on this was not opened.",
             count))
-    return _counted(count, ngettext(
+    # Skipped by the chair and not recalled is not the same as never reached: said apart.
+    skipped = speakers.get("not_heard_skipped") or 0
+    waiting = count - skipped
+    return _counted(waiting, ngettext(
         "{count} person asked to speak but was not heard: still in line when public comment ended.",
         "{count} people asked to speak but were not heard: still in line when public comment ended.",
-        count))
+        waiting)) + _counted(skipped, ngettext(
+            "{count} person asked to speak but was not heard: skipped by the chair and not recalled "
+            "before public comment ended.",
+            "{count} people asked to speak but were not heard: skipped by the chair and not recalled "
+            "before public comment ended.", skipped))
 
 
 def _untimed(speakers, ngettext):

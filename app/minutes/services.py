@@ -771,16 +771,19 @@ def revision_diff(old_html, new_html):
 
 # -- the record, as plain data for the draft and the API ------------------------------------
 
-def _speaker_counts(entries, removed=0, not_heard=0, *, limits=(), multiple=1, comment_opened=True):
+def _speaker_counts(entries, removed=0, not_heard=(0, 0), *, limits=(), multiple=1, comment_opened=True):
     """Counts of the comments given. A turn ended before its time was started (`used_seconds`
     None: most often someone called who did not answer, but also a chair who does not run
     the timer) is not counted as one, only reported, so the clerk decides. With them, the
     time the speakers were given: `limits`, the seconds per speaker in force in turn, and
     the rule pack's interpreter `multiple` when someone spoke through an interpreter.
-    Those `not_heard` were still in line when comment ended, or, where comment was never
-    opened on the item (`comment_opened` false), waited for it in vain."""
+    Those `not_heard` (a count, and how many of them the chair had skipped and not
+    recalled) were still in line when comment ended, or, where comment was never opened
+    on the item (`comment_opened` false), waited for it in vain."""
+    not_heard, not_heard_skipped = not_heard
     counts = {"total": 0, "in_person": 0, "remote": 0, "support": 0, "oppose": 0, "neutral": 0,
               "unstated": 0, "names": [], "removed": removed, "untimed": 0, "not_heard": not_heard,
+              "not_heard_skipped": not_heard_skipped,
               "interpreted": 0, "seconds_per_speaker": list(limits), "interpreter_multiple": None,
               "not_heard_reason": (None if not not_heard else
                                    "comment_ended" if comment_opened else "comment_not_opened")}
@@ -836,12 +839,12 @@ def _speakers_by_item(meeting, order_at=None):
     limits = _time_limits_by_item(meeting, order_at)
     multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
 
-    def counted(part, item_id, not_heard=0):
+    def counted(part, item_id, not_heard=(0, 0)):
         return _speaker_counts(spoke[part].get(item_id, []), removed[part].get(item_id, 0), not_heard,
                                limits=limits[part].get(item_id, ()), multiple=multiple,
                                comment_opened=item_id in limits[0] or item_id in limits[1])
     # Those never heard are written with the item, after the call to order.
-    heard_after = {item_id: counted(0, item_id, unheard.get(item_id, 0))
+    heard_after = {item_id: counted(0, item_id, unheard.get(item_id, (0, 0)))
                    for item_id in spoke[0].keys() | removed[0].keys() | unheard.keys()}
     heard_before = {item_id: counted(1, item_id) for item_id in spoke[1].keys() | removed[1].keys()}
     return heard_after, heard_before
@@ -889,10 +892,11 @@ def _time_limits_by_item(meeting, order_at=None):
 
 
 def _not_heard_by_item(meeting):
-    """{item_id: people who asked to speak and were never heard}: still waiting (or
-    skipped and never recalled) once comment on their item was over, that is once the
-    chair closed it, or once the meeting itself ended. The clerk needs this before
-    approving: the law gives the public the right to address the body on each item."""
+    """{item_id: (people who asked to speak and were never heard, how many of them were
+    skipped)}: still waiting (or skipped and never recalled) once comment on their item
+    was over, that is once the chair closed it, or once the meeting itself ended. The
+    clerk needs this before approving: the law gives the public the right to address
+    the body on each item."""
     from app.live.models import EntryStatus, LiveState, QueueEntry
     from app.live.services import LIVE_STATUSES
 
@@ -902,12 +906,13 @@ def _not_heard_by_item(meeting):
     # (General comment, opened and closed as often as needed, counts only once the meeting is over.)
     open_now = state.comment_item_id if state is not None and state.is_comment_open else None
     counts = {}
-    for item_id in db.session.scalars(sa.select(QueueEntry.item_id).where(
+    for item_id, status in db.session.execute(sa.select(QueueEntry.item_id, QueueEntry.status).where(
             QueueEntry.meeting_id == meeting.id,
             QueueEntry.status.in_([EntryStatus.WAITING, EntryStatus.SKIPPED]),
             QueueEntry.used_seconds.is_(None))):  # (one skipped part-way through was heard)
         if over or (item_id in closed and item_id != open_now):
-            counts[item_id] = counts.get(item_id, 0) + 1
+            total, skipped = counts.get(item_id, (0, 0))
+            counts[item_id] = (total + 1, skipped + (status == EntryStatus.SKIPPED))
     return counts
 
 

@@ -662,6 +662,9 @@
     var speaker = state && state.speaker;
     var warnings = [];
     if (waiting) { warnings.push(L.text("closeWaiting", { n: waiting })); }
+    // Skipped and never recalled: they would not be heard either, and no longer be listed.
+    var skipped = state ? (state.skipped || []).length : 0;
+    if (skipped) { warnings.push(L.text("closeSkipped", { n: skipped })); }
     if (speaker) { warnings.push(L.text("closeSpeaker", { name: L.speakerName(speaker) })); }
     if (warnings.length && !window.confirm(warnings.concat(L.text("closeAsk")).join(" "))) { return; }
     send("close_comment", {});

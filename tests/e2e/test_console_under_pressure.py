@@ -186,3 +186,17 @@ def test_lines_for_several_items_are_each_headed_by_their_item(chair, demo_serve
     chair_sends(chair, "remove", {"entry_id": chair_sends(chair, "sync")["state"]["queue"][1]["entry_id"],
                                   "reason": "Entered for a test", "threat": True})
     chair.wait_for_selector("#queue-rows tr.queue-group", state="detached")
+
+
+def test_closing_comment_with_someone_skipped_and_not_recalled_asks_first(chair, residents, demo_server):
+    """Once comment closes, a skipped place is no longer listed: the chair is told first."""
+    in_line_for_general_comment(chair, residents, demo_server)
+    [entry] = chair_sends(chair, "sync")["state"]["queue"]
+    assert chair_sends(chair, "skip", {"entry_id": entry["entry_id"]})["ok"]
+    chair.wait_for_selector("#skipped-list button[data-action=recall]")
+    asked = []
+    chair.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    chair.click("#close-comment")
+    assert asked == ["1 skipped and not recalled will not be heard unless you recall them first. "
+                     "Close public comment?"]
+    assert chair_sends(chair, "sync")["state"]["comment"]["open"] is True  # dismissed: nothing sent

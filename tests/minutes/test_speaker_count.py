@@ -6,6 +6,7 @@ import pytest
 
 from app.core.db import transaction
 from app.core.time import utcnow
+from app.compliance.services import entries_for
 from app.live import services as live
 from tests.minutes.helpers import act, all_present
 
@@ -138,6 +139,30 @@ def test_a_speaker_skipped_part_way_through_and_not_called_again_is_counted_as_h
     assert "1 person asked to speak but was not heard: still in line when public comment ended." in draft  # Tom
 
 
+def test_those_skipped_and_not_recalled_are_told_apart_from_those_never_reached(client, auth, meeting, members,
+                                                                                   item):
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    with transaction():
+        greg, _ = live.join_queue(meeting, item_id=item.id, display_name="Greg", now=next(t))
+        live.join_queue(meeting, item_id=item.id, display_name="Tom", now=next(t))
+    with transaction():
+        live.call_next(meeting, actor="chair", now=next(t))
+    with transaction():
+        live.skip(meeting, entry_id=greg.id, actor="chair", now=next(t))  # never answered, never recalled
+    with transaction():
+        live.close_comment(meeting, actor="chair", now=next(t))
+    closed = [e for e in entries_for(meeting.id) if e.tag == "comment:closed"][-1]
+    assert (closed.data["still_waiting"], closed.data["still_skipped"]) == (1, 1)
+    draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
+    assert "1 person asked to speak but was not heard: still in line when public comment ended." in draft
+    assert ("1 person asked to speak but was not heard: skipped by the chair and not recalled before public "
+            "comment ended.") in draft
+
+
 def test_a_turn_ended_before_its_time_started_is_reported_not_counted(client, auth, meeting, members, item):
     """Called, no answer, and the chair called the next one: no comment was given, and
     the draft says so instead of counting their stance (the clerk decides)."""
@@ -259,10 +284,13 @@ def test_people_still_in_line_when_comment_ended_are_written_as_not_heard(client
     with transaction():
         live.close_comment(meeting, actor="chair", now=next(t))
     draft = record()["draft"]
-    # Tom (skipped, never recalled) and Ana (still waiting); the later item's sign-up may yet be heard.
-    assert draft.count("people asked to speak but were not heard: still in line when public comment ended.") == 1
-    assert "2 people asked to speak" in draft and "1 person asked to speak" not in draft
-    assert draft.index(item.title) < draft.index("2 people asked to speak") < draft.index("Library hours")
+    # Ana (still waiting) and Tom (skipped, never recalled), each said as it was; the later
+    # item's sign-up may yet be heard.
+    waiting = "1 person asked to speak but was not heard: still in line when public comment ended."
+    skipped = ("1 person asked to speak but was not heard: skipped by the chair and not recalled before public "
+               "comment ended.")
+    assert draft.count(waiting) == 1 and draft.count(skipped) == 1 and "people asked to speak" not in draft
+    assert draft.index(item.title) < draft.index(waiting) < draft.index(skipped) < draft.index("Library hours")
     assert act(client, auth, meeting, "adjourn").status_code == 200
     draft = record()["draft"]
     # Comment on the later item never opened: not said to have ended.
