@@ -46,6 +46,14 @@ class AlreadyQueued(Conflict):
         super().__init__(message)
 
 
+class RemovedFromMeeting(Conflict):
+    code = "removed_from_meeting"
+
+    def __init__(self, message="The chair removed you from this meeting's public comment, so you cannot sign up "
+                               "again in this meeting."):
+        super().__init__(message)
+
+
 class WarningRequired(InvalidState):
     code = "warning_required"
 
@@ -791,12 +799,36 @@ def remove(meeting, *, entry_id, reason, threat=False, actor, now):
         raise InvalidState(f"Entry {entry.id} is {entry.status.value} and cannot be removed.")
     entry.removal_reason = reason
     db.session.flush()
+    others = _end_other_places(meeting, state, entry, actor=actor, now=now)
     record(meeting, Tag.SPEAKER_REMOVED, {
         **_speaker_data(entry), "reason": reason, "used_seconds": entry.used_seconds,
-        "warned_at": _iso(warned_at), "threat": bool(threat),
+        "warned_at": _iso(warned_at), "threat": bool(threat), "other_places_ended": others,
         **({"rule": rule.as_evidence()} if rule is not None else {})}, actor=actor, now=now)
     _changed(meeting)
     return entry
+
+
+def _end_other_places(meeting, state, entry, *, actor, now):
+    """A resident removed is removed from the meeting: their places on other items end
+    too (logged `speaker:left` with `reason: "removed"`), and the page cannot sign up
+    again until the chair reinstates them. The ids of the places ended."""
+    if entry.token_hash is None:
+        return []
+    others = db.session.scalars(sa.select(QueueEntry).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.token_hash == entry.token_hash,
+        QueueEntry.id != entry.id, QueueEntry.status.in_(IN_QUEUE)).order_by(QueueEntry.id)).all()
+    for other in others:
+        if other.status == EntryStatus.SPEAKING and state.speaker_entry_id == other.id:
+            spoke = _timer(state).started_at is not None or other.used_seconds is not None
+            _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT,
+                            actor=actor, now=now)
+        else:
+            was = other.status
+            other.status = EntryStatus.LEFT if other.used_seconds is None else EntryStatus.DONE
+            other.finished_at = now
+            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(other), "was": was.value, "reason": "removed"},
+                   actor=actor, now=now)
+    return [other.id for other in others]
 
 
 def hide_name(meeting, *, entry_id, reason, actor, now):
@@ -998,6 +1030,9 @@ def join_many(meeting, requests, *, cap=DEFAULT_QUEUE_CAP, actor=RESIDENT, now):
             continue
         key = request.item_id or 0
         queue = queues.setdefault(key, _QueueCounts())
+        if (_REMOVED_ROW, hashes[index]) in held:  # removed from the meeting, on any item
+            outcomes[index] = RemovedFromMeeting()
+            continue
         try:
             q.refuse_join(holds_place=(key, hashes[index]) in held, waiting=sum(queue.waiting.values()), cap=cap)
         except q.AlreadyQueued:
@@ -1056,14 +1091,17 @@ def _last_number(meeting):
             .where(QueueEntry.meeting_id == meeting.id).scalar_subquery())
 
 
-# Marks _join_counts' row that carries the meeting's last speaker number (item keys are
-# 0 for general comment, else an agenda item's id).
+# Mark _join_counts' row that carries the meeting's last speaker number, and the rows of
+# tokens the chair removed from the meeting (item keys are 0 for general comment, else
+# an agenda item's id).
 _NUMBER_ROW = -1
+_REMOVED_ROW = -2
 
 
 def _join_counts(meeting, item_keys, token_hashes):
-    """({item_key: _QueueCounts}, {(item_key, token_hash) holding a place}, the meeting's
-    last speaker number) in one query."""
+    """({item_key: _QueueCounts}, {(item_key, token_hash) holding a place, and
+    (_REMOVED_ROW, token_hash) removed from the meeting}, the meeting's last speaker
+    number) in one query."""
     in_items = (QueueEntry.meeting_id == meeting.id) & QueueEntry.item_key.in_(item_keys)
     waiting = QueueEntry.status == EntryStatus.WAITING
     per_channel = (sa.select(QueueEntry.item_key, QueueEntry.channel, sa.func.count().filter(waiting).label("n"),
@@ -1074,10 +1112,14 @@ def _join_counts(meeting, item_keys, token_hashes):
                    .group_by(QueueEntry.item_key, QueueEntry.channel))
     holding = (sa.select(QueueEntry.item_key, sa.null(), sa.literal(0), sa.null(), sa.null(), QueueEntry.token_hash)
                .where(in_items, QueueEntry.token_hash.in_(token_hashes), QueueEntry.status.in_(HOLDS_PLACE)))
+    removed = (sa.select(sa.literal(_REMOVED_ROW), sa.null(), sa.literal(0), sa.null(), sa.null(),
+                         QueueEntry.token_hash)
+               .where(QueueEntry.meeting_id == meeting.id, QueueEntry.token_hash.in_(token_hashes),
+                      QueueEntry.status == EntryStatus.REMOVED))
     numbering = sa.select(sa.literal(_NUMBER_ROW), sa.null(), _last_number(meeting), sa.null(), sa.null(), sa.null())
     lanes, held, last_number = {}, set(), 0
     for item_key, channel, n, first_id, last_called, token_hash in db.session.execute(
-            sa.union_all(per_channel, holding, numbering)).all():
+            sa.union_all(per_channel, holding, removed, numbering)).all():
         if item_key == _NUMBER_ROW:
             last_number = n
         elif token_hash is not None:

@@ -111,10 +111,14 @@ def chair_sends(chair, event, payload=None):
 
 def clear_the_floor(chair):
     """Comment closed, nobody speaking, waiting or skipped: the demo server is shared by
-    every test, and `call_next` must call the resident the test expects."""
-    state = chair_sends(chair, "sync")["state"]
-    for entry in state["queue"] + state["skipped"] + ([state["speaker"]] if state["speaker"] else []):
-        chair_sends(chair, "remove", {"entry_id": entry["entry_id"], "reason": "Clearing the floor for a test",
+    every test, and `call_next` must call the resident the test expects. (One at a
+    time: removing a resident ends their other places too.)"""
+    while True:
+        state = chair_sends(chair, "sync")["state"]
+        entries = state["queue"] + state["skipped"] + ([state["speaker"]] if state["speaker"] else [])
+        if not entries:
+            break
+        chair_sends(chair, "remove", {"entry_id": entries[0]["entry_id"], "reason": "Clearing the floor for a test",
                                       "threat": True})
     if state["comment"]["open"]:
         chair_sends(chair, "close_comment")
@@ -1435,8 +1439,12 @@ def test_the_kept_place_left_after_a_turn_is_not_said_to_keep_the_spent_one(chai
 def test_another_place_that_ends_elsewhere_is_said(chair, residents, demo_server):
     resident, item, title = holding_two_places(chair, residents, demo_server)
     resident.wait_for_selector("#others-list li")
-    [other] = [e for e in chair_sends(chair, "sync")["state"]["queue"] if e["item_id"] == int(item)]
-    chair_sends(chair, "remove", {"entry_id": other["entry_id"], "reason": "Test", "threat": True})
+    # Left from another tab of the same browser (a removal by the chair would end both).
+    other_tab = resident.context.new_page()
+    visit(other_tab, demo_server)
+    other_tab.wait_for_selector("#others-list li button")
+    other_tab.once("dialog", lambda dialog: dialog.accept())
+    other_tab.click("#others-list li button")
     resident.wait_for_selector(f"#my-note:text-is('Your place in line for {title} has ended.')")
     resident.wait_for_selector("#my-others", state="hidden")
     assert "in line" in resident.text_content("#my-position")  # the followed place is untouched

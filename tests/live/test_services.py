@@ -443,6 +443,30 @@ def test_a_warning_holds_for_the_person_when_they_leave_and_sign_up_again(meetin
     assert removed.tag == "speaker:removed" and removed.data["warned_at"] == now.isoformat()
 
 
+def test_a_resident_removed_is_removed_from_the_meeting_until_reinstated(meeting, item, chair, now):
+    """Removed on general comment, their place on the item ends too, and their page cannot
+    sign up again on any item; reinstated, they may."""
+    other_item = make_item(meeting)
+    removed, token = live.join_queue(meeting, item_id=None, now=now)
+    elsewhere, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)
+    bystander, _ = live.join_queue(meeting, item_id=item.id, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.remove(meeting, entry_id=removed.id, reason="Threats", threat=True, actor=chair, now=now)
+    assert (removed.status, elsewhere.status, bystander.status) == (EntryStatus.REMOVED, EntryStatus.LEFT,
+                                                                    EntryStatus.WAITING)
+    left, logged = entries_for(meeting.id)[-2:]
+    assert (left.tag, left.data["entry_id"], left.data["reason"]) == ("speaker:left", elsewhere.id, "removed")
+    assert logged.tag == "speaker:removed" and logged.data["other_places_ended"] == [elsewhere.id]
+    version = meeting.state_version
+    for item_id in (None, item.id, other_item.id):
+        with pytest.raises(live.RemovedFromMeeting):
+            live.join_queue(meeting, item_id=item_id, token=token, now=now)
+    assert meeting.state_version == version
+    live.reinstate(meeting, entry_id=removed.id, reason="Wrong person", actor=chair, now=now)
+    again, _ = live.join_queue(meeting, item_id=other_item.id, token=token, now=now)
+    assert again.status == EntryStatus.WAITING
+
+
 def test_bodies_without_the_rule_remove_without_a_warning(app, now):
     body = make_body(rule_pack="us-tx-oma", timezone="America/Chicago")
     meeting = make_meeting(body=body, status=MeetingStatus.IN_PROGRESS)
