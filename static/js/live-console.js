@@ -307,6 +307,7 @@
     return Date.now() - changedAt[what] < JUST_CHANGED_MS;
   }
 
+  var commentWasOpen = false;
   function render(state) {
     noteChanges(state);
     clearPassedMessage(state);
@@ -326,6 +327,13 @@
     document.getElementById("order-notice").hidden = state.status !== "published";
     // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.
     L.root.toggleAttribute("data-over", !L.isLive(state));
+    // Comment closed: the next opening starts from the body's usual time again (a time
+    // shortened for a crowd on one item must not carry over to the next unnoticed).
+    if (commentWasOpen && !state.comment.open) {
+      var seconds = document.getElementById("open-seconds");
+      if (seconds) { keepValue("open-seconds", seconds.dataset.usual); }
+    }
+    commentWasOpen = state.comment.open;
     showCommentActions(state.comment.open);
     var focused = focusedEntryButton();
     var speaker = state.speaker;

@@ -200,3 +200,20 @@ def test_closing_comment_with_someone_skipped_and_not_recalled_asks_first(chair,
     assert asked == ["1 skipped and not recalled will not be heard unless you recall them first. "
                      "Close public comment?"]
     assert chair_sends(chair, "sync")["state"]["comment"]["open"] is True  # dismissed: nothing sent
+
+
+def test_each_opening_starts_from_the_bodys_usual_time(chair):
+    """A time shortened for a crowd on one item does not carry over to the next opening."""
+    usual = chair.get_attribute("#open-seconds", "data-usual")
+    assert chair.input_value("#open-seconds") == usual and int(usual) != 60
+    chair.select_option("#open-item", "")
+    chair.fill("#open-seconds", "60")
+    chair.click("#open-form button[type=submit]")
+    chair.wait_for_selector("#open-form", state="hidden")
+    assert chair_sends(chair, "sync")["state"]["comment"]["seconds_per_speaker"] == 60
+    chair_sends(chair, "close_comment")
+    chair.wait_for_selector("#open-form", state="visible")
+    assert chair.input_value("#open-seconds") == usual
+    chair.reload()
+    chair.wait_for_selector("#connection:has-text('Connected')")
+    assert chair.input_value("#open-seconds") == usual  # not the last time used either
