@@ -61,7 +61,9 @@ def comment(meeting_id):
 @bp.get("/meetings/<int:meeting_id>/display")
 def display(meeting_id):
     meeting = _public_meeting(meeting_id)
-    return _render("live/display.html", meeting, meetings.public_items(meeting))
+    # The room sees why a speaker's clock shows more than the time per speaker.
+    return _render("live/display.html", meeting, meetings.public_items(meeting),
+                   interpreter_multiple=timers.interpreter_multiple(meeting.body.rule_pack))
 
 
 @bp.get("/staff/meetings/<int:meeting_id>/live")

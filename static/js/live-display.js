@@ -23,6 +23,8 @@
     // The name alone (cut at two lines); that it is not verified is said beside the heading.
     L.setText("speaker", state.speaker ? L.speakerLabel(state.speaker) : L.text("nobody"));
     document.getElementById("speaker-note").hidden = !(state.speaker && state.speaker.display_name);
+    // Why the clock shows more than the time per speaker the status line gives.
+    document.getElementById("speaker-interpreter").hidden = !(state.speaker && state.speaker.interpreter);
     var list = document.getElementById("queue");
     list.textContent = "";
     // Only the line that is being called: with comment closed nobody is next.

@@ -4,7 +4,7 @@ taken back. In Chromium against the shared demo server."""
 import time
 
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
-    chair, chair_sends, in_line_for_general_comment, new_posted_item, residents)
+    chair, chair_sends, comment_url, in_line_for_general_comment, new_posted_item, residents)
 
 # The console's answers, held back or made up in the page: socket.io-client's emit is
 # wrapped so that for `event` the answer comes `delay_ms` late, or is `reply` and
@@ -217,3 +217,16 @@ def test_each_opening_starts_from_the_bodys_usual_time(chair):
     chair.reload()
     chair.wait_for_selector("#connection:has-text('Connected')")
     assert chair.input_value("#open-seconds") == usual  # not the last time used either
+
+
+def test_the_chamber_display_says_why_an_interpreted_speakers_clock_shows_more(chair, residents, demo_server):
+    display = residents()
+    display.goto(comment_url(demo_server).replace("/comment", "/display"))
+    display.wait_for_selector("#connection:has-text('Connected')")
+    assert not display.is_visible("#speaker-interpreter")
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Jose", "interpreter": True})
+    chair_sends(chair, "open_comment", {"item_id": None})
+    chair_sends(chair, "call_next")
+    display.wait_for_selector("#speaker-interpreter:has-text('Speaking through an interpreter')")
+    chair_sends(chair, "timer", {"action": "stop"})
+    display.wait_for_selector("#speaker-interpreter", state="hidden")

@@ -52,6 +52,23 @@ def test_comment_page_carries_its_own_words_for_refusals(client, meeting):
     assert 'data-already-queued="Ya tiene un lugar en esta fila, o ya hizo uso de la palabra' in spanish
 
 
+@pytest.mark.parametrize("rule_pack, line", [
+    ("us-ca-brown-act", "Speaking through an interpreter: 2 times the time per speaker."),
+    ("us-ny-oml", "Speaking through an interpreter.</p>"),
+])
+def test_display_says_why_an_interpreted_speakers_clock_shows_more(client, meeting, now, rule_pack, line):
+    meeting.body.rule_pack = rule_pack
+    chair = make_user(role="chair", body=meeting.body)
+    assert 'id="speaker-interpreter" class="display-interpreter" hidden' in client.get(
+        f"/meetings/{meeting.id}/display").text  # Ana: no interpreter
+    live.join_queue(meeting, item_id=meeting.items[0].id, display_name="Jose", interpreter=True, now=now)
+    live.call_next(meeting, actor=chair, now=now)  # Ben
+    live.call_next(meeting, actor=chair, now=now)  # Jose
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.id}/display").text
+    assert line in page and 'id="speaker-interpreter" class="display-interpreter" >' in page
+
+
 def test_display_shows_item_speaker_and_countdown(client, meeting):
     page = client.get(f"/meetings/{meeting.id}/display")
     assert page.status_code == 200
