@@ -221,12 +221,18 @@ def test_each_opening_starts_from_the_bodys_usual_time(chair):
 
 def test_the_chamber_display_says_why_an_interpreted_speakers_clock_shows_more(chair, residents, demo_server):
     display = residents()
+    display.set_viewport_size({"width": 1280, "height": 720})
     display.goto(comment_url(demo_server).replace("/comment", "/display"))
     display.wait_for_selector("#connection:has-text('Connected')")
     assert not display.is_visible("#speaker-interpreter")
-    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Jose", "interpreter": True})
+    for name in ("José María Hernández-Villanueva de la Cruz y Montenegro", "Li Wei", "Ana", "Tom", "Bo", "Extra"):
+        chair_sends(chair, "add_in_person", {"item_id": None, "display_name": name, "interpreter": name != "Li Wei"})
     chair_sends(chair, "open_comment", {"item_id": None})
     chair_sends(chair, "call_next")
     display.wait_for_selector("#speaker-interpreter:has-text('Speaking through an interpreter')")
+    # With a name over two lines and a full list, the screen still fits a small projector.
+    for size in ({"width": 1280, "height": 720}, {"width": 1024, "height": 768}):
+        display.set_viewport_size(size)
+        assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), size
     chair_sends(chair, "timer", {"action": "stop"})
     display.wait_for_selector("#speaker-interpreter", state="hidden")
