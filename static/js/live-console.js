@@ -859,8 +859,10 @@
       if (reply.ok) {
         var who = L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
                                   display_name: payload.display_name });
+        // The item too: a card filed under the wrong one is the costliest slip to miss.
         L.setText("card-status", L.text(details ? "cardAddedDetails" : "cardAdded", {
-          name: who, details: details, position: reply.entry.position }) + question);
+          name: who, details: details, item: L.itemTitle(reply.entry.item_id), position: reply.entry.position })
+          + question);
         return;
       }
       // Not added: said where the clerk is looking, with what was on the card, to enter

@@ -78,7 +78,9 @@ def test_a_position_picked_by_mistake_can_be_taken_back_from_the_keyboard(chair)
     chair.keyboard.press("ArrowUp")  # ... and back
     chair.fill("#card-name", "Quinn")
     chair.press("#card-name", "Enter")
-    chair.wait_for_selector("#card-status:has-text('Added Quinn (name not verified): number 1 in line.')")
+    # Said with the item it went on: a card filed under the wrong item shows at once.
+    chair.wait_for_selector("#card-status:has-text('Added Quinn (name not verified) for General public comment: "
+                            "number 1 in line.')")
     assert chair_sends(chair, "sync")["state"]["queue"][0]["stance"] is None
     assert chair.is_checked("#card-form input[name=stance][value='']")  # the emptied form
 

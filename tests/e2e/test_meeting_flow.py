@@ -139,7 +139,7 @@ def test_a_whole_meeting_and_its_minutes(tmp_path):
                 chair.fill("#card-name", "Bo In-Person")
                 chair.check("#card-form input[name=stance][value=oppose]")
                 chair.click("#card-form button[type=submit]")
-                chair.wait_for_selector("#card-status:has-text('Added Bo In-Person (name not verified), opposes: number 2 in line.')")
+                chair.wait_for_selector("#card-status:has-text('Added Bo In-Person (name not verified), opposes, for ')")
                 chair.wait_for_selector("#queue-rows tr:nth-child(2)")
                 # A recess: the first in line is not told to get ready, nor given a wait to
                 # expect, until the meeting resumes.
