@@ -158,12 +158,24 @@ def test_comment_page_says_where_the_resident_will_speak(client, meeting):
     page = client.get(f"/meetings/{meeting.id}/comment").text
     assert "Where you will speak" in page and "Join the webinar or call in to comment." in page
     assert '<a href="https://example.org/webinar" rel="noopener noreferrer">' in page and '<a href="tel:+15550100">+1 555 0100</a>' in page
+    assert '<p class="prewrap">Join the webinar' in page  # in the page's own language: nothing to mark
     # In the room only, or once the meeting is over, there is nothing to say.
     in_room = make_meeting(status=MeetingStatus.IN_PROGRESS, remote_url="", dial_in="", remote_instructions="")
     over = make_meeting(status=MeetingStatus.ADJOURNED)
     db.session.commit()
     for other in (in_room, over):
         assert "Where you will speak" not in client.get(f"/meetings/{other.id}/comment").text
+
+
+def test_the_clerks_words_on_where_to_speak_are_marked_in_their_language(client, meeting):
+    """On a Spanish page the instructions and the words around the phone number are the
+    clerk's English: marked so, a screen reader reads them with an English voice."""
+    meeting.dial_in = "Call +1 555 0100, webinar ID 815"
+    db.session.commit()
+    spanish = client.get(f"/meetings/{meeting.id}/comment?lang=es").text
+    assert '<p class="prewrap" lang="en">Join the webinar or call in to comment.</p>' in spanish
+    assert '<span lang="en">Call </span><a href="tel:+15550100">+1 555 0100</a><span lang="en">, webinar ID 815' \
+        in spanish
 
 
 def test_console_of_a_draft_says_it_must_be_published(client, staff, app):

@@ -134,7 +134,19 @@ def test_attachments_link_to_the_file_route(client):
     html = client.get(f"/meetings/{meeting.id}").text
     attachment_id = item.attachments[0].id
     assert f'href="/meetings/{meeting.id}/attachments/{attachment_id}/staff%20report.pdf"' in html
-    assert "3 pages" in html
+    assert "3 pages" in html and "(in English)" not in html
+
+
+def test_attachment_links_say_their_language_on_a_page_in_another(client):
+    meeting = make_meeting()
+    item = make_item(meeting, title="Zoning")
+    db.session.add(Attachment(item_id=item.id, filename="report.pdf", title="Staff report",
+                              sha256="a" * 64, size_bytes=2048, page_count=1, uploaded_at=NOW))
+    post_version(meeting)
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.id}?lang=es").text
+    assert 'type="application/pdf" hreflang="en"><span lang="en">Staff report</span></a>' in html
+    assert "(PDF, 2 KB, 1 página)</span> <span class=\"muted\">(en inglés)</span>" in html
 
 
 def test_draft_meeting_is_404_for_the_public(client):
