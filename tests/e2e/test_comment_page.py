@@ -1486,3 +1486,14 @@ def test_the_same_refusal_twice_is_said_twice(chair, residents, demo_server):
     resident.click("#join-form button[type=submit]")
     eventually(lambda: resident.evaluate("window.joinErrors").count(said) == 2)
     assert resident.evaluate("window.joinErrors") == ["", said, "", said]
+
+
+def test_on_a_phone_the_meeting_pages_ways_to_take_part_are_a_thumbs_size(residents, demo_server):
+    """The link to the comment queue, the webinar and the phone number: the meeting page's
+    calls to action for a resident on a phone."""
+    page = residents()
+    page.goto(f"{demo_server.url}/meetings/{meeting_id(demo_server)}")
+    sizes = page.eval_on_selector_all(
+        "a[href$='/comment'], .remote-links dd a",
+        "els => els.filter(e => e.offsetParent).map(e => [e.textContent.trim(), e.offsetHeight])")
+    assert len(sizes) == 3 and all(height >= 44 for _, height in sizes), sizes
