@@ -209,6 +209,14 @@
     if (state.speaker.paused) { alertOnce(L.text(pausedByRecess ? "reconvenedPaused" : "yourTimePaused")); return; }
     pausedByRecess = false;
     var phase = L.countdownPhase(state, remaining);
+    // Resumed after a pause: said as such, with where the time stands, not "30 seconds
+    // left" again with fewer left, or nothing at all.
+    var wasPaused = lastAlert === L.text("yourTimePaused") || lastAlert === L.text("reconvenedPaused");
+    if (wasPaused && phase !== "over") {
+      alertOnce(L.text(phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS ? "resumedEnding"
+                                                                                             : "resumedTime"));
+      return;
+    }
     var live_ = L.text("live"), moreTime = L.text("moreTime"), calledUp = L.text("calledTimeUp");
     // The last 30 seconds said alone, or after "you are live" (by a page that has said
     // nothing of this turn yet), "30 seconds left" or, reached late (back online with 12
@@ -231,13 +239,14 @@
     else if (phase === "ending" && state.speaker.allotted_seconds > L.ENDING_SECONDS) {
       if (!wasEnding) { alertOnce(told ? ending : live_ + " " + ending); }
     }
-    else { alertOnce(live_); }
+    // (After "the chair resumed your time", that stays: "you are live" would say it twice.)
+    else if (lastAlert !== L.text("resumedTime")) { alertOnce(live_); }
   }
-  var ENDING_ALERTS = ["endingSoon", "endingSoonLate"];
+  var ENDING_ALERTS = ["endingSoon", "endingSoonLate", "resumedEnding"];
   // What this page may have said of the resident's turn (each alone, or "live" with the
   // last 30 seconds): one of them said means the resident knows they were called.
   var SPEAKING_ALERTS = ["live", "liveReady", "yourTimeUp", "calledTimeUp", "moreTime",
-                         "yourTimePaused", "reconvenedPaused", "recessSpeaking", "recessCalled"];
+                         "yourTimePaused", "reconvenedPaused", "recessSpeaking", "recessCalled", "resumedTime"];
 
   function commentOpenOnMine(state) {
     return state.comment.open && state.comment.item_id === myEntry.item_id;

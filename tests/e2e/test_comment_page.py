@@ -1497,3 +1497,24 @@ def test_on_a_phone_the_meeting_pages_ways_to_take_part_are_a_thumbs_size(reside
         "a[href$='/comment'], .remote-links dd a",
         "els => els.filter(e => e.offsetParent).map(e => [e.textContent.trim(), e.offsetHeight])")
     assert len(sizes) == 3 and all(height >= 44 for _, height in sizes), sizes
+
+
+def test_a_resumed_turn_is_said_so_with_where_its_time_stands(chair, residents, demo_server):
+    """Resumed after a pause, the speaker hears that it was resumed, and, in the last 30
+    seconds, that less than 30 are left: not "30 seconds left" again with fewer left."""
+    resident = residents()
+    visit(resident, demo_server)
+    chair_sends(chair, "open_comment", {"item_id": None, "seconds_per_speaker": 33})
+    join(resident)
+    call_and_start(chair, resident)
+    chair_sends(chair, "timer", {"action": "pause"})
+    resident.wait_for_selector("#my-alert:has-text('The chair paused your time.')")
+    chair_sends(chair, "timer", {"action": "resume"})
+    resident.wait_for_selector("#my-alert:text-is('The chair resumed your time. Please go on.')")
+    resident.wait_for_selector("#my-alert:text-is('30 seconds left.')", timeout=15000)
+    chair_sends(chair, "timer", {"action": "pause"})
+    resident.wait_for_selector("#my-alert:has-text('The chair paused your time.')")
+    chair_sends(chair, "timer", {"action": "resume"})
+    resident.wait_for_selector("#my-alert:text-is('The chair resumed your time. Less than 30 seconds left.')")
+    resident.wait_for_timeout(1500)  # said once: not followed by "30 seconds left"
+    assert resident.inner_text("#my-alert") == "The chair resumed your time. Less than 30 seconds left."

@@ -202,7 +202,8 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-alert:has-text('The chair paused your time')")
                 chair.wait_for_selector("#console-done:has-text('Timer paused.')", state="attached")
                 chair.click("[data-timer=resume]")
-                resident.wait_for_selector("#my-alert:has-text('You are live')")
+                # Resumed: said as such (not "you are live" again, nor nothing at all).
+                resident.wait_for_selector("#my-alert:has-text('The chair resumed your time. Please go on.')")
                 # Running again, Resume looks unavailable; pressed anyway, it says why nothing
                 # changed, not the general "not possible".
                 chair.wait_for_selector("[data-timer=pause]:not([aria-disabled=true])")
@@ -231,7 +232,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                 resident.wait_for_selector("#my-alert:has-text('The meeting has reconvened. Your time is paused "
                                            "until the chair resumes it.')")
                 chair.click("[data-timer=resume]")
-                resident.wait_for_selector("#my-alert:has-text('You are live')")
+                resident.wait_for_selector("#my-alert:has-text('The chair resumed your time.')")
 
                 # The test body follows California's rules: no removal before a warning.
                 chair.click("#speaker-remove")
@@ -353,7 +354,7 @@ def test_resident_chair_and_display_in_one_meeting(tmp_path):
                     chair.keyboard.press(key)
                 # What went in is read back, so a stance or interpreter on the wrong card shows.
                 chair.wait_for_selector(
-                    "#card-status:has-text('Added Card Two (name not verified), supports, interpreter, remote:')")
+                    "#card-status:has-text('Added Card Two (name not verified), supports, interpreter, remote, for ')")
                 chair.wait_for_selector("#queue-rows tr:has-text('Card Two'):has-text('supports'):has-text('remote')")
                 assert not chair.is_checked("#card-remote")  # cleared with the rest of the form
                 # Cards of 20 s each (40 s for the interpreted one) on the item under comment.
