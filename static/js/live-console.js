@@ -392,6 +392,7 @@
       rows.appendChild(none);
     }
     L.setText("queue-summary", queueSummary(state));
+    showNextUp(state);
     var skipped = document.getElementById("skipped-list");
     if (skipped) {
       skipped.textContent = "";
@@ -429,6 +430,14 @@
       }
     });
     restoreFocus(focused);
+  }
+
+  // Who Call next will call, beside the button (on a laptop the queue is below the fold).
+  // Not a live region: the queue changing would be read out to the chair all the time.
+  function showNextUp(state) {
+    var next = L.waitingOnCommentItem(state)[0];
+    L.setText("next-up", next ? [L.text("nextUp") + " " + L.speakerName(next), L.channelLabel(next.channel)]
+      .concat(next.interpreter ? [L.text("interpreter")] : []).join(" · ") : "");
   }
 
   // Those removed on the item under comment, each with a button to give the place back.

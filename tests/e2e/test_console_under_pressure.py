@@ -238,3 +238,18 @@ def test_the_chamber_display_says_why_an_interpreted_speakers_clock_shows_more(c
         assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), size
     chair_sends(chair, "timer", {"action": "stop"})
     display.wait_for_selector("#speaker-interpreter", state="hidden")
+
+
+def test_who_call_next_will_call_is_shown_beside_it(chair, residents, demo_server):
+    """On a laptop the queue is below the fold: the next in line is named under the buttons."""
+    in_line_for_general_comment(chair, residents, demo_server)
+    [entry] = chair_sends(chair, "sync")["state"]["queue"]
+    chair.wait_for_selector(f"#next-up:text-is('Next: Speaker {entry['number']} · remote')")
+    chair_sends(chair, "add_in_person", {"item_id": None, "display_name": "Jose", "interpreter": True})
+    chair_sends(chair, "call_next")
+    chair.wait_for_selector("#next-up:text-is('Next: Jose (name not verified) · in the room · interpreter')")
+    chair_sends(chair, "call_next")
+    chair.wait_for_selector("#next-up:empty", state="attached")
+    chair.reload()  # drawn by the server too, before the first state
+    chair.wait_for_selector("#connection:has-text('Connected')")
+    assert chair.inner_text("#next-up") == ""

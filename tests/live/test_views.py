@@ -209,6 +209,9 @@ def test_console_is_for_the_body_chair_and_clerk(client, staff, meeting, role, s
         assert 'id="call-next"' in page.text and 'id="card-form"' in page.text
         # A screen reader hears who was called and when comment opens or closes.
         assert '<span id="speaker" role="status">' in page.text and '<p id="comment-status" role="status">' in page.text
+        # Who Call next will call, beside it (Ana speaks, Ben waits).
+        assert ('<p id="next-up" class="muted">Next: Ben <span class="muted name-note">(name not verified)</span>'
+                ' · remote</p>') in page.text
 
 
 @pytest.mark.parametrize("role", ["clerk", "chair"])
