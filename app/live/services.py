@@ -700,20 +700,8 @@ def skip(meeting, *, entry_id, actor, now):
 def recall(meeting, *, entry_id, actor, now):
     """A skipped speaker returns to the queue at their original sign-up place."""
     state = _begin_change(meeting)
-    entry = _entry(meeting, entry_id)
-    if entry.status != EntryStatus.SKIPPED:
-        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only skipped entries can be recalled.")
-    # As for skip: back in the line of an item not under comment, nobody could call or
-    # skip them (a console that had not yet seen comment close, or move on).
-    if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
-        raise InvalidState("Only people skipped on the item under comment can be recalled: open public comment "
-                           "on their item first.")
-    entry.status = EntryStatus.WAITING
-    entry.finished_at = None
-    db.session.flush()
-    record(meeting, Tag.SPEAKER_RECALLED, _speaker_data(entry), actor=actor, now=now)
-    _changed(meeting)
-    return entry
+    return _back_in_line(meeting, state, _entry(meeting, entry_id), was=EntryStatus.SKIPPED, done="recalled",
+                         tag=Tag.SPEAKER_RECALLED, actor=actor, now=now)
 
 
 def reinstate(meeting, *, entry_id, reason, actor, now):
@@ -722,18 +710,24 @@ def reinstate(meeting, *, entry_id, reason, actor, now):
     log; the reinstatement follows it, with who did it and why."""
     state = _begin_change(meeting)
     reason = _reason(reason, "Say why this participant is reinstated: it is logged with it.")
-    entry = _entry(meeting, entry_id)
-    if entry.status != EntryStatus.REMOVED:
-        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only removed participants can be reinstated.")
-    # As for recall: back in the line of an item not under comment, nobody could call them.
+    return _back_in_line(meeting, state, _entry(meeting, entry_id), was=EntryStatus.REMOVED, done="reinstated",
+                         tag=Tag.SPEAKER_REINSTATED, data={"reason": reason}, actor=actor, now=now)
+
+
+def _back_in_line(meeting, state, entry, *, was, done, tag, data=None, actor, now):
+    """A skipped or removed entry back in line at its original sign-up place, and only in
+    the line of the item under comment: back in another item's line, nobody could call
+    or skip them (a console that had not yet seen comment close, or move on)."""
+    if entry.status != was:
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only {was.value} entries can be {done}.")
     if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
-        raise InvalidState("Only people removed on the item under comment can be reinstated: open public comment "
+        raise InvalidState(f"Only people {was.value} on the item under comment can be {done}: open public comment "
                            "on their item first.")
     entry.status = EntryStatus.WAITING
     entry.finished_at = None
     entry.removal_reason = ""
     db.session.flush()
-    record(meeting, Tag.SPEAKER_REINSTATED, {**_speaker_data(entry), "reason": reason}, actor=actor, now=now)
+    record(meeting, tag, {**_speaker_data(entry), **(data or {})}, actor=actor, now=now)
     _changed(meeting)
     return entry
 
