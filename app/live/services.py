@@ -812,17 +812,27 @@ def _end_other_places(meeting, state, entry, *, actor, now):
         QueueEntry.meeting_id == meeting.id, QueueEntry.token_hash == entry.token_hash,
         QueueEntry.id != entry.id, QueueEntry.status.in_(IN_QUEUE)).order_by(QueueEntry.id)).all()
     for other in others:
-        if other.status == EntryStatus.SPEAKING and state.speaker_entry_id == other.id:
-            spoke = _timer(state).started_at is not None or other.used_seconds is not None
-            _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT,
-                            actor=actor, now=now)
-        else:
-            was = other.status
-            other.status = EntryStatus.LEFT if other.used_seconds is None else EntryStatus.DONE
-            other.finished_at = now
-            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(other), "was": was.value, "reason": "removed"},
-                   actor=actor, now=now)
+        _end_place(meeting, state, other, actor=actor, now=now, reason="removed")
     return [other.id for other in others]
+
+
+def _end_place(meeting, state, entry, *, actor, now, **why):
+    """End a place still held as its resident leaving it does: a turn had (its time
+    started, now or before a skip) ends done, so one turn per person per item holds;
+    otherwise it ends left, and the place may be taken again. Logged like the join, so
+    every place in the log is accounted for."""
+    spoke = entry.used_seconds is not None
+    if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
+        # Before their time started they have not spoken: most often "Leave" pressed just
+        # as the chair called them.
+        spoke = spoke or _timer(state).started_at is not None
+        _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT, actor=actor, now=now)
+        return
+    was = entry.status
+    entry.status = EntryStatus.DONE if spoke else EntryStatus.LEFT
+    entry.finished_at = now
+    record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, **why,
+                                       **({"status": "done"} if spoke else {})}, actor=actor, now=now)
 
 
 def hide_name(meeting, *, entry_id, reason, actor, now):
@@ -1223,25 +1233,7 @@ def leave_queue(meeting, *, token, entry_id=None, actor=RESIDENT, now):
     if not held:
         raise NotFound("No place in the queue for this token.")
     for entry in held:
-        if entry.status == EntryStatus.SPEAKING and state.speaker_entry_id == entry.id:
-            # A speaker who ends their own turn has had it: done, not left, so one turn
-            # per person per item holds (a left place could sign up again). Before their
-            # time started they have not spoken: most often "Leave" pressed just as the
-            # chair called them. That is leaving, and the place may be taken again (unless
-            # they spoke in an earlier part of this turn, before a skip).
-            spoke = _timer(state).started_at is not None or entry.used_seconds is not None
-            _finish_speaker(meeting, state, status=EntryStatus.DONE if spoke else EntryStatus.LEFT,
-                            actor=actor, now=now)
-        else:
-            # Logged like the join, so every place in the log is accounted for.
-            was = entry.status
-            # Skipped part-way through their time, they have had their turn (left, they
-            # could sign up again for another).
-            entry.status = EntryStatus.LEFT if entry.used_seconds is None else EntryStatus.DONE
-            entry.finished_at = now
-            record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value,
-                                               **({"status": "done"} if entry.status == EntryStatus.DONE else {})},
-                   actor=actor, now=now)
+        _end_place(meeting, state, entry, actor=actor, now=now)
     db.session.flush()
     _changed(meeting)
     return held
