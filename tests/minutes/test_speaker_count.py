@@ -34,6 +34,17 @@ def hear(meeting, item, people, start=None):
         live.close_comment(meeting, actor="chair", now=next(t))
 
 
+def comment_open_on(client, auth, meeting, members, item):
+    """The meeting called to order with everyone present and comment open on `item`; the
+    clock the test goes on with, a minute a step."""
+    assert act(client, auth, meeting, "call_to_order").status_code == 200
+    all_present(client, auth, meeting, members)
+    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
+    with transaction():
+        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    return t
+
+
 @pytest.fixture
 def spanish(spanish_app):
     return spanish_app.test_client()
@@ -95,11 +106,7 @@ def test_a_speaker_removed_during_their_turn_is_not_counted_as_a_public_speaker(
 
 
 def test_a_participant_reinstated_after_a_mistaken_removal_is_counted_as_heard(client, auth, meeting, members, item):
-    assert act(client, auth, meeting, "call_to_order").status_code == 200
-    all_present(client, auth, meeting, members)
-    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
-    with transaction():
-        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    t = comment_open_on(client, auth, meeting, members, item)
     with transaction():
         maria, _ = live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=next(t))
     with transaction():
@@ -118,11 +125,7 @@ def test_a_participant_reinstated_after_a_mistaken_removal_is_counted_as_heard(c
 
 def test_a_speaker_skipped_part_way_through_and_not_called_again_is_counted_as_heard(client, auth, meeting,
                                                                                      members, item):
-    assert act(client, auth, meeting, "call_to_order").status_code == 200
-    all_present(client, auth, meeting, members)
-    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
-    with transaction():
-        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    t = comment_open_on(client, auth, meeting, members, item)
     with transaction():
         dropped, _ = live.join_queue(meeting, item_id=item.id, display_name="Maria", stance="support", now=next(t))
         live.join_queue(meeting, item_id=item.id, display_name="Tom", now=next(t))
@@ -141,11 +144,7 @@ def test_a_speaker_skipped_part_way_through_and_not_called_again_is_counted_as_h
 
 def test_those_skipped_and_not_recalled_are_told_apart_from_those_never_reached(client, auth, meeting, members,
                                                                                    item):
-    assert act(client, auth, meeting, "call_to_order").status_code == 200
-    all_present(client, auth, meeting, members)
-    t = iter(utcnow() + timedelta(minutes=n) for n in range(100))
-    with transaction():
-        live.open_comment(meeting, item_id=item.id, actor="chair", now=next(t))
+    t = comment_open_on(client, auth, meeting, members, item)
     with transaction():
         greg, _ = live.join_queue(meeting, item_id=item.id, display_name="Greg", now=next(t))
         live.join_queue(meeting, item_id=item.id, display_name="Tom", now=next(t))
