@@ -602,7 +602,7 @@
   var itemChoice = L.followedChoice(document.getElementById("join-item"));
 
   function render(state) {
-    L.setText("comment-status", L.commentStatus(state));
+    L.showCommentStatus(state);
     L.showMeetingNotice(state);
     meetingLive = L.isLive(state);
     // Where to speak is news only while the meeting is live.
@@ -621,7 +621,7 @@
     // place on it, else the item under comment (each item has its own line).
     var shown = myEntry && !ENDED[myEntry.status] ? myEntry.item_id : state.comment.open ? state.comment.item_id : undefined;
     var line = shown === undefined ? [] : state.queue.filter(function (e) { return e.item_id === shown; });
-    L.setText("queue-item", shown === undefined ? "" : L.text("queueFor", { item: L.itemTitle(shown) }));
+    L.setTextWithItem("queue-item", shown === undefined ? "" : L.text("queueFor", { item: L.itemTitle(shown) }), shown);
     var list = document.getElementById("queue");
     list.textContent = "";
     line.forEach(function (entry) {

@@ -251,6 +251,26 @@
     if (el && el.textContent !== value) { el.textContent = value; }
   }
 
+  // The same, with the agenda item's title in it marked in its own language (the clerk's,
+  // where the page is in another), so a screen reader reads it with the right voice.
+  var titlesLang = (document.getElementById("item-titles") || document.body).getAttribute("lang");
+  function setTextWithItem(id, value, itemId) {
+    var el = document.getElementById(id);
+    if (!el || el.textContent === value) { return; }
+    var title = itemId ? itemTitle(itemId) : "";
+    var at = title && titlesLang ? value.indexOf(title) : -1;
+    if (at < 0) { el.textContent = value; return; }
+    var span = document.createElement("span");
+    span.lang = titlesLang;
+    span.textContent = title;
+    el.replaceChildren(document.createTextNode(value.slice(0, at)), span,
+                       document.createTextNode(value.slice(at + title.length)));
+  }
+
+  function showCommentStatus(state) {
+    setTextWithItem("comment-status", commentStatus(state), state.comment.open ? state.comment.item_id : null);
+  }
+
   // A message set again as it already stands changes nothing a screen reader hears, and
   // nothing anyone sees: a second refusal of the same kind would be met with silence.
   // Emptied first and set a moment later, it is read out (and seen) again.
@@ -398,7 +418,7 @@
   function tick(live, render) {
     function step() {
       var state = live.state();
-      if (state) { setText("comment-status", commentStatus(state)); }
+      if (state) { showCommentStatus(state); }
       render(live.remaining());
     }
     step();
@@ -408,7 +428,8 @@
   window.DaisLive = {
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
     stanceLabel: stanceLabel, speakerLabel: speakerLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, announce: announce, connect: connect, listen: listen, tick: tick, refusal: refusal,
-    ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
+    ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, showCommentStatus: showCommentStatus,
+    setTextWithItem: setTextWithItem, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };
 })();

@@ -322,7 +322,7 @@
     // The pickers show what is in force, unless the chair is choosing right now.
     keepValue("item-select", state.current_item ? String(state.current_item.item_id) : "");
     keepValue("time-seconds", String(state.comment.seconds_per_speaker));
-    L.setText("comment-status", L.commentStatus(state));
+    L.showCommentStatus(state);
     L.showMeetingNotice(state);
     document.getElementById("order-notice").hidden = state.status !== "published";
     // Adjourned (or cancelled, postponed): the record stays on screen, the controls go.

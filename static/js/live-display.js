@@ -18,7 +18,7 @@
 
   function render(state) {
     L.setText("current-item", headline(state));
-    L.setText("comment-status", L.commentStatus(state));
+    L.showCommentStatus(state);
     L.showMeetingNotice(state);
     // The name alone (cut at two lines); that it is not verified is said beside the heading.
     L.setText("speaker", state.speaker ? L.speakerLabel(state.speaker) : L.text("nobody"));

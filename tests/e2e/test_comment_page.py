@@ -1518,3 +1518,21 @@ def test_a_resumed_turn_is_said_so_with_where_its_time_stands(chair, residents, 
     resident.wait_for_selector("#my-alert:text-is('The chair resumed your time. Less than 30 seconds left.')")
     resident.wait_for_timeout(1500)  # said once: not followed by "30 seconds left"
     assert resident.inner_text("#my-alert") == "The chair resumed your time. Less than 30 seconds left."
+
+
+def test_on_a_spanish_page_the_item_title_the_status_says_is_marked_english(chair, residents, demo_server):
+    """The clerk's English title inside a Spanish sentence read out by a live region: marked
+    lang="en", so a screen reader switches voice for it."""
+    resident = residents()
+    resident.goto(comment_url(demo_server) + "?lang=es")
+    resident.wait_for_selector("#connection:not(:empty)")
+    item = items_taking_comment(resident)[0]
+    title = resident.text_content(f"#item-titles span[data-id='{item}']")
+    chair_sends(chair, "open_comment", {"item_id": int(item)})
+    resident.wait_for_selector(f"#comment-status span[lang=en]:text-is('{title}')")
+    assert resident.inner_text("#comment-status").startswith("El comentario público está abierto: ")
+    resident.wait_for_selector(f"#queue-item span[lang=en]:text-is('{title}')")
+    chair_sends(chair, "close_comment")
+    chair_sends(chair, "open_comment", {"item_id": None})  # general comment: the page's own words
+    resident.wait_for_selector("#comment-status:has-text('Comentario público general')")
+    assert resident.locator("#comment-status span[lang]").count() == 0

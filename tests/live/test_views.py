@@ -178,6 +178,15 @@ def test_the_clerks_words_on_where_to_speak_are_marked_in_their_language(client,
         in spanish
 
 
+def test_the_item_title_in_what_the_page_says_is_marked_in_its_language(client, meeting):
+    """On a Spanish page the agenda item's title (the clerk's English) in the comment status
+    and the queue heading is marked lang="en"; general comment, the page's own words, is not."""
+    spanish = client.get(f"/meetings/{meeting.id}/comment?lang=es").text
+    assert ': <span lang="en">Zoning of Elm Street</span> · ' in spanish
+    assert 'sobre: <span lang="en">Zoning of Elm Street</span></p>' in spanish
+    assert '<div id="item-titles" hidden lang="en">' in spanish
+
+
 def test_console_of_a_draft_says_it_must_be_published(client, staff, app):
     draft = make_meeting(status=MeetingStatus.DRAFT)
     db.session.commit()
