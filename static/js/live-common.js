@@ -253,7 +253,8 @@
 
   // The same, with the agenda item's title in it marked in its own language (the clerk's,
   // where the page is in another), so a screen reader reads it with the right voice.
-  var titlesLang = (document.getElementById("item-titles") || document.body).getAttribute("lang");
+  var titlesElement = document.getElementById("item-titles");
+  var titlesLang = titlesElement ? titlesElement.getAttribute("lang") : null;
   function setTextWithItem(id, value, itemId) {
     var el = document.getElementById(id);
     if (!el || el.textContent === value) { return; }
