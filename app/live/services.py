@@ -205,20 +205,24 @@ def public_state_and_timer(meeting, *, now):
                           **_warning_fields(entry, warned), "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
-    posted = meetings.posted_titles(meeting) or {}  # read once for both titles below
+    # Read once for both items below, and only while there is one: the numbers tie the
+    # chamber screen and the residents' pages to the printed agenda ("6.a").
+    numbers, posted = meetings.public_labels(meeting) if comment_item_id or (state and state.current_item_id) \
+        else ({}, None)
 
     def title(item):
-        return posted.get(item.id, item.title)
+        return (posted or {}).get(item.id, item.title)
 
     if state and state.current_item_id:
         item = db.session.get(AgendaItem, state.current_item_id)
         if item is not None:
-            current_item = {"item_id": item.id, "title": title(item)}
+            current_item = {"item_id": item.id, "title": title(item), "number": numbers.get(item.id)}
     may_close_at = _may_close_at(meeting, state, now) if is_open else None
     # Its title too: an item added or renamed since a page loaded is not in the page's list.
     comment_item = db.session.get(AgendaItem, comment_item_id) if comment_item_id else None
     comment = {"open": is_open, "item_id": comment_item_id,
                "item_title": title(comment_item) if comment_item is not None else None,
+               "item_number": numbers.get(comment_item_id),
                "seconds_per_speaker": seconds,
                "opened_at": _iso(state.comment_opened_at) if is_open else None,
                "period_seconds": state.comment_period_seconds if is_open else None,

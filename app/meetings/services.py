@@ -533,13 +533,31 @@ def working_items(meeting):
             for item in meeting.items]
 
 
-def posted_titles(meeting):
-    """{item_id: title} as posted while the clerk's edits are not, else None (the items'
-    own titles are the public's). An item never posted is known by its own title once
-    the chair has brought it up."""
-    if not meeting.has_unpublished_changes:
-        return None
-    return {entry.id: entry.title for entry in public_items(meeting)}
+def public_labels(meeting):
+    """({item_id: number}, {item_id: title} or None): the items' numbers as the public knows
+    them, and their titles as posted while the clerk's edits are not (None: the items' own
+    titles are the public's). An item never posted is known by its own title and its
+    number as it stands once the chair has brought it up. The live state is built after
+    every change, so the numbers are read in one query rather than by loading the agenda."""
+    if meeting.has_unpublished_changes:
+        posted = public_items(meeting)
+        numbers = {entry.id: entry.number for entry in posted}
+        return {**_numbers_as_they_stand(meeting.id), **numbers}, {entry.id: entry.title for entry in posted}
+    return _numbers_as_they_stand(meeting.id), None
+
+
+def _numbers_as_they_stand(meeting_id):
+    rows = db.session.execute(
+        sa.select(AgendaSection.id, AgendaItem.id)
+        .outerjoin(AgendaItem, AgendaItem.section_id == AgendaSection.id)
+        .where(AgendaSection.meeting_id == meeting_id)
+        .order_by(AgendaSection.position, AgendaSection.id, AgendaItem.position, AgendaItem.id))
+    sections = {}  # in agenda order; an empty section still takes its number
+    for section_id, item_id in rows:
+        sections.setdefault(section_id, [])
+        if item_id is not None:
+            sections[section_id].append({"id": item_id})
+    return item_numbers([{"id": key, "items": items} for key, items in sections.items()])
 
 
 # ---------------------------------------------------------------- agenda

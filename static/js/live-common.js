@@ -152,9 +152,13 @@
     return new Date(iso).toLocaleTimeString(document.documentElement.lang || undefined, parts);
   }
 
-  function commentStatus(state) {
+  // `withoutItem`: where the page's headline is the item under comment (the chamber
+  // screen), the status does not say its title a second time.
+  function commentStatus(state, withoutItem) {
     if (!state.comment.open) { return text("commentClosed"); }
-    var words = text("commentOpen") + ": " + itemTitle(state.comment.item_id) + " · " +
+    // The agenda number too ("6.a"): people follow the meeting on the printed agenda.
+    var number = state.comment.item_number ? state.comment.item_number + " " : "";
+    var words = text("commentOpen") + (withoutItem ? "" : ": " + number + itemTitle(state.comment.item_id)) + " · " +
       text("perSpeaker", { time: clock(state.comment.seconds_per_speaker) });
     if (state.comment.period_ends_at) {
       // Once its time has passed the period stays open until the chair closes it: it
@@ -268,8 +272,11 @@
                        document.createTextNode(value.slice(at + title.length)));
   }
 
+  var statusElement = document.getElementById("comment-status");
+  var statusWithoutItem = Boolean(statusElement && statusElement.hasAttribute("data-without-item"));
   function showCommentStatus(state) {
-    setTextWithItem("comment-status", commentStatus(state), state.comment.open ? state.comment.item_id : null);
+    setTextWithItem("comment-status", commentStatus(state, statusWithoutItem),
+                    state.comment.open && !statusWithoutItem ? state.comment.item_id : null);
   }
 
   // A message set again as it already stands changes nothing a screen reader hears, and

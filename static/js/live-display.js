@@ -14,10 +14,21 @@
     return state.current_item ? state.current_item.title : L.text("noItem");
   }
 
+  // Its agenda number ("6.a"), which the room finds on the printed agenda; none for
+  // general comment or once the meeting is over.
+  function headlineNumber(state) {
+    if (!L.isLive(state)) { return ""; }
+    if (state.comment.open) { return state.comment.item_number || ""; }
+    return state.current_item ? state.current_item.number || "" : "";
+  }
+
   var SHOWN = 5;  // names under "Next" (the template shows as many)
 
   function render(state) {
     L.setText("current-item", headline(state));
+    var number = headlineNumber(state);
+    L.setText("current-number", number);
+    document.getElementById("current-number").hidden = !number;
     L.showCommentStatus(state);
     L.showMeetingNotice(state);
     // The name alone (cut at two lines); that it is not verified is said beside the heading.

@@ -1205,6 +1205,41 @@ def test_the_chamber_screen_shows_long_names_whole(chair, residents, demo_server
         assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), size
 
 
+def test_the_chamber_screen_gives_the_agenda_number_and_fills_a_large_screen(chair, residents, demo_server):
+    """The room finds the item on the printed agenda by its number; the status line under
+    the title does not say the title again; and a 1920x1080 screen is filled as a 1280x720
+    projector is, in larger type, not left half empty."""
+    item = new_posted_item(demo_server, "Item shown on the chamber screen")
+    agenda = clerk_api(demo_server, "GET", f"/api/v1/meetings/{meeting_id(demo_server)}")
+    (number,) = [entry["number"] for section in agenda["sections"] for entry in section["items"]
+                 if str(entry["id"]) == item]
+    display = residents()
+    display.set_viewport_size({"width": 1280, "height": 720})
+    display.goto(comment_url(demo_server).replace("/comment", "/display"))
+    display.wait_for_selector("#connection:has-text('Connected')")
+    chair_sends(chair, "open_comment", {"item_id": int(item)})
+    display.wait_for_selector("#current-item:has-text('Item shown on the chamber screen')")
+    assert display.inner_text("#current-number") == number
+    assert display.inner_text("#comment-status").startswith("Public comment is open · ")
+    for _ in range(5):
+        chair_sends(chair, "add_in_person", {"item_id": int(item), "display_name": "Card", "channel": "remote"})
+    chair_sends(chair, "call_next")
+    display.wait_for_selector("#countdown:has-text(':')")
+    sizes = {}
+    for width, height in ((1280, 720), (1920, 1080)):
+        display.set_viewport_size({"width": width, "height": height})
+        assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), width
+        sizes[width] = display.evaluate("""() => ["current-item", "countdown", "queue"].map(id =>
+            parseFloat(getComputedStyle(document.getElementById(id)).fontSize))""")
+    assert all(large >= 1.4 * small for small, large in zip(sizes[1280], sizes[1920])), sizes
+    # Reloaded, the page says the same from the server.
+    display.reload()
+    display.wait_for_selector("#connection:has-text('Connected')")
+    assert display.inner_text("#current-number") == number
+    chair_sends(chair, "close_comment")
+    display.wait_for_selector("#comment-status:text-is('Public comment is closed')")
+
+
 def clerk_api(server, method, path, body=None):
     """The clerk's JSON API on the demo server, with an API token made for the call."""
     token = server.flask("users", "token", "clerk@example.gov").stdout.strip().splitlines()[-1]

@@ -10,6 +10,7 @@ from app.live import services as live
 from app.live.models import EntryStatus
 from app.meetings import services as meetings
 from app.meetings.models import CommentPolicy, MeetingStatus
+from app.meetings.numbering import item_numbers
 from tests.factories import make_body, make_item, make_meeting, make_user
 
 
@@ -41,7 +42,8 @@ def tags(meeting):
 def test_state_of_an_untouched_meeting(meeting, now):
     state = live.public_state(meeting, now=now)
     assert state == {"meeting_id": meeting.id, "version": 0, "status": "in_progress", "current_item": None,
-                     "comment": {"open": False, "item_id": None, "item_title": None, "seconds_per_speaker": 180,
+                     "comment": {"open": False, "item_id": None, "item_title": None, "item_number": None,
+                                 "seconds_per_speaker": 180,
                                  "opened_at": None, "period_seconds": None, "period_ends_at": None,
                                  "may_close_at": None,
                                  "may_close_in_seconds": None, "warn_before_removal": True,
@@ -61,7 +63,10 @@ def test_a_full_comment_period(meeting, item, chair, now):
     second, _ = live.join_queue(meeting, item_id=item.id, interpreter=True, now=now)
     state = live.public_state(meeting, now=now)
     assert state["version"] == 5
-    assert state["current_item"] == {"item_id": item.id, "title": item.title}
+    # Its number as the agenda gives it: the chamber screen and the pages show it before the title.
+    number = item_numbers(meeting.sections)[item.id]
+    assert state["current_item"] == {"item_id": item.id, "title": item.title, "number": number}
+    assert state["comment"]["item_number"] == number
     assert [(e["entry_id"], e["position"]) for e in state["queue"]] == [(first.id, 1), (card.id, 2), (second.id, 3)]
     assert state["queue"][0]["display_name"] == "Ana" and state["queue"][0]["channel"] == "remote"
     assert [e["expected_seconds"] for e in state["queue"]] == [120, 120, 240]

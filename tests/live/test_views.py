@@ -9,6 +9,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.live import services as live
 from app.meetings.models import MeetingStatus
+from app.meetings.numbering import item_numbers
 from tests.factories import make_item, make_meeting, make_user
 
 
@@ -83,7 +84,12 @@ def test_display_headline_is_the_item_under_comment_when_none_is_set(client, now
     live.open_comment(meeting, item_id=item.id, actor=make_user(role="chair", body=meeting.body), now=now)
     db.session.commit()
     page = client.get(f"/meetings/{meeting.id}/display").text
-    assert '<p id="current-item" class="display-item">Accessory dwelling units</p>' in page
+    # With its agenda number, which the room finds on the printed agenda.
+    number = item_numbers(meeting.sections)[item.id]
+    assert (f'<p class="display-item"><span id="current-number" class="item-number">{number}</span> '
+            '<span id="current-item">Accessory dwelling units</span></p>') in page
+    # The status under it does not say the title a second time.
+    assert '<p id="comment-status" data-without-item>Public comment is open · 3:00 per speaker</p>' in page
     assert "No item is being considered." not in page.split('id="live-strings"')[0]
 
 
@@ -97,11 +103,15 @@ def test_display_headline_is_general_comment_while_it_is_open(client, now):
     live.open_comment(meeting, item_id=None, actor=chair, now=now)
     db.session.commit()
     page = client.get(f"/meetings/{meeting.id}/display").text
-    assert '<p id="current-item" class="display-item">General public comment</p>' in page
+    # General comment has no agenda number (the ordinance's is not shown).
+    assert ('<span id="current-number" class="item-number" hidden></span> '
+            '<span id="current-item">General public comment</span></p>') in page
     live.close_comment(meeting, actor=chair, now=now)
     db.session.commit()
     page = client.get(f"/meetings/{meeting.id}/display").text
-    assert '<p id="current-item" class="display-item">Ordinance 2026-14</p>' in page
+    number = item_numbers(meeting.sections)[item.id]
+    assert (f'<span id="current-number" class="item-number">{number}</span> '
+            '<span id="current-item">Ordinance 2026-14</span></p>') in page
 
 
 @pytest.mark.parametrize("running", [True, False])
@@ -120,9 +130,10 @@ def test_every_live_page_says_when_a_timed_period_ends(client, staff, now, runni
     end = opened + timedelta(minutes=30)
     ends = local_time(end, "America/Los_Angeles", "clock_seconds" if end.second or end.microsecond else "clock")
     said = f"timed period until {ends}" if running else "timed period ended at 9:30 AM"
-    for path in ("comment", "display"):
+    number = item_numbers(meeting.sections)[item.id]
+    for path, status in (("comment", f"open: {number} Budget hearing · "), ("display", "open · ")):
         page = client.get(f"/meetings/{meeting.id}/{path}").text
-        assert f"Budget hearing · 3:00 per speaker · {said}</p>" in page
+        assert f"{status}3:00 per speaker · {said}</p>" in page
         assert 'data-timezone="America/Los_Angeles"' in page  # the scripts write it the same way
     assert said in client.get(f"/staff/meetings/{meeting.id}/live").text
 
@@ -182,7 +193,8 @@ def test_the_item_title_in_what_the_page_says_is_marked_in_its_language(client, 
     """On a Spanish page the agenda item's title (the clerk's English) in the comment status
     and the queue heading is marked lang="en"; general comment, the page's own words, is not."""
     spanish = client.get(f"/meetings/{meeting.id}/comment?lang=es").text
-    assert ': <span lang="en">Zoning of Elm Street</span> · ' in spanish
+    number = item_numbers(meeting.sections)[meeting.items[0].id]  # before it, as on the agenda
+    assert f': {number} <span lang="en">Zoning of Elm Street</span> · ' in spanish
     assert 'sobre: <span lang="en">Zoning of Elm Street</span></p>' in spanish
     assert '<div id="item-titles" hidden lang="en">' in spanish
 
@@ -196,8 +208,6 @@ def test_console_of_a_draft_says_it_must_be_published(client, staff, app):
 
 
 def test_item_menus_give_each_item_its_agenda_number(client, staff, meeting):
-    from app.meetings.numbering import item_numbers
-
     number = item_numbers(meeting.sections)[meeting.items[0].id]
     staff.login(staff.user("clerk", meeting.body))
     console = client.get(f"/staff/meetings/{meeting.id}/live").text
@@ -339,10 +349,14 @@ def test_the_public_live_pages_show_the_agenda_as_posted(client, app):
     publish_agenda(meeting, actor=clerk, now=utcnow())
     db.session.commit()
     business = next(s for s in meeting.sections if s.kind == SectionKind.BUSINESS)
+    posted_number = item_numbers(meeting.sections)[posted.id]
     draft = meetings.add_item(meeting, section_id=business.id, title="Settlement with Acme (not posted)",
                               actor=clerk, now=utcnow())
     meetings.update_item(posted, {"title": "Repaving of Elm and Oak Streets"}, actor=clerk, now=utcnow())
+    meetings.move_item(draft, direction="up", actor=clerk, now=utcnow())  # the posted item is renumbered
     db.session.commit()
+    db.session.expire_all()
+    assert item_numbers(meeting.sections)[posted.id] != posted_number
 
     for page in ("comment", "display"):
         html = client.get(f"/meetings/{meeting.id}/{page}").text
@@ -356,10 +370,13 @@ def test_the_public_live_pages_show_the_agenda_as_posted(client, app):
     live.open_comment(meeting, item_id=posted.id, actor=chair, now=utcnow())
     state = live.public_state(meeting, now=utcnow())
     assert state["current_item"]["title"] == state["comment"]["item_title"] == "Repaving of Elm Street"
+    assert state["current_item"]["number"] == state["comment"]["item_number"] == posted_number  # as posted
     live.join_queue(meeting, item_id=posted.id, now=utcnow())
     live.close_comment(meeting, actor=chair, now=utcnow() + timedelta(minutes=5))
     # Brought up by the chair, an item not yet posted takes residents' sign-ups as cards.
     live.open_comment(meeting, item_id=draft.id, actor=chair, now=utcnow() + timedelta(minutes=6))
+    # Never posted: its number as the agenda stands.
+    assert live.public_state(meeting, now=utcnow())["comment"]["item_number"] == posted_number
     live.join_queue(meeting, item_id=draft.id, now=utcnow())
     live.close_comment(meeting, actor=chair, now=utcnow() + timedelta(minutes=12))
     db.session.commit()
