@@ -30,6 +30,34 @@ THRESHOLD_WORDS = {"majority_of_votes_cast": N_("majority of votes cast"),
                    "majority_of_full_body": N_("majority of the full body"), "two_thirds": N_("two-thirds")}
 KIND_WORDS = {"main": N_("Motion"), "amendment": N_("Amendment"), "substitute": N_("Substitute motion"),
               "table": N_("Motion to table"), "reconsider": N_("Motion to reconsider")}
+# How a comment period ran, keyed by (opened again, a limit for the whole period). The
+# common case, closed by the chair with the time per speaker unchanged, is one sentence.
+PERIOD_OPENED_AND_CLOSED = {
+    (False, False): N_("Public comment opened at {opened} with {per_speaker} per speaker and closed at {closed}."),
+    (False, True): N_("Public comment opened at {opened} with {per_speaker} per speaker and a limit of {period} "
+                      "for the period, and closed at {closed}."),
+    (True, False): N_("Public comment opened again at {opened} with {per_speaker} per speaker and closed at "
+                      "{closed}."),
+    (True, True): N_("Public comment opened again at {opened} with {per_speaker} per speaker and a limit of "
+                     "{period} for the period, and closed at {closed}."),
+}
+PERIOD_OPENED = {
+    (False, False): N_("Public comment opened at {opened} with {per_speaker} per speaker."),
+    (False, True): N_("Public comment opened at {opened} with {per_speaker} per speaker and a limit of {period} "
+                      "for the period."),
+    (True, False): N_("Public comment opened again at {opened} with {per_speaker} per speaker."),
+    (True, True): N_("Public comment opened again at {opened} with {per_speaker} per speaker and a limit of "
+                     "{period} for the period."),
+}
+# The chair's warnings, removals and reinstatements, each with the reason the chair gave.
+CONDUCT_WORDS = {
+    "warned": N_("The chair warned {name} at {time}: {reason}"),
+    "removed_after_warning": N_("The chair removed {name} at {time}, after a warning at {warned}: {reason}"),
+    "removed_for_threat": N_("The chair removed {name} at {time} without a prior warning, for a use of force or a "
+                             "true threat of force: {reason}"),
+    "removed": N_("The chair removed {name} at {time} without a prior warning: {reason}"),
+    "reinstated": N_("The chair reinstated {name} at {time}, undoing the removal: {reason}"),
+}
 STANCES = ("support", "oppose", "neutral", "unstated")
 MIDDLE = ("recess", "reconvene", "remote_access_down", "remote_access_restored", "closed_session",
           "closed_session_report")
@@ -137,34 +165,68 @@ def _attendance(record, _):
 
 def _speakers(speakers, _, ngettext):
     # The wording is called outside f-strings: Babel's extractor does not look inside them.
+    lines = _periods(speakers, _, ngettext)
     if not speakers["total"]:
         none = _("No public speakers.")
-        return [f"<p>{escape(none)}</p>"] + _beyond_the_speakers(speakers, ngettext)
+        return lines + [f"<p>{escape(none)}</p>"] + _beyond_the_speakers(speakers, _, ngettext)
     words = {"support": _("support"), "oppose": _("oppose"), "neutral": _("neutral"), "unstated": _("no position given")}
     stance = ", ".join(f"{speakers[s]} {words[s]}" for s in STANCES if speakers.get(s))
     text = ngettext("{total} public speaker ({in_person} in person, {remote} remote): {stances}.",
                     "{total} public speakers ({in_person} in person, {remote} remote): {stances}.",
                     speakers["total"]).format(
         total=speakers["total"], in_person=speakers["in_person"], remote=speakers["remote"], stances=stance)
-    lines = [f"<p>{escape(text)}</p>"]
+    lines.append(f"<p>{escape(text)}</p>")
     names = speakers.get("names") or []
     if names:
         label = ngettext("Speaker who gave a name:", "Speakers who gave a name:", len(names))
         lines.append(f"<p>{escape(label)} {escape(', '.join(names))}</p>")
-    return lines + _time_given(speakers, _, ngettext) + _beyond_the_speakers(speakers, ngettext)
+    return lines + _time_given(speakers, _, ngettext) + _beyond_the_speakers(speakers, _, ngettext)
+
+
+def _periods(speakers, _, ngettext):
+    """Each comment period as the clerk writes it: when it opened, with the time per
+    speaker (and the period's own limit, if one was set), each change of that time, and
+    when it closed. One paragraph a period, in the order they were held."""
+    lines = []
+    for index, period in enumerate(speakers.get("periods") or []):
+        key = (index > 0, bool(period.get("period_seconds")))
+        values = {"opened": period["opened"], "closed": period.get("closed"),
+                  "per_speaker": _duration(period["seconds_per_speaker"] or 0, ngettext),
+                  "period": _duration(period.get("period_seconds") or 0, ngettext)}
+        changes = period.get("changes") or []
+        if period.get("closed") and not changes and not period.get("closed_reason"):
+            lines.append(f"<p>{escape(_(PERIOD_OPENED_AND_CLOSED[key]).format(**values))}</p>")
+            continue
+        sentences = [_(PERIOD_OPENED[key]).format(**values)]
+        for change in changes:
+            sentences.append(_("The time per speaker was changed to {per_speaker} at {time}.").format(
+                per_speaker=_duration(change["seconds_per_speaker"] or 0, ngettext), time=change["at"]))
+        if not period.get("closed"):
+            sentences.append(_("Public comment is still open."))
+        elif period.get("closed_reason") == "adjourned":
+            sentences.append(_("Public comment closed at {time}, when the meeting was adjourned.").format(
+                time=period["closed"]))
+        else:
+            sentences.append(_("Public comment closed at {time}.").format(time=period["closed"]))
+        lines.append(f"<p>{escape(' '.join(sentences))}</p>")
+    return lines
 
 
 def _time_given(speakers, _, ngettext):
     """"Time per speaker: 2 minutes" (", then 1 minute 30 seconds" after a change), and
-    the longer time of those who spoke through an interpreter."""
+    the longer time of those who spoke through an interpreter. Where the record has the
+    comment periods, they already say the time per speaker: only the longer time is added."""
     limits = speakers.get("seconds_per_speaker") or []
+    multiple = speakers.get("interpreter_multiple")
+    longer = _("Speakers who used an interpreter had {multiple} times as long.").format(multiple=multiple)
+    if speakers.get("periods"):
+        return [f"<p>{escape(longer)}</p>"] if multiple else []
     if not limits:
         return []
     durations = [_duration(seconds, ngettext) for seconds in limits]
     text = _("Time per speaker: {time}.").format(time=_(", then ").join(durations))
-    multiple = speakers.get("interpreter_multiple")
     if multiple:
-        text += " " + _("Speakers who used an interpreter had {multiple} times as long.").format(multiple=multiple)
+        text += " " + longer
     return [f"<p>{escape(text)}</p>"]
 
 
@@ -176,9 +238,30 @@ def _duration(seconds, ngettext):
     return " ".join(parts)
 
 
-def _beyond_the_speakers(speakers, ngettext):
-    """Those who asked to speak and are not counted as speakers, each in a sentence."""
-    return _untimed(speakers, ngettext) + _removed(speakers, ngettext) + _not_heard(speakers, ngettext)
+def _beyond_the_speakers(speakers, _, ngettext):
+    """Those who asked to speak and are not counted as speakers, each in a sentence, and
+    the chair's warnings, removals and reinstatements."""
+    conduct = _conduct(speakers, _) if "conduct" in speakers else _removed(speakers, ngettext)
+    return _untimed(speakers, ngettext) + conduct + _not_heard(speakers, ngettext)
+
+
+def _conduct(speakers, _):
+    """Each warning, removal and reinstatement, in order, with when and the reason the
+    chair gave: a removal says whether a warning came first, and when. The participant
+    is "Speaker <number>", their place in the sign-up order as the log and the display
+    give it, never the name they typed: that is unverified (anyone may type anyone's),
+    and the chair may have hidden it."""
+    lines = []
+    for act in speakers.get("conduct") or []:
+        kind = act["kind"]
+        if kind == "removed":
+            kind = ("removed_after_warning" if act.get("warned_at") else
+                    "removed_for_threat" if act.get("threat") else "removed")
+        name = _("Speaker %(number)s") % {"number": act.get("number")}
+        text = _(CONDUCT_WORDS[kind]).format(name=name, time=act["at"], warned=act.get("warned_at"),
+                                             reason=_sentence(act.get("reason") or ""))
+        lines.append(f"<p>{escape(text)}</p>")
+    return lines
 
 
 def _not_heard(speakers, ngettext):

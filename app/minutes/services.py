@@ -891,6 +891,73 @@ def _time_limits_by_item(meeting, order_at=None):
     return limits
 
 
+# The log entries the minutes read for how each comment period ran and for the chair's
+# warnings, removals and reinstatements.
+_COMMENT_LOG_TAGS = (Tag.COMMENT_OPENED.value, Tag.COMMENT_TIME_CHANGED.value, Tag.COMMENT_CLOSED.value)
+_CONDUCT_TAGS = {Tag.SPEAKER_WARNED.value: "warned", Tag.SPEAKER_REMOVED.value: "removed",
+                 Tag.SPEAKER_REINSTATED.value: "reinstated"}
+
+
+def _comment_log_by_item(meeting, when, order_at=None):
+    """{item_id (None: general comment): {"periods": [...], "conduct": [...]}}, from the
+    compliance log, with every moment written by `when` (the body's local time).
+
+    A period: when comment opened and closed (None while it is still open; with the
+    `closed_reason` when the chair did not close it), the seconds per speaker it opened
+    with and each change of them while it was open, and the limit set for the whole
+    period, if any. Conduct, in order: each warning, removal and reinstatement, with the
+    reason the chair gave, the warning a removal followed (`warned_at`) and whether it
+    was for a use or threat of force. The participant is given by their sign-up `number`
+    only, never by name: a name typed on a comment page is unverified (anyone can type
+    anyone's), and the chair may have hidden it. (The log never holds a resident's token.)
+
+    Two maps, like the speakers': after the call to order at `order_at` (or with no call
+    to order), and before it. A period still open at the call to order is in both."""
+    parts = ({}, {})
+    rows = db.session.scalars(sa.select(ComplianceEntry).where(
+        ComplianceEntry.meeting_id == meeting.id,
+        ComplianceEntry.tag.in_(_COMMENT_LOG_TAGS + tuple(_CONDUCT_TAGS)))
+        .order_by(ComplianceEntry.seq)).all()
+
+    def part(at):
+        return int(order_at is not None and at < order_at)
+
+    def moment(text):
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+
+    def place(index, item_id):
+        return parts[index].setdefault(item_id, {"periods": [], "conduct": []})
+
+    open_period = None  # while comment is open: (the period, when it opened, its item)
+    for row in rows:
+        data = row.data or {}
+        at = datetime.fromisoformat(row.recorded_at)
+        if row.tag == Tag.COMMENT_OPENED.value:
+            period = {"opened": when(at), "closed": None, "closed_reason": None,
+                      "seconds_per_speaker": data.get("seconds_per_speaker"),
+                      "period_seconds": data.get("period_seconds"), "changes": []}
+            place(part(at), data.get("item_id"))["periods"].append(period)
+            open_period = (period, at, data.get("item_id"))
+        elif row.tag == Tag.COMMENT_TIME_CHANGED.value and open_period is not None:
+            open_period[0]["changes"].append({"at": when(at), "seconds_per_speaker": data.get("new_seconds")})
+        elif row.tag == Tag.COMMENT_CLOSED.value and open_period is not None:
+            period, opened_at, item_id = open_period
+            period.update(closed=when(at), closed_reason=data.get("reason"))
+            open_period = None
+            if part(opened_at) and not part(at):  # open across the call to order: in both parts
+                place(0, item_id)["periods"].append(period)
+        elif row.tag in _CONDUCT_TAGS:
+            warned_at = moment(data.get("warned_at"))
+            place(part(at), data.get("item_id"))["conduct"].append({
+                "kind": _CONDUCT_TAGS[row.tag], "at": when(at), "number": data.get("number"),
+                "reason": data.get("reason") or "",
+                "warned_at": when(warned_at) if warned_at is not None else None,
+                "threat": bool(data.get("threat"))})
+    if open_period is not None and part(open_period[1]) and order_at is not None:
+        place(0, open_period[2])["periods"].append(open_period[0])  # still open, begun before the order
+    return parts
+
+
 def _not_heard_by_item(meeting):
     """{item_id: (people who asked to speak and were never heard, how many of them were
     skipped)}: still waiting (or skipped and never recalled) once comment on their item
@@ -961,6 +1028,14 @@ def minutes_record(meeting, *, fmt=None):
     agenda_order = {item.id: position for position, item in enumerate(meeting.items)}
     order = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
     speakers, before_order = _speakers_by_item(meeting, order.occurred_at if order else None)
+    # How each comment period ran and the chair's warnings and removals, from the log: an
+    # item whose comment was opened is written even if nobody spoke.
+    for counts, logged in zip((speakers, before_order),
+                              _comment_log_by_item(meeting, when, order.occurred_at if order else None)):
+        for item_id, held in logged.items():
+            counts.setdefault(item_id, _speaker_counts([], comment_opened=bool(held["periods"])))
+        for item_id, part in counts.items():
+            part.update(logged.get(item_id, {"periods": [], "conduct": []}))
     by_item = {}
     for motion in motions(meeting):
         by_item.setdefault(motion.item_id, []).append(motion)

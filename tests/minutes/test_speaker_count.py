@@ -101,7 +101,13 @@ def test_a_speaker_removed_during_their_turn_is_not_counted_as_a_public_speaker(
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
     assert "Speaker who gave a name: Maria" in draft
-    assert "1 participant was removed by the chair (the compliance log gives the reason)." in draft
+    # The removal, with the warning before it and both reasons; the person by their number only.
+    warned = draft.index("The chair warned Speaker 1 at ")
+    removed = draft.index("The chair removed Speaker 1 at ")
+    assert warned < removed
+    assert ": Shouting over the chair." in draft[warned:removed]
+    assert ", after a warning at " in draft[removed:] and ": Kept shouting after a warning." in draft[removed:]
+    assert "compliance log gives" not in draft
     assert "Larry" not in draft
 
 
@@ -121,6 +127,13 @@ def test_a_participant_reinstated_after_a_mistaken_removal_is_counted_as_heard(c
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
     assert "1 public speaker (0 in person, 1 remote): 1 support." in draft
     assert "removed by the chair" not in draft
+    # The removal happened and was undone: both are said, in order, each with its reason.
+    removed = draft.index("The chair removed Speaker 1 at ")
+    reinstated = draft.index("The chair reinstated Speaker 1 at ")
+    assert removed < reinstated
+    assert "without a prior warning, for a use of force or a true threat of force: Wrong row." in draft
+    assert ", undoing the removal: Removed the wrong person." in draft
+    assert "Maria" in draft and draft.count("Maria") == 1  # named once, as a speaker
 
 
 def test_a_speaker_skipped_part_way_through_and_not_called_again_is_counted_as_heard(client, auth, meeting,
@@ -247,8 +260,8 @@ def test_comment_heard_before_the_call_to_order_is_written_before_it(client, aut
     assert draft.index("Public comment on non-agenda items") < draft.index("Early Bird") < order
     heading = draft.index("Public comment on ", draft.index("Early Bird"))
     assert heading < draft.index(f"{item.title}</h4>") < draft.index("Ann Before") < order
-    assert order < draft.index("Maria") and order < draft.index("1 participant was removed")
-    assert draft.count("was removed") == 1
+    assert order < draft.index("Maria") and order < draft.index("The chair removed Speaker")
+    assert draft.count("The chair removed") == 1
     assert draft.count("Early Bird") == 1 and draft.count("Ann Before") == 1
 
 
@@ -344,8 +357,10 @@ def test_the_time_each_speaker_was_given_is_written_with_a_change_and_the_interp
     with transaction():
         live.close_comment(meeting, actor="chair", now=next(t))
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
-    assert ("Time per speaker: 2 minutes, then 1 minute 30 seconds. Speakers who used an interpreter had 2 times "
-            "as long.") in draft
+    # The comment period says the time per speaker and its change; the interpreter's longer time follows.
+    assert "with 2 minutes per speaker. The time per speaker was changed to 1 minute 30 seconds at " in draft
+    assert "<p>Speakers who used an interpreter had 2 times as long.</p>" in draft
+    assert "Time per speaker:" not in draft  # not said twice
 
 
 def test_comment_before_and_after_the_call_to_order_each_name_their_own_time(client, auth, meeting, members,
@@ -368,10 +383,10 @@ def test_comment_before_and_after_the_call_to_order_each_name_their_own_time(cli
             live.timer(meeting, action="stop", actor="chair", now=next(t))
             live.close_comment(meeting, actor="chair", now=next(t))
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
-    assert "Time per speaker: 30 seconds." in draft and "Time per speaker: 45 seconds." in draft
-    assert "then" not in draft
-    assert draft.index("Time per speaker: 30 seconds.") < draft.index("called to order") \
-        < draft.index("Time per speaker: 45 seconds.")
+    assert "with 30 seconds per speaker and closed at" in draft and "with 45 seconds per speaker and closed at" in draft
+    assert "changed" not in draft
+    assert draft.index("with 30 seconds per speaker") < draft.index("called to order") \
+        < draft.index("with 45 seconds per speaker")
 
 
 def test_comment_open_across_the_call_to_order_keeps_its_time_after_it(client, auth, meeting, members, item):
@@ -388,4 +403,5 @@ def test_comment_open_across_the_call_to_order_keeps_its_time_after_it(client, a
         live.call_next(meeting, actor="chair", now=next(t))
         live.timer(meeting, action="start", actor="chair", now=next(t))
     draft = client.get(f"/api/v1/meetings/{meeting.id}/minutes", headers=auth).json["draft"]
-    assert draft.count("Time per speaker: 1 minute.") == 2
+    # The period open across the call to order is written with both parts, still open.
+    assert draft.count("with 1 minute per speaker. Public comment is still open.") == 2
