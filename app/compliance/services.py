@@ -90,6 +90,16 @@ def entries_for(meeting_id):
     ).all()
 
 
+def data_tagged(meeting_id, tag):
+    """The data of a meeting's entries with `tag`, oldest first: what a later change needs
+    to know of an earlier one (the log is the only record of some)."""
+    return db.session.scalars(
+        sa.select(ComplianceEntry.data)
+        .where(ComplianceEntry.meeting_id == meeting_id, ComplianceEntry.tag == str(tag))
+        .order_by(ComplianceEntry.seq)
+    ).all()
+
+
 def export_entry(entry):
     return {
         "meeting_id": entry.meeting_id,

@@ -23,6 +23,7 @@ class Tag(StrEnum):
     SPEAKER_REMOVED = "speaker:removed"
     SPEAKER_REINSTATED = "speaker:reinstated"
     SPEAKER_NAME_HIDDEN = "speaker:name_hidden"
+    SPEAKER_CORRECTED = "speaker:corrected"
     SPEAKER_FINISHED = "speaker:finished"
     SPEAKER_LEFT = "speaker:left"
     SPEAKER_MOVED = "speaker:moved"

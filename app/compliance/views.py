@@ -38,6 +38,7 @@ TAG_LABELS = {
     Tag.SPEAKER_REMOVED: _l("Speaker removed"),
     Tag.SPEAKER_REINSTATED: _l("Removed speaker reinstated by the chair"),
     Tag.SPEAKER_NAME_HIDDEN: _l("Speaker's name hidden by the chair"),
+    Tag.SPEAKER_CORRECTED: _l("Speaker card corrected by staff"),
     Tag.SPEAKER_FINISHED: _l("Speaker finished"),
     Tag.SPEAKER_LEFT: _l("Speaker left the queue"),
     Tag.SPEAKER_MOVED: _l("Speaker moved to general comment"),

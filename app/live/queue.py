@@ -236,3 +236,10 @@ def refuse_join(*, holds_place, waiting, cap):
         raise AlreadyQueued("already in the queue for this item")
     if waiting >= cap:
         raise QueueFull("the queue is full")
+
+
+def corrections(current, requested):
+    """{field: (before, after)} for each field of `requested` whose value differs from
+    `current` (both {field: value}): what a correction to a card really changes. Empty
+    when it would change nothing, which is refused rather than logged."""
+    return {name: (current[name], value) for name, value in requested.items() if current[name] != value}

@@ -208,6 +208,24 @@ def card(data):
     return {**speaker({k: v for k, v in data.items() if k != "channel"}), "channel": channel}
 
 
+# What staff may correct on a card they entered: everything the clerk typed from it.
+CARD_FIELDS = ("display_name", "stance", "interpreter", "item_id")
+
+
+def correct_card(data):
+    """`{entry_id}` and the card's fields to correct, each only when sent: a field left out
+    stays as it is, a null name or stance clears it, a null item is general comment. The
+    fields are held to `add_in_person`'s rules (a reserved name is refused as there)."""
+    data = _object(data, ("entry_id", *CARD_FIELDS), required=("entry_id",))
+    sent = [name for name in CARD_FIELDS if name in data]
+    if not sent:
+        raise ValidationFailed("Say what to correct: display_name, stance, interpreter or item_id.")
+    if "interpreter" in data and not isinstance(data["interpreter"], bool):
+        raise ValidationFailed("'interpreter' must be true or false.")
+    checked = speaker({name: data[name] for name in sent})
+    return {"entry_id": _id(data, "entry_id"), **{name: checked[name] for name in sent}}
+
+
 def empty(data):
     _object(data, ())
     return {}

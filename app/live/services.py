@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.compliance import rules
-from app.compliance.services import record, record_many
+from app.compliance.services import data_tagged, record, record_many
 from app.compliance.tags import Tag
 from app.core.db import hold_sqlite_writers, lock_row_once, mark_row_locked
 from app.core.errors import Conflict, DomainError, InvalidState, NotFound, ValidationFailed
@@ -883,6 +883,84 @@ def withdraw_card(meeting, *, entry_id, reason, actor, now):
                                        "withdrawn": True}, actor=actor, now=now)
     _changed(meeting)
     return entry
+
+
+def correct_card(meeting, *, entry_id, changes, cap=DEFAULT_QUEUE_CAP, actor, now):
+    """Correct a speaker card or a caller's entry staff added (a typo in the name, the wrong
+    stance or item, a missed interpreter) without sending the person to the back of the
+    line: the entry keeps its sign-up order, so under another item it stands where its
+    sign-up time places it there (docs/live.md). `changes` holds only the fields to
+    correct. The target item is held to `add_in_person`'s rules. A resident's own place
+    is not staff's to rewrite (the chair hides a name instead), and a card called or
+    gone is part of the record. The log keeps who corrected what, before and after."""
+    state = _begin_change(meeting)
+    entry = _entry(meeting, entry_id)
+    if entry.token_hash is not None:
+        raise InvalidState("This participant joined from their own page: staff do not rewrite what they gave "
+                           "(the chair can hide a name).")
+    if entry.status not in (EntryStatus.WAITING, EntryStatus.SKIPPED):
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}: only a waiting or skipped card can be "
+                           "corrected.")
+    corrected = q.corrections(_card_fields(entry), changes)
+    if not corrected:
+        raise InvalidState("The card already says that: there is nothing to correct.")
+    if "item_id" in corrected:
+        _check_card_move(meeting, state, entry, corrected["item_id"][1], cap=cap)
+    if corrected.get("display_name", (None, None))[1] and _name_was_hidden(meeting, entry):
+        raise InvalidState("The chair hid this card's name: it is listed by its number, and staff do not give it "
+                           "a name again.")
+    _apply_card_fields(entry, {name: after for name, (_, after) in corrected.items()})
+    db.session.flush()
+    record(meeting, Tag.SPEAKER_CORRECTED,
+           {**_speaker_data(entry), "stance": entry.stance.value if entry.stance else None,
+            "before": {name: before for name, (before, _) in corrected.items()},
+            "after": {name: after for name, (_, after) in corrected.items()}}, actor=actor, now=now)
+    _changed(meeting)
+    return entry, sorted(corrected, key=schemas.CARD_FIELDS.index)
+
+
+def _card_fields(entry):
+    """A card's correctable fields, as the payload and the log say them."""
+    return {"display_name": entry.display_name, "stance": entry.stance.value if entry.stance else None,
+            "interpreter": bool(entry.needs_interpreter), "item_id": entry.item_id}
+
+
+def _apply_card_fields(entry, values):
+    if "display_name" in values:
+        entry.display_name = values["display_name"]
+    if "stance" in values:
+        entry.stance = Stance(values["stance"]) if values["stance"] else None
+    if "interpreter" in values:
+        entry.needs_interpreter = values["interpreter"]
+    if "item_id" in values:
+        entry.item_id = values["item_id"]
+        entry.item_key = values["item_id"] or 0
+
+
+def _check_card_move(meeting, state, entry, item_id, *, cap):
+    """A card moved to another item's line as `add_in_person` would add it there: an item
+    taking comment whose comment has not been held and closed, with room in its line
+    (cards carry no token, so the one-place rule has nobody to hold). A skipped card
+    stays on the item it was skipped on: the chair recalls it there, or it is withdrawn."""
+    if entry.status != EntryStatus.WAITING:
+        raise InvalidState(f"Entry {entry.id} was skipped on its item: only a waiting card can move to another "
+                           "item.")
+    item = _item(meeting, item_id, for_comment=True)
+    if item is not None and item.id in (state.closed_item_ids or []):
+        raise CommentClosed()
+    waiting = db.session.scalar(sa.select(sa.func.count()).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == (item_id or 0),
+        QueueEntry.status == EntryStatus.WAITING))
+    try:
+        q.refuse_join(holds_place=False, waiting=waiting, cap=cap)
+    except q.QueueFull:
+        raise QueueFull("The queue for this item is full.") from None
+
+
+def _name_was_hidden(meeting, entry):
+    """Whether the chair hid this entry's name (it is then empty, as on a card given
+    without one: only the log tells them apart)."""
+    return any(data.get("entry_id") == entry.id for data in data_tagged(meeting.id, Tag.SPEAKER_NAME_HIDDEN))
 
 
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")

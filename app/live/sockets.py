@@ -128,6 +128,7 @@ EVENTS = {
     "set_speaker_time": (schemas.seconds, "live.moderate"),
     "add_in_person": (schemas.card, "live.add_in_person"),
     "withdraw_card": (schemas.withdraw_card, "live.add_in_person"),
+    "correct_card": (schemas.correct_card, "live.add_in_person"),
     "call_next": (schemas.call_next, "live.moderate"),
     "recall": (schemas.entry, "live.moderate"),
     "skip": (schemas.entry, "live.moderate"),
@@ -540,6 +541,12 @@ class LiveNamespace(Namespace):
     def _withdraw_card(self, connection, meeting, user, *, now, entry_id, reason):
         services.withdraw_card(meeting, entry_id=entry_id, reason=reason, actor=user, now=now)
         return _version_only
+
+    def _correct_card(self, connection, meeting, user, *, now, entry_id, **changes):
+        entry, changed = services.correct_card(meeting, entry_id=entry_id, changes=changes,
+                                               cap=setting("LIVE_QUEUE_CAP"), actor=user, now=now)
+        # `changed`: the fields that really changed, for the console to say so.
+        return lambda done: ok(entry=services.entry_view(meeting, entry), changed=changed, version=done.version)
 
     def _call_next(self, connection, meeting, user, *, now, **seen):
         entry = services.call_next(meeting, actor=user, now=now, **seen)

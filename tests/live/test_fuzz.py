@@ -14,7 +14,8 @@ NS = "/live"
 # 10,000 events take ~20 s: part of the slow (e2e) tier that `make test-fast` skips.
 pytestmark = pytest.mark.e2e
 EVENTS = ["sync", "join_queue", "leave_queue", "resume", "set_item", "open_comment", "close_comment",
-          "set_speaker_time", "add_in_person", "withdraw_card", "call_next", "recall", "skip", "warn", "remove", "timer",
+          "set_speaker_time", "add_in_person", "withdraw_card", "correct_card", "call_next", "recall", "skip", "warn",
+          "remove", "timer",
           "hide_name", "reinstate", "connect", "disconnect", "state", "", "x" * 300, "__proto__", "on_connect", "_handle"]
 FUZZ_EVENTS = int(os.environ.get("LIVE_FUZZ_EVENTS", "10000"))
 

@@ -736,3 +736,111 @@ def test_the_speakers_call_has_an_age_that_kept_states_bring_up_to_date(meeting,
     public, timer = live.public_state_and_timer(meeting, now=now + timedelta(seconds=5))
     assert public["speaker"]["called_at"] == now.isoformat() and public["speaker"]["called_seconds_ago"] == 5
     assert live.state_at(public, timer, now + timedelta(seconds=12))["speaker"]["called_seconds_ago"] == 12
+
+
+# -- correcting a card -----------------------------------------------------------------
+
+def _line(meeting, now, item_id=None):
+    return [(e["entry_id"], e["display_name"]) for e in live.public_state(meeting, now=now)["queue"]
+            if e["item_id"] == item_id]
+
+
+def _untouched(meeting):
+    """The meeting's version and log length: what a refusal must leave as it was."""
+    return meeting.state_version, len(entries_for(meeting.id))
+
+
+def test_a_corrected_card_keeps_its_place_and_the_log_says_what_changed(meeting, chair, now):
+    first = live.add_in_person(meeting, item_id=None, display_name="Ana", actor=chair, now=now)
+    typo = live.add_in_person(meeting, item_id=None, display_name="Jon Smiht", stance="support", actor=chair, now=now)
+    last, _ = live.join_queue(meeting, item_id=None, display_name="Lee", now=now)
+    version = meeting.state_version
+    entry, changed = live.correct_card(meeting, entry_id=typo.id, actor=chair, now=now,
+                                       changes={"display_name": "John Smith", "stance": "oppose",
+                                                "interpreter": False})
+    assert changed == ["display_name", "stance"]  # interpreter was already off: not a change
+    assert meeting.state_version == version + 1
+    assert _line(meeting, now) == [(first.id, "Ana"), (typo.id, "John Smith"), (last.id, "Lee")]
+    assert (entry.number, entry.signed_up_at, entry.stance.value) == (typo.number, typo.signed_up_at, "oppose")
+    logged = entries_for(meeting.id)[-1]
+    assert logged.tag == "speaker:corrected" and logged.actor.startswith(f"user:{chair.id}:")
+    assert logged.data["before"] == {"display_name": "Jon Smiht", "stance": "support"}
+    assert logged.data["after"] == {"display_name": "John Smith", "stance": "oppose"}
+    assert logged.data["entry_id"] == typo.id and logged.data["display_name"] == "John Smith"
+    assert verify_meeting(meeting.id)[0]
+
+
+def test_a_card_moved_to_another_item_stands_where_its_sign_up_time_places_it(meeting, item, chair, now):
+    """Put on the wrong item by mistake: on the right one it goes ahead of those who
+    signed up after it, and behind those who signed up before, as if entered there."""
+    early = live.add_in_person(meeting, item_id=item.id, display_name="Early", actor=chair, now=now)
+    wrong = live.add_in_person(meeting, item_id=None, display_name="Filed wrong", actor=chair, now=now)
+    later, _ = live.join_queue(meeting, item_id=item.id, display_name="Later", now=now)
+    _, changed = live.correct_card(meeting, entry_id=wrong.id, changes={"item_id": item.id}, actor=chair, now=now)
+    assert changed == ["item_id"]
+    assert _line(meeting, now, item.id) == [(early.id, "Early"), (wrong.id, "Filed wrong"), (later.id, "Later")]
+    assert _line(meeting, now) == []
+    logged = entries_for(meeting.id)[-1].data
+    assert (logged["before"], logged["after"], logged["item_id"]) == ({"item_id": None}, {"item_id": item.id}, item.id)
+    # And back to general comment: item_id None.
+    live.correct_card(meeting, entry_id=wrong.id, changes={"item_id": None}, actor=chair, now=now)
+    assert _line(meeting, now) == [(wrong.id, "Filed wrong")]
+
+
+def test_a_skipped_card_may_have_its_name_corrected_but_stays_on_its_item(meeting, item, chair, now):
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    card = live.add_in_person(meeting, item_id=None, display_name="Bo", actor=chair, now=now)
+    live.skip(meeting, entry_id=card.id, actor=chair, now=now)
+    live.correct_card(meeting, entry_id=card.id, changes={"display_name": "Bob"}, actor=chair, now=now)
+    assert live.public_state(meeting, now=now)["skipped"][0]["display_name"] == "Bob"
+    before = _untouched(meeting)
+    with pytest.raises(InvalidState, match="skipped"):
+        live.correct_card(meeting, entry_id=card.id, changes={"item_id": item.id}, actor=chair, now=now)
+    assert _untouched(meeting) == before
+
+
+def test_every_refused_correction_leaves_the_version_and_the_log_as_they_were(meeting, item, chair, now):
+    from app.live.services import CommentClosed, QueueFull
+
+    other = make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS)
+    card = live.add_in_person(meeting, item_id=None, display_name="Card", actor=chair, now=now)
+    online, _ = live.join_queue(meeting, item_id=None, display_name="Typed it myself", now=now)
+    foreign = live.add_in_person(other, item_id=None, display_name="Elsewhere", actor=chair, now=now)
+    called = live.add_in_person(meeting, item_id=item.id, display_name="Called", actor=chair, now=now)
+    closed = make_item(meeting)
+    live.open_comment(meeting, item_id=closed.id, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    no_comment = make_item(meeting, accepts_public_comment=False)
+    live.open_comment(meeting, item_id=item.id, actor=chair, now=now)
+    live.call_next(meeting, actor=chair, now=now)
+    hidden = live.add_in_person(meeting, item_id=None, display_name="Rude", actor=chair, now=now)
+    live.hide_name(meeting, entry_id=hidden.id, reason="Insult", actor=chair, now=now)
+    refusals = [
+        (InvalidState, {"entry_id": card.id, "changes": {"display_name": "Card", "stance": None}}),  # no change
+        (NotFound, {"entry_id": 10**6, "changes": {"display_name": "X"}}),
+        (NotFound, {"entry_id": foreign.id, "changes": {"display_name": "X"}}),  # another meeting's
+        (InvalidState, {"entry_id": online.id, "changes": {"display_name": "Staff wrote this"}}),
+        (InvalidState, {"entry_id": called.id, "changes": {"display_name": "Callled"}}),  # speaking
+        (NotFound, {"entry_id": card.id, "changes": {"item_id": 10**6}}),
+        (InvalidState, {"entry_id": card.id, "changes": {"item_id": no_comment.id}}),
+        (CommentClosed, {"entry_id": card.id, "changes": {"item_id": closed.id}}),
+        (InvalidState, {"entry_id": hidden.id, "changes": {"display_name": "Rude again"}}),
+    ]
+    before = _untouched(meeting)
+    for error, kwargs in refusals:
+        with pytest.raises(error):
+            live.correct_card(meeting, actor=chair, now=now, **kwargs)
+        assert _untouched(meeting) == before, kwargs
+    with pytest.raises(QueueFull):  # the target item's line is full (one waiting, cap 1)
+        live.add_in_person(meeting, item_id=item.id, display_name="Waiting", actor=chair, now=now)
+        before = _untouched(meeting)
+        live.correct_card(meeting, entry_id=card.id, changes={"item_id": item.id}, cap=1, actor=chair, now=now)
+    assert _untouched(meeting) == before
+    assert db.session.get(type(card), card.id).display_name == "Card"
+    # A hidden card's stance may still be corrected: only its name stays hidden.
+    live.correct_card(meeting, entry_id=hidden.id, changes={"stance": "neutral"}, actor=chair, now=now)
+    with pytest.raises(InvalidState):  # the meeting over: the queue is closed
+        meetings.change_status(meeting, MeetingStatus.ADJOURNED, actor=chair, now=now)
+        before = _untouched(meeting)
+        live.correct_card(meeting, entry_id=card.id, changes={"display_name": "Late"}, actor=chair, now=now)
+    assert _untouched(meeting) == before

@@ -22,6 +22,7 @@ CHAIR_EVENTS = {
     "set_speaker_time": lambda ids: {"seconds": 90},
     "add_in_person": lambda ids: {"item_id": ids["item"], "display_name": "Card"},
     "withdraw_card": lambda ids: {"entry_id": ids["entry"], "reason": "Entered twice"},
+    "correct_card": lambda ids: {"entry_id": ids["entry"], "display_name": "Corrected"},
     "call_next": lambda ids: {},
     "recall": lambda ids: {"entry_id": ids["entry"]},
     "skip": lambda ids: {"entry_id": ids["entry"]},
@@ -434,6 +435,70 @@ def test_a_card_entered_by_mistake_is_withdrawn_with_a_reason_not_removed(app, c
     assert called["error"]["code"] == "invalid_state"  # being called: the timer ends the turn
 
 
+def test_a_clerk_corrects_a_card_and_it_keeps_its_place(app, connect, meeting, staff):
+    """A typo, the wrong stance or item: corrected in place, not withdrawn and entered
+    again at the back of the line. The room sees it at once; the log keeps before and after."""
+    clerk = make_user(role="clerk", body=meeting.body)
+    db.session.commit()
+    staff.login(clerk)
+    console = connect(flask_client=staff.client)
+    item = meeting.item.id
+    first = emit(console, "add_in_person", {"item_id": None, "display_name": "Ana"})["entry"]
+    typo = emit(console, "add_in_person", {"item_id": None, "display_name": "Jon", "stance": "support"})["entry"]
+    resident, display = connect(), connect()
+    online = emit(resident, "join_queue", {"item_id": None})["entry"]
+    before = version(meeting)
+    states(display)
+    reply = emit(console, "correct_card", {"entry_id": typo["entry_id"], "display_name": "John",
+                                           "stance": "oppose", "interpreter": True})
+    assert reply["ok"] and reply["version"] == before + 1
+    assert reply["changed"] == ["display_name", "stance", "interpreter"]
+    assert (reply["entry"]["entry_id"], reply["entry"]["position"], reply["entry"]["display_name"]) == \
+        (typo["entry_id"], 2, "John")
+    [sent] = states(display)  # a staff change: sent at once
+    assert [(e["entry_id"], e["display_name"], e["stance"], e["interpreter"]) for e in sent["queue"]] == [
+        (first["entry_id"], "Ana", None, False), (typo["entry_id"], "John", "oppose", True),
+        (online["entry_id"], None, None, False)]
+    [logged] = db.session.scalars(sa.select(ComplianceEntry).filter_by(meeting_id=meeting.id,
+                                                                       tag="speaker:corrected"))
+    assert logged.actor.startswith(f"user:{clerk.id}:")
+    assert logged.data["before"] == {"display_name": "Jon", "stance": "support", "interpreter": False}
+    assert logged.data["after"] == {"display_name": "John", "stance": "oppose", "interpreter": True}
+    # To an item, at the place its sign-up gives it there; null takes it back to general comment.
+    moved = emit(console, "correct_card", {"entry_id": typo["entry_id"], "item_id": item})
+    assert moved["ok"] and moved["changed"] == ["item_id"] and moved["entry"]["item_id"] == item
+    assert emit(console, "correct_card", {"entry_id": typo["entry_id"], "item_id": None})["entry"]["position"] == 2
+
+
+def test_a_correction_that_cannot_be_made_is_refused_and_changes_nothing(app, connect, chair, meeting):
+    card = emit(chair, "add_in_person", {"item_id": None, "display_name": "Pat"})["entry"]
+    resident = connect()
+    online = emit(resident, "join_queue", {"item_id": None, "display_name": "Mine"})["entry"]
+    other = make_meeting(meeting.body, status=MeetingStatus.IN_PROGRESS)
+    db.session.commit()
+    foreign = emit(connect(meeting=other.id), "join_queue", {"item_id": None})["entry"]
+    before, logged = version(meeting), db.session.scalar(sa.select(sa.func.count(ComplianceEntry.id)))
+    refused = {
+        "malformed": ({"entry_id": card["entry_id"], "stance": "maybe"}, "invalid"),
+        "nothing sent to correct": ({"entry_id": card["entry_id"]}, "invalid"),
+        "nothing changed": ({"entry_id": card["entry_id"], "display_name": " Pat "}, "invalid_state"),
+        "a reserved name": ({"entry_id": card["entry_id"], "display_name": "Speaker 4"}, "name_reserved"),
+        "a resident's own entry": ({"entry_id": online["entry_id"], "display_name": "Staff's"}, "invalid_state"),
+        "another meeting's": ({"entry_id": foreign["entry_id"], "display_name": "X"}, "not_found"),
+        "no such entry": ({"entry_id": 10**6, "display_name": "X"}, "not_found"),
+        "no such item": ({"entry_id": card["entry_id"], "item_id": 10**6}, "not_found"),
+    }
+    codes = {why: emit(chair, "correct_card", payload)["error"]["code"] for why, (payload, _) in refused.items()}
+    assert codes == {why: code for why, (_, code) in refused.items()}
+    # (Residents and anonymous connections: forbidden, with every staff event, below.)
+    assert version(meeting) == before
+    assert db.session.scalar(sa.select(sa.func.count(ComplianceEntry.id))) == logged
+    assert emit(chair, "open_comment", {"item_id": None})["ok"]
+    assert emit(chair, "call_next")["entry_id"] == card["entry_id"]
+    called = emit(chair, "correct_card", {"entry_id": card["entry_id"], "display_name": "Patricia"})
+    assert called["error"]["code"] == "invalid_state"  # being called: no longer waiting
+
+
 def test_the_chair_hides_a_name_and_everyone_sees_the_number(app, connect, chair, meeting):
     """A name typed to insult or impersonate is hidden: every page shows "Speaker <number>"
     at the same place in line, and the log says who and why without the name."""
@@ -615,6 +680,15 @@ MALFORMED = [
     ("withdraw_card", {"entry_id": 1, "reason": " "}),
     ("withdraw_card", {"entry_id": "1", "reason": "Entered twice"}),
     ("withdraw_card", {"entry_id": 1, "reason": "Entered twice", "threat": True}),
+    ("correct_card", {"entry_id": 1}),  # nothing to correct
+    ("correct_card", {"display_name": "No entry"}),
+    ("correct_card", {"entry_id": "1", "display_name": "Pat"}),
+    ("correct_card", {"entry_id": 1, "stance": "against"}),
+    ("correct_card", {"entry_id": 1, "interpreter": None}),
+    ("correct_card", {"entry_id": 1, "item_id": 0}),
+    ("correct_card", {"entry_id": 1, "display_name": "z" * 61}),
+    ("correct_card", {"entry_id": 1, "channel": "remote"}),
+    ("correct_card", {"entry_id": 1, "reason": "Typo"}),
     ("warn", {"entry_id": 1}),
     ("warn", {"entry_id": 1, "reason": " \u200b "}),
     ("warn", {"entry_id": "1", "reason": "Shouting"}),
