@@ -16,9 +16,13 @@
     reinstate: { form: "reinstate-form", field: "reinstate-reason", label: "reinstate-label", text: "reinstateReason",
                  entry: null, opener: null },
     withdraw: { form: "withdraw-form", field: "withdraw-reason", label: "withdraw-label", text: "withdrawReason",
-                entry: null, opener: null }
+                entry: null, opener: null },
+    // Correcting a card where it stands (a typo, the wrong stance or item): `was` is what
+    // the form showed when opened, so only what the clerk changed is sent.
+    correct: { form: "correct-form", field: "correct-name", label: "correct-label", text: "correctCard", named: true,
+               entry: null, opener: null, was: null }
   };
-  // Staff who add cards may withdraw them (the form is on the page only for them).
+  // Staff who add cards may withdraw and correct them (the forms are on the page only for them).
   var mayWithdraw = Boolean(document.getElementById("withdraw-form"));
 
   var live = L.connect({ onState: render });
@@ -74,14 +78,18 @@
 
   function confirmDone(event, payload) {
     var key = DONE[event === "timer" ? "timer:" + payload.action : event];
-    var el = document.getElementById("console-done");
-    if (!key || !el) { return; }
-    // Emptied first, so the same words for a second action are read out again.
-    el.textContent = "";
+    if (!key) { return; }
     // Setting no current item is said as the screen says it.
     if (event === "set_item" && !payload.item_id) { key = "noItem"; }
-    var values = { seconds: payload.seconds, item: L.itemTitle(payload.item_id) };
-    window.setTimeout(function () { el.textContent = L.text(key, values); }, 50);
+    sayDone(L.text(key, { seconds: payload.seconds, item: L.itemTitle(payload.item_id) }));
+  }
+
+  function sayDone(words) {
+    var el = document.getElementById("console-done");
+    if (!el) { return; }
+    // Emptied first, so the same words for a second action are read out again.
+    el.textContent = "";
+    window.setTimeout(function () { el.textContent = words; }, 50);
   }
 
   // To the second: the rules refuse a close until that very second.
@@ -208,13 +216,60 @@
     return b;
   }
 
-  // A card or a caller's entry staff added (no page of its own) can be taken back.
-  function withdrawButton(container, entry) {
+  // A card or a caller's entry staff added (no page of its own) can be corrected where it
+  // stands, or taken back.
+  function cardButtons(container, entry) {
     if (!mayWithdraw || entry.has_page !== false) { return; }
+    container.appendChild(entryButton("correct", L.text("correct"), entry, function (event) {
+      openCorrection(entry, event.currentTarget);
+    }));
     container.appendChild(entryButton("withdraw", L.text("withdraw"), entry, function (event) {
       openForm("withdraw", entry, event.currentTarget);
     }));
   }
+
+  // A row's buttons are one Tab stop (a toolbar: the arrow keys, Home and End move
+  // between them), so a keyboard user passes a row in one press, not five.
+  function toolbar(container, entry) {
+    var bar = document.createElement("span");
+    bar.className = "row-actions";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", L.text("actionsFor", { name: entry.display_name || L.speakerName(entry) }));
+    container.appendChild(bar);
+    return bar;
+  }
+
+  // The toolbar's stop is `current` (else its first button); the others wait for the arrows.
+  function rove(bar, current) {
+    var buttons = bar.querySelectorAll("button");
+    if (!buttons.length) { bar.remove(); return; }
+    Array.prototype.forEach.call(buttons, function (b, i) {
+      b.tabIndex = (current ? b === current : i === 0) ? 0 : -1;
+    });
+  }
+
+  var TOOLBAR_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  function toolbarKeys(event) {
+    var bar = event.target.closest && event.target.closest("[role=toolbar]");
+    if (!bar || !(event.key in TOOLBAR_KEYS || event.key === "Home" || event.key === "End")) { return; }
+    var buttons = Array.prototype.slice.call(bar.querySelectorAll("button"));
+    var at = buttons.indexOf(event.target);
+    var to = event.key === "Home" ? 0 : event.key === "End" ? buttons.length - 1 :
+      (at + TOOLBAR_KEYS[event.key] + buttons.length) % buttons.length;
+    event.preventDefault();
+    rove(bar, buttons[to]);
+    buttons[to].focus();
+  }
+  ["queue-rows", "skipped-list", "removed-list"].forEach(function (id) {
+    var list = document.getElementById(id);
+    if (!list) { return; }
+    list.addEventListener("keydown", toolbarKeys);
+    // Focus put on a button otherwise (a click, a form closing) makes it the row's stop.
+    list.addEventListener("focusin", function (event) {
+      var bar = event.target.closest && event.target.closest("[role=toolbar]");
+      if (bar && event.target.tagName === "BUTTON") { rove(bar, event.target); }
+    });
+  });
 
   function moderationButtons(container, entry) {
     container.appendChild(entryButton("warn", L.text("warn"), entry, function (event) {
@@ -224,8 +279,7 @@
       openForm("remove", entry, event.currentTarget);
     }));
     // Only a name a participant typed on their own page: without one the row already says
-    // "Speaker <number>", and a card's name staff wrote themselves (withdrawn and written
-    // again if wrong). A fifth button on a card's row would not fit beside it on a laptop.
+    // "Speaker <number>", and a card's name staff wrote themselves (corrected if wrong).
     if (entry.display_name && entry.has_page !== false) {
       container.appendChild(entryButton("hide", L.text("hideName"), entry, function (event) {
         openForm("hide", entry, event.currentTarget);
@@ -312,6 +366,7 @@
     noteChanges(state);
     clearPassedMessage(state);
     L.refreshCommentChoices(document.getElementById("card-item"), state);
+    L.refreshCommentChoices(document.getElementById("correct-item"), state);
     markClosedChoices(document.getElementById("open-item"), state);
     if (state.comment.open) {
       cardItem.follow(state.comment.item_id === null ? "" : String(state.comment.item_id));
@@ -374,7 +429,7 @@
       cell(row, L.channelLabel(entry.channel));
       cell(row, L.stanceLabel(entry.stance));
       itemCell(cell(row, ""), L.itemTitle(entry.item_id));
-      var actions = cell(row, "");
+      var actions = toolbar(cell(row, ""), entry);
       if (mayModerate) {
         // Skip is for the line being called (a skipped place is listed, and recalled,
         // only while comment is open on its item).
@@ -383,7 +438,8 @@
         }
         moderationButtons(actions, entry);
       }
-      withdrawButton(actions, entry);
+      cardButtons(actions, entry);
+      rove(actions);
       rows.appendChild(row);
     });
     if (!state.queue.length) {
@@ -406,13 +462,16 @@
         li.textContent = L.speakerName(entry);
         warnedBadge(li, entry);
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(entryButton("recall", L.text("recall"), entry, function () { send("recall", { entry_id: entry.entry_id }); }));
-        moderationButtons(li, entry);
-        withdrawButton(li, entry);
+        var actions = toolbar(li, entry);
+        actions.appendChild(entryButton("recall", L.text("recall"), entry, function () { send("recall", { entry_id: entry.entry_id }); }));
+        moderationButtons(actions, entry);
+        cardButtons(actions, entry);
+        rove(actions);
         skipped.appendChild(li);
       });
     }
     renderRemoved(state);
+    showCardCorrect(state);
     // A warn or remove form left open for someone no longer speaking, waiting or skipped
     // (another console called next or removed them, or they left) closes, and says why.
     // (Not the removal this console sent: its state arrives before its answer, which
@@ -430,6 +489,19 @@
       }
     });
     restoreFocus(focused);
+  }
+
+  // "Correct this card" while the card last added is still waiting or skipped.
+  function showCardCorrect(state) {
+    var b = document.getElementById("card-correct");
+    if (!b) { return; }
+    var still = Boolean(lastCard && state) && state.queue.concat(state.skipped || []).some(function (e) {
+      return e.entry_id === lastCard.entry_id;
+    });
+    if (b.hidden === still) { b.hidden = !still; }
+    if (still) {
+      b.setAttribute("aria-label", L.text("correctCard", { name: L.speakerName(current(lastCard)) }));
+    }
   }
 
   // Who Call next will call, beside the button (on a laptop the queue is below the fold).
@@ -454,9 +526,11 @@
     removed.forEach(function (entry) {
       var li = document.createElement("li");
       li.textContent = L.speakerName(entry) + " ";
-      li.appendChild(entryButton("reinstate", L.text("reinstate"), entry, function (event) {
+      var actions = toolbar(li, entry);
+      actions.appendChild(entryButton("reinstate", L.text("reinstate"), entry, function (event) {
         openForm("reinstate", entry, event.currentTarget);
       }));
+      rove(actions);
       list.appendChild(li);
     });
   }
@@ -558,10 +632,10 @@
     f.opener = opener || null;
     // Opened where it was asked for: under the speaker's buttons, or under the queue. (A
     // form further down would scroll a chair's tablet away from the running clock.)
-    var near = opener && opener.closest("#speaker-moderation, .table-scroll, #skipped-list, #removed-list");
+    var near = opener && opener.closest("#speaker-moderation, .table-scroll, #skipped-list, #removed-list, #card-form");
     if (near && near.nextElementSibling !== form) { near.insertAdjacentElement("afterend", form); }
     form.hidden = false;
-    L.setText(f.label, L.text(f.text) + " " + L.speakerName(entry));
+    L.setText(f.label, f.named ? L.text(f.text, { name: L.speakerName(entry) }) : L.text(f.text) + " " + L.speakerName(entry));
     document.getElementById(f.field).focus();
   }
 
@@ -815,6 +889,84 @@
   sendsWithReason("hide", "hide_name");
   sendsWithReason("withdraw", "withdraw_card");
   sendsWithReason("reinstate", "reinstate");
+  // The card as it stands now (the state may have moved on since its row was drawn).
+  function current(entry) {
+    var state = live.state();
+    var all = state ? state.queue.concat(state.skipped || []) : [];
+    return all.filter(function (e) { return e.entry_id === entry.entry_id; })[0] || entry;
+  }
+
+  // What the correction form shows, and so what it sends when changed.
+  function cardValues(form) {
+    var stance = form.querySelector("input[name=stance]:checked");
+    return { display_name: form.elements.display_name.value.trim(), stance: stance ? stance.value : "",
+             interpreter: form.elements.interpreter.checked, item: form.elements.item_id.value };
+  }
+
+  // Opened filled in with the card as it stands; a skipped card stays on its item (the
+  // chair recalls it there), so its item is not offered.
+  function openCorrection(entry, opener) {
+    entry = current(entry);
+    openForm("correct", entry, opener);
+    var form = document.getElementById("correct-form");
+    form.elements.display_name.value = entry.display_name || "";
+    form.querySelector("input[name=stance][value='" + (entry.stance || "") + "']").checked = true;
+    form.elements.interpreter.checked = Boolean(entry.interpreter);
+    form.elements.item_id.value = entry.item_id === null ? "" : String(entry.item_id);
+    document.getElementById("correct-item-field").hidden = !live.state() ||
+      !live.state().queue.some(function (e) { return e.entry_id === entry.entry_id; });
+    forms.correct.was = cardValues(form);
+  }
+
+  var CHANGED = { display_name: "changedDisplayName", stance: "changedStance", interpreter: "changedInterpreter",
+                  item_id: "changedItemId" };
+
+  // Only the fields the clerk changed are sent: the server refuses a correction that
+  // changes nothing, and says which fields did change; the console says so in words.
+  on("correct-form", "submit", function (submitted) {
+    submitted.preventDefault();
+    var entry = forms.correct.entry;
+    var was = forms.correct.was;
+    if (!entry || !was) { return; }
+    var now = cardValues(submitted.target);
+    var payload = { entry_id: entry.entry_id };
+    if (now.display_name !== was.display_name) { payload.display_name = now.display_name || null; }
+    if (now.stance !== was.stance) { payload.stance = now.stance || null; }
+    if (now.interpreter !== was.interpreter) { payload.interpreter = now.interpreter; }
+    if (now.item !== was.item) {
+      if (L.pickedClosed(document.getElementById("correct-item"))) {
+        report({ ok: false, error: { code: "comment_closed" } });
+        return;
+      }
+      payload.item_id = now.item ? parseInt(now.item, 10) : null;
+    }
+    if (Object.keys(payload).length === 1) {
+      say(L.text("correctNothing"));
+      return;
+    }
+    send("correct_card", payload).then(function (reply) {
+      if (!reply.ok) { return; }  // said in the alert; the form stays, as typed, to fix
+      closeForm("correct");
+      sayDone(L.text("doneCorrect", {
+        name: L.speakerName(reply.entry),
+        changes: reply.changed.map(function (field) { return L.text(CHANGED[field]); }).join(", ") }));
+    });
+  });
+
+  // The card just added, a Tab from the card form: a slip heard as it is read back is
+  // corrected at once.
+  var lastCard = null;
+  on("card-correct", "click", function (event) {
+    if (lastCard) { openCorrection(lastCard, event.currentTarget); }
+  });
+  // To the first row's actions (one Tab stop each), not past the rest of the console.
+  on("card-to-queue", "click", function (event) {
+    var first = document.querySelector("#queue-rows [role=toolbar] button[tabindex='0']");
+    if (!first) { return; }  // nobody in line: the link goes to the queue's heading
+    event.preventDefault();
+    first.focus();
+  });
+
   Object.keys(forms).forEach(function (kind) {
     var form = document.getElementById(forms[kind].form);
     if (!form) { return; }
@@ -866,6 +1018,10 @@
         .filter(Boolean).join(", ");
       var question = askedNoName ? " " + L.text("cardNoName") : "";
       if (reply.ok) {
+        lastCard = { entry_id: reply.entry.entry_id, number: reply.entry.number, display_name: payload.display_name || null,
+                     stance: payload.stance || null, interpreter: payload.interpreter, item_id: reply.entry.item_id,
+                     position: reply.entry.position, has_page: false };
+        showCardCorrect(live.state());
         var who = L.speakerName({ entry_id: reply.entry.entry_id, number: reply.entry.number,
                                   display_name: payload.display_name });
         // The item too: a card filed under the wrong one is the costliest slip to miss.
