@@ -217,15 +217,18 @@
   }
 
   // A card or a caller's entry staff added (no page of its own) can be corrected where it
-  // stands, or taken back.
+  // stands, or taken back: the card's own buttons, together (a line of their own in a row).
   function cardButtons(container, entry) {
     if (!mayWithdraw || entry.has_page !== false) { return; }
-    container.appendChild(entryButton("correct", L.text("correct"), entry, function (event) {
+    var group = document.createElement("span");
+    group.className = "card-actions";
+    group.appendChild(entryButton("correct", L.text("correct"), entry, function (event) {
       openCorrection(entry, event.currentTarget);
     }));
-    container.appendChild(entryButton("withdraw", L.text("withdraw"), entry, function (event) {
+    group.appendChild(entryButton("withdraw", L.text("withdraw"), entry, function (event) {
       openForm("withdraw", entry, event.currentTarget);
     }));
+    container.appendChild(group);
   }
 
   // A row's buttons are one Tab stop (a toolbar: the arrow keys, Home and End move

@@ -211,7 +211,7 @@ def test_item_menus_give_each_item_its_agenda_number(client, staff, meeting):
     number = item_numbers(meeting.sections)[meeting.items[0].id]
     staff.login(staff.user("clerk", meeting.body))
     console = client.get(f"/staff/meetings/{meeting.id}/live").text
-    assert console.count(f">{number} Zoning of Elm Street</option>") == 3  # current item, comment, cards
+    assert console.count(f">{number} Zoning of Elm Street</option>") == 4  # current item, comment, cards, a correction
     assert f">{number} Zoning of Elm Street</option>" in client.get(f"/meetings/{meeting.id}/comment").text
 
 
