@@ -487,9 +487,18 @@
     L.setText("my-name-note", L.text("nameHiddenNotice"));
   }
 
+  // Called, the resident's countdown is what they need to see: on a phone they may have
+  // scrolled away to read the agenda, or reopened the page at its top. Brought on screen
+  // once, when the turn comes (not at every state, which would fight their scrolling).
+  function bringOnScreen(el) {
+    var box = el.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) { el.scrollIntoView({ block: "center" }); }
+  }
+
   function renderMine(state) {
     var place = placeIn(state);
     var status = place.status;
+    var wasSpeaking = myEntry.status === "speaking";
     // The item is the state's: a place moves to general comment when its item leaves the agenda.
     if (place.entry && place.entry !== myEntry && "item_id" in place.entry) { myEntry.item_id = place.entry.item_id; }
     if ((status === "gone" || status === "finished") && myEntry.status !== status) {
@@ -528,6 +537,7 @@
     setWait("");
     if (status === "speaking") {
       myEntry.started = Boolean(place.entry.started_at);
+      if (!wasSpeaking) { bringOnScreen(document.getElementById("my-countdown")); }
       setStatus("", false);
       speakingAlert(state, live.remaining());
       confirmSeen(place.entry);

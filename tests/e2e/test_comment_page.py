@@ -1205,6 +1205,23 @@ def test_the_chamber_screen_shows_long_names_whole(chair, residents, demo_server
         assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), size
 
 
+def test_a_resident_called_while_scrolled_away_sees_their_countdown(chair, residents, demo_server):
+    """On a phone, a resident who scrolled down to the webinar and phone details while
+    waiting is brought to their countdown when the chair calls them (and left where they
+    scroll to after that)."""
+    resident = in_line_for_general_comment(chair, residents, demo_server)
+    resident.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert resident.locator("#leave").bounding_box()["y"] < 0  # their place is out of sight
+    call_and_start(chair, resident)
+    box = resident.locator("#my-countdown").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 740, box
+    resident.evaluate("() => window.scrollTo(0, 0)")  # the resident looks at something else
+    chair_sends(chair, "timer", {"action": "pause"})
+    resident.wait_for_selector("#my-clock:has-text('paused')")
+    assert resident.evaluate("() => window.scrollY") == 0
+    chair_sends(chair, "timer", {"action": "stop"})
+
+
 def test_the_chamber_screen_gives_the_agenda_number_and_fills_a_large_screen(chair, residents, demo_server):
     """The room finds the item on the printed agenda by its number; the status line under
     the title does not say the title again; and a 1920x1080 screen is filled as a 1280x720
