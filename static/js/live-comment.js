@@ -175,8 +175,9 @@
   // where it was.
   var estimateSaidAt = null;  // #my-position's text and the time per speaker when the estimate read out was made
 
-  function setWait(message, estimate, secondsPerSpeaker) {
-    L.setText("my-wait", message);
+  // `itemId`: the item the message names, if any (its title is marked in its language).
+  function setWait(message, estimate, secondsPerSpeaker, itemId) {
+    L.setTextWithItems("my-wait", message, [itemId]);
     document.getElementById("my-wait").hidden = !message;
     var basis = document.getElementById("my-position").textContent + "|" + secondsPerSpeaker;
     if (estimate && estimateSaidAt === basis) { return; }
@@ -446,7 +447,9 @@
       remember(reply.entry, reply.version, reply.places);
       if (live.state()) { render(live.state()); }
       var note = L.text("leftKept", { left: L.itemTitle(leftItem), kept: L.itemTitle(reply.entry.item_id) });
-      window.setTimeout(function () { if (myEntry) { L.setText("my-note", note); } }, 150);
+      window.setTimeout(function () {
+        if (myEntry) { L.setTextWithItems("my-note", note, [leftItem, reply.entry.item_id]); }
+      }, 150);
       document.getElementById("you-heading").focus();
     });
   }
@@ -531,8 +534,9 @@
     var elsewhere = (status === "waiting" || status === "skipped") && state.comment.open &&
       state.comment.item_id !== myEntry.item_id && !turnOver[itemKey(state.comment.item_id)];
     showJoin(Boolean(ENDED[status]) || elsewhere);
-    L.setText("also-join", elsewhere ? L.text("alsoJoin", { item: L.itemTitle(myEntry.item_id),
-                                                            open: L.itemTitle(state.comment.item_id) }) : "");
+    L.setTextWithItems("also-join", elsewhere ? L.text("alsoJoin", { item: L.itemTitle(myEntry.item_id),
+                                                                     open: L.itemTitle(state.comment.item_id) }) : "",
+                       [myEntry.item_id, state.comment.item_id]);
     if (status === "waiting") { showWaiting(state, place.entry); return; }
     setWait("");
     if (status === "speaking") {
@@ -554,7 +558,9 @@
     if (status === "finished") { status = "done"; }
     setStatus(status === "removed" && myEntry.reason ? L.text("removedBecause", { reason: myEntry.reason })
                                                      : L.text(MESSAGES[status]), true);
-    if (ENDED[status] && keptElsewhere) { setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) })); }
+    if (ENDED[status] && keptElsewhere) {
+      setWait(L.text("keptPlace", { item: L.itemTitle(keptElsewhere.item_id) }), false, undefined, keptElsewhere.item_id);
+    }
   }
 
   // Each other place as the state shows it: its place in line, or skipped. One the
@@ -581,9 +587,9 @@
     // One that ended elsewhere (the chair removed it, another tab left it, or it was
     // skipped and its comment closed) is not dropped without a word.
     if (ended.length && myEntry) {
-      L.setText("my-note", ended.map(function (place) {
+      L.setTextWithItems("my-note", ended.map(function (place) {
         return L.text("otherEnded", { item: L.itemTitle(place.item_id) });
-      }).join(" "));
+      }).join(" "), ended.map(function (place) { return place.item_id; }));
     }
     // Rebuilt only when what it says changes, so focus stays on a button being pressed.
     var said = rows.map(function (row) { return row[0].entry_id + ":" + row[1]; }).join("|");
@@ -836,8 +842,9 @@
       if (live.state()) { render(live.state()); }
       if (!myEntry) { return; }
       // Kept is only a place still in line: one whose turn is over is not.
-      L.setText("my-note", ENDED[myEntry.status] ? L.text("leftPlace", { item: item })
-                                                  : L.text("leftKept", { left: item, kept: L.itemTitle(myEntry.item_id) }));
+      L.setTextWithItems("my-note", ENDED[myEntry.status] ? L.text("leftPlace", { item: item })
+                                                           : L.text("leftKept", { left: item, kept: L.itemTitle(myEntry.item_id) }),
+                         [place.item_id, myEntry.item_id]);
       document.getElementById("you-heading").focus();
     });
   });

@@ -255,22 +255,40 @@
     if (el && el.textContent !== value) { el.textContent = value; }
   }
 
-  // The same, with the agenda item's title in it marked in its own language (the clerk's,
-  // where the page is in another), so a screen reader reads it with the right voice.
+  // The same, with the agenda items' titles in it marked in their own language (the
+  // clerk's, where the page is in another), so a screen reader reads each with the right
+  // voice. `itemIds`: the items the sentence names (null: general comment, the page's own words).
   var titlesElement = document.getElementById("item-titles");
   var titlesLang = titlesElement ? titlesElement.getAttribute("lang") : null;
-  function setTextWithItem(id, value, itemId) {
+  function setTextWithItems(id, value, itemIds) {
     var el = document.getElementById(id);
     if (!el || el.textContent === value) { return; }
-    var title = itemId ? itemTitle(itemId) : "";
-    var at = title && titlesLang ? value.indexOf(title) : -1;
-    if (at < 0) { el.textContent = value; return; }
-    var span = document.createElement("span");
-    span.lang = titlesLang;
-    span.textContent = title;
-    el.replaceChildren(document.createTextNode(value.slice(0, at)), span,
-                       document.createTextNode(value.slice(at + title.length)));
+    var named = titlesLang ? itemIds.filter(Boolean).map(itemTitle).filter(Boolean) : [];
+    var parts = [];
+    var rest = value;
+    for (;;) {
+      // The next title said (the longer, where one title begins another).
+      var at = -1, title = "";
+      named.forEach(function (candidate) {
+        var found = rest.indexOf(candidate);
+        if (found >= 0 && (at < 0 || found < at || (found === at && candidate.length > title.length))) {
+          at = found;
+          title = candidate;
+        }
+      });
+      if (at < 0) { break; }
+      var span = document.createElement("span");
+      span.lang = titlesLang;
+      span.textContent = title;
+      parts.push(document.createTextNode(rest.slice(0, at)), span);
+      rest = rest.slice(at + title.length);
+    }
+    if (!parts.length) { el.textContent = value; return; }
+    parts.push(document.createTextNode(rest));
+    el.replaceChildren.apply(el, parts);
   }
+
+  function setTextWithItem(id, value, itemId) { setTextWithItems(id, value, [itemId]); }
 
   var statusElement = document.getElementById("comment-status");
   var statusWithoutItem = Boolean(statusElement && statusElement.hasAttribute("data-without-item"));
@@ -437,7 +455,7 @@
     root: root, text: text, speakerName: speakerName, speakerNameNodes: speakerNameNodes, channelLabel: channelLabel,
     stanceLabel: stanceLabel, speakerLabel: speakerLabel, clock: clock, localTime: localTime, followedChoice: followedChoice, refreshCommentChoices: refreshCommentChoices, pickedClosed: pickedClosed, setText: setText, announce: announce, connect: connect, listen: listen, tick: tick, refusal: refusal,
     ENDING_SECONDS: ENDING_SECONDS, itemTitle: itemTitle, commentStatus: commentStatus, showCommentStatus: showCommentStatus,
-    setTextWithItem: setTextWithItem, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
+    setTextWithItem: setTextWithItem, setTextWithItems: setTextWithItems, waitingOnCommentItem: waitingOnCommentItem, isLive: isLive, showMeetingNotice: showMeetingNotice, countdownPhase: countdownPhase,
     showCountdown: showCountdown, callOf: callOf
   };
 })();

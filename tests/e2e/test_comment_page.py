@@ -1572,6 +1572,25 @@ def test_a_resumed_turn_is_said_so_with_where_its_time_stands(chair, residents, 
     assert resident.inner_text("#my-alert") == "The chair resumed your time. Less than 30 seconds left."
 
 
+def test_on_a_spanish_page_both_titles_of_the_offer_to_speak_elsewhere_are_marked_english(
+        chair, residents, demo_server):
+    """Waiting on one item while comment opens on another, the resident is offered to ask
+    to speak there too: the sentence names both items, each in the clerk's English."""
+    waited_on = new_posted_item(demo_server, "Library hours for the winter")
+    opened = new_posted_item(demo_server, "Street lighting on Mission Street")
+    resident = residents()
+    resident.goto(comment_url(demo_server) + "?lang=es")
+    resident.wait_for_selector("#connection:not(:empty)")
+    resident.select_option("#join-item", waited_on)
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#you:not([hidden])")
+    chair_sends(chair, "open_comment", {"item_id": int(opened)})
+    resident.wait_for_selector("#also-join span[lang=en]:text-is('Street lighting on Mission Street')")
+    assert resident.locator("#also-join span[lang=en]").all_inner_texts() == [
+        "Library hours for the winter", "Street lighting on Mission Street"]
+    assert "Library hours for the winter" in resident.inner_text("#also-join")
+
+
 def test_on_a_spanish_page_the_item_title_the_status_says_is_marked_english(chair, residents, demo_server):
     """The clerk's English title inside a Spanish sentence read out by a live region: marked
     lang="en", so a screen reader switches voice for it."""
