@@ -43,9 +43,11 @@ def test_the_fields_of_each_entry_are_named_in_the_readers_language(client, span
                                             headers={"Accept-Language": "es"}).text
     assert "<dt>versión del orden del día</dt>" in spanish and "<dt>horas de aviso</dt>" in spanish
     assert "<dt>agenda version</dt>" not in spanish
-    # So are the codes among the values (a severity here); other text stays as it is.
-    assert "<dt>severity</dt><dd>block</dd>" in english
-    assert "<dt>gravedad</dt><dd>obligatoria</dd>" in spanish
+    # So are the codes among the values (a rule's severity here, said as what it does);
+    # other text stays as it is.
+    assert "<dt>if not met</dt><dd>publishing is refused</dd>" in english
+    assert "severity" not in english and "<dd>block</dd>" not in english
+    assert "<dt>si no se cumple</dt><dd>se rechaza la publicación</dd>" in spanish
     assert "Storm closed City Hall." in spanish
 
 
