@@ -3,12 +3,13 @@ result, and the rule checks with their evidence.
 """
 from datetime import datetime
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.compliance import services
 from app.compliance.field_labels import field_label, value_label
+from app.compliance.log_page import DEFAULT_FILTER, FILTERS, LogNames, filter_counts, filter_entries
 from app.meetings import services as meetings
 from app.compliance.rules import PACKS
 from app.compliance.tags import Tag
@@ -110,11 +111,19 @@ def _parse(text):
 def show_log(meeting_id):
     meeting = visible_meeting(meeting_id)
     report = services.log_report(meeting.id)
-    entries = [{**entry, "at": _parse(entry["recorded_at"]), "label": tag_label(entry["tag"], entry["data"])}
-               for entry in report["entries"]]
+    # `?show=` narrows the entries shown; the chain is always verified whole.
+    shown = request.args.get("show") or DEFAULT_FILTER
+    status, unknown_filter = 200, None
+    if shown not in FILTERS:
+        status, unknown_filter, shown = 422, shown, DEFAULT_FILTER
+    names = LogNames(meeting, report["entries"])
+    entries = [{**entry, "at": _parse(entry["recorded_at"]), "label": tag_label(entry["tag"], entry["data"]),
+                "by": names.person(entry["actor"]), "subject": names.subject(entry["data"])}
+               for entry in filter_entries(report["entries"], shown)]
     deadline_checks, content_checks, overrides = _check_rows(report["entries"])
     return render_template(
         "compliance/show_log.html", meeting=meeting, report=report, entries=entries,
         deadline_checks=deadline_checks, content_checks=content_checks, overrides=overrides,
-        pack=PACKS.get(meeting.body.rule_pack), severity_labels=SEVERITY_LABELS,
-    )
+        pack=PACKS.get(meeting.body.rule_pack), severity_labels=SEVERITY_LABELS, names=names,
+        filters=FILTERS, shown=shown, counts=filter_counts(report["entries"]), unknown_filter=unknown_filter,
+    ), status
