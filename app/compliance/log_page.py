@@ -32,7 +32,8 @@ FILTERS = {
         Tag.COMMENT_OPENED, Tag.COMMENT_CLOSED, Tag.SPEAKER_JOINED, Tag.SPEAKER_CALLED, Tag.SPEAKER_RECALLED,
         Tag.SPEAKER_SKIPPED, Tag.SPEAKER_FINISHED, Tag.SPEAKER_LEFT, Tag.SPEAKER_MOVED, Tag.QUEUE_ENDED})),
     "moderation": (lazy_pgettext("log filter", "Moderation"), frozenset({
-        Tag.SPEAKER_WARNED, Tag.SPEAKER_REMOVED, Tag.SPEAKER_REINSTATED, Tag.SPEAKER_NAME_HIDDEN})),
+        Tag.SPEAKER_WARNED, Tag.SPEAKER_REMOVED, Tag.SPEAKER_REINSTATED, Tag.SPEAKER_NAME_HIDDEN,
+        Tag.SPEAKER_CORRECTED})),
     "timers": (lazy_pgettext("log filter", "Timers"), frozenset({Tag.TIMER_CHANGED, Tag.COMMENT_TIME_CHANGED})),
     "agenda": (lazy_pgettext("log filter", "Agenda"), frozenset({
         Tag.AGENDA_POSTED, Tag.AGENDA_AMENDED, Tag.DEADLINE_CHECKED, Tag.DEADLINE_OVERRIDDEN,
@@ -127,8 +128,7 @@ class LogNames:
 
     @staticmethod
     def _items(meeting, wanted):
-        from app.meetings.models import AgendaItem, AgendaSection, AgendaVersion
-        from app.meetings.numbering import item_numbers
+        from app.meetings.models import AgendaItem, AgendaVersion
 
         found = {}  # id: (number, title, still on the agenda)
         rows = db.session.execute(
@@ -139,22 +139,16 @@ class LogNames:
                 for item in section.get("items", []):
                     if item.get("id") in wanted and item["id"] not in found:
                         found[item["id"]] = (item.get("number"), item.get("title"), position == 0)
-        if set(wanted) - set(found):
+        missing = set(wanted) - set(found)
+        if missing:
             # Not on any posted agenda (a draft's, or added since the last posting): as being edited.
-            sections = {}
-            for section_id, item_id, title in db.session.execute(
-                    sa.select(AgendaSection.id, AgendaItem.id, AgendaItem.title)
-                    .outerjoin(AgendaItem, AgendaItem.section_id == AgendaSection.id)
-                    .where(AgendaSection.meeting_id == meeting.id)
-                    .order_by(AgendaSection.position, AgendaSection.id, AgendaItem.position, AgendaItem.id)):
-                items = sections.setdefault(section_id, {"id": section_id, "items": []})["items"]
-                if item_id is not None:
-                    items.append({"id": item_id, "title": title})
-            numbers = item_numbers(sections.values())
-            for section in sections.values():
-                for item in section["items"]:
-                    if item["id"] in wanted and item["id"] not in found:
-                        found[item["id"]] = (numbers[item["id"]], item["title"], True)
+            from app.meetings.services import numbers_as_they_stand
+
+            numbers = numbers_as_they_stand(meeting.id)
+            for item_id, title in db.session.execute(
+                    sa.select(AgendaItem.id, AgendaItem.title).where(AgendaItem.id.in_(missing))):
+                if item_id in numbers:
+                    found[item_id] = (numbers[item_id], title, True)
         return found
 
     @staticmethod
