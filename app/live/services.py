@@ -868,13 +868,8 @@ def withdraw_card(meeting, *, entry_id, reason, actor, now):
     timer instead."""
     _begin_change(meeting)
     reason = _reason(reason, "Say why the card is withdrawn: it is logged with it.")
-    entry = _entry(meeting, entry_id)
-    if entry.token_hash is not None:
-        raise InvalidState("This participant joined from their own page: they leave the queue there, "
-                           "or the chair removes them with a reason.")
-    if entry.status not in (EntryStatus.WAITING, EntryStatus.SKIPPED):
-        raise InvalidState(f"Entry {entry.id} is {entry.status.value}: only a waiting or skipped card "
-                           "can be withdrawn.")
+    entry = _card_in_line(meeting, entry_id, verb="withdrawn",
+                          own_page="they leave the queue there, or the chair removes them with a reason.")
     was = entry.status
     entry.status = EntryStatus.LEFT
     entry.finished_at = now
@@ -882,6 +877,19 @@ def withdraw_card(meeting, *, entry_id, reason, actor, now):
     record(meeting, Tag.SPEAKER_LEFT, {**_speaker_data(entry), "was": was.value, "reason": reason,
                                        "withdrawn": True}, actor=actor, now=now)
     _changed(meeting)
+    return entry
+
+
+def _card_in_line(meeting, entry_id, *, verb, own_page):
+    """An entry staff added (a card, a caller: no page of its own) still waiting or
+    skipped, for staff to withdraw or correct. A resident's own place is theirs
+    (`own_page` says what is done instead); a card called or gone is part of the record."""
+    entry = _entry(meeting, entry_id)
+    if entry.token_hash is not None:
+        raise InvalidState(f"This participant joined from their own page: {own_page}")
+    if entry.status not in (EntryStatus.WAITING, EntryStatus.SKIPPED):
+        raise InvalidState(f"Entry {entry.id} is {entry.status.value}: only a waiting or skipped card can be "
+                           f"{verb}.")
     return entry
 
 
@@ -894,13 +902,8 @@ def correct_card(meeting, *, entry_id, changes, cap=DEFAULT_QUEUE_CAP, actor, no
     is not staff's to rewrite (the chair hides a name instead), and a card called or
     gone is part of the record. The log keeps who corrected what, before and after."""
     state = _begin_change(meeting)
-    entry = _entry(meeting, entry_id)
-    if entry.token_hash is not None:
-        raise InvalidState("This participant joined from their own page: staff do not rewrite what they gave "
-                           "(the chair can hide a name).")
-    if entry.status not in (EntryStatus.WAITING, EntryStatus.SKIPPED):
-        raise InvalidState(f"Entry {entry.id} is {entry.status.value}: only a waiting or skipped card can be "
-                           "corrected.")
+    entry = _card_in_line(meeting, entry_id, verb="corrected",
+                          own_page="staff do not rewrite what they gave (the chair can hide a name).")
     corrected = q.corrections(_card_fields(entry), changes)
     if not corrected:
         raise InvalidState("The card already says that: there is nothing to correct.")
