@@ -307,8 +307,10 @@ def _warning_fields(entry, warned_tokens):
 
 
 def _skipped(entries, comment_item_id, warned):
-    """Skipped speakers of the open item, so the chair can recall them."""
+    """Skipped speakers of the open item, so the chair can recall them (with what their
+    card says, as in the queue, for staff to correct a skipped card from the right values)."""
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
+             "stance": e.stance.value if e.stance else None, "interpreter": e.needs_interpreter,
              "item_id": e.item_id, **_warning_fields(e, warned), "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 

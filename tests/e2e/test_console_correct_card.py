@@ -98,7 +98,7 @@ def test_a_card_is_corrected_by_keyboard_and_keeps_its_place(console):
     console.click(f"{row}[data-action=correct]")
     console.fill("#correct-name", "Speaker 4")
     console.press("#correct-name", "Enter")
-    console.wait_for_selector("#console-message:has-text('is how this page lists people who give no name')")
+    console.wait_for_selector("#console-message:has-text('is how people who give no name are listed')")
     assert console.is_visible("#correct-form") and focused(console)[0] == "correct-name"
     console.keyboard.press("Escape")
     assert focused(console)[1:] == ["correct", str(typo["entry_id"])]
@@ -131,3 +131,24 @@ def test_the_card_just_added_is_a_few_tabs_from_its_correction(console):
     assert focused(console)[0] == "card-correct"
     [entry] = chair_sends(console, "sync")["state"]["queue"]
     assert entry["interpreter"] is True and entry["display_name"] == "Mira Olsen"
+
+
+def test_a_skipped_card_opens_its_correction_with_what_it_says(console):
+    """Skipped, a card still shows its stance and interpreter in the form: untouched, they
+    are not "corrected" to nothing, and unticking the interpreter takes it off."""
+    chair_sends(console, "open_comment", {"item_id": None})
+    chair_sends(console, "add_in_person", {"item_id": None, "display_name": "Lena Ortiz", "stance": "support",
+                                           "interpreter": True})
+    chair_sends(console, "call_next")
+    [entry] = [chair_sends(console, "sync")["state"]["speaker"]]
+    chair_sends(console, "skip", {"entry_id": entry["entry_id"]})
+    button = f"#skipped-list button[data-action=correct][data-entry='{entry['entry_id']}']"
+    console.click(button)
+    console.wait_for_selector("#correct-form", state="visible")
+    assert console.is_checked("#correct-form input[name=stance][value=support]")
+    assert console.is_checked("#correct-interpreter")
+    console.uncheck("#correct-interpreter")
+    console.press("#correct-name", "Enter")
+    console.wait_for_selector("#console-done:has-text(': interpreter.')", state="attached")
+    [skipped] = chair_sends(console, "sync")["state"]["skipped"]
+    assert (skipped["stance"], skipped["interpreter"]) == ("support", False)
