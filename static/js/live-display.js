@@ -22,6 +22,21 @@
     return state.current_item ? state.current_item.number || "" : "";
   }
 
+  // A clerk's title often runs long ("Adopt a Resolution Approving … and Authorizing the
+  // City Manager to …"): it is shown whole, in smaller type where its two lines cannot
+  // hold it at the screen's size, rather than cut off. (Down to 1rem: below that it is cut.)
+  var headlineBox = document.querySelector(".display-item");
+  function fitHeadline() {
+    headlineBox.style.fontSize = "";
+    var size = parseFloat(window.getComputedStyle(headlineBox).fontSize);
+    var least = parseFloat(window.getComputedStyle(document.documentElement).fontSize);
+    while (headlineBox.scrollHeight > headlineBox.clientHeight + 1 && size > least) {
+      size = Math.max(least, size * 0.92);
+      headlineBox.style.fontSize = size + "px";
+    }
+  }
+  window.addEventListener("resize", fitHeadline);
+
   var SHOWN = 5;  // names under "Next" (the template shows as many)
 
   function render(state) {
@@ -29,6 +44,7 @@
     var number = headlineNumber(state);
     L.setText("current-number", number);
     document.getElementById("current-number").hidden = !number;
+    fitHeadline();
     L.showCommentStatus(state);
     L.showMeetingNotice(state);
     // The name alone (cut at two lines); that it is not verified is said beside the heading.

@@ -1224,9 +1224,12 @@ def test_a_resident_called_while_scrolled_away_sees_their_countdown(chair, resid
 
 def test_the_chamber_screen_gives_the_agenda_number_and_fills_a_large_screen(chair, residents, demo_server):
     """The room finds the item on the printed agenda by its number; the status line under
-    the title does not say the title again; and a 1920x1080 screen is filled as a 1280x720
-    projector is, in larger type, not left half empty."""
-    item = new_posted_item(demo_server, "Item shown on the chamber screen")
+    the title does not say the title again; a long title is shown whole on a 1024x768
+    projector with the clock still on screen; and a 1920x1080 screen is filled as a
+    1280x720 projector is, in larger type, not left half empty."""
+    title = ("Ordinance Updating Accessory Dwelling Unit Regulations to Conform with State Law "
+             "(shown on the chamber screen)")
+    item = new_posted_item(demo_server, title)
     agenda = clerk_api(demo_server, "GET", f"/api/v1/meetings/{meeting_id(demo_server)}")
     (number,) = [entry["number"] for section in agenda["sections"] for entry in section["items"]
                  if str(entry["id"]) == item]
@@ -1235,25 +1238,32 @@ def test_the_chamber_screen_gives_the_agenda_number_and_fills_a_large_screen(cha
     display.goto(comment_url(demo_server).replace("/comment", "/display"))
     display.wait_for_selector("#connection:has-text('Connected')")
     chair_sends(chair, "open_comment", {"item_id": int(item)})
-    display.wait_for_selector("#current-item:has-text('Item shown on the chamber screen')")
+    display.wait_for_selector("#current-item:has-text('shown on the chamber screen')")
     assert display.inner_text("#current-number") == number
     assert display.inner_text("#comment-status").startswith("Public comment is open · ")
+    chair_sends(chair, "add_in_person", {"item_id": int(item), "display_name": "María Guadalupe Hernández de la Fuente",
+                                         "interpreter": True, "channel": "remote"})
     for _ in range(5):
         chair_sends(chair, "add_in_person", {"item_id": int(item), "display_name": "Card", "channel": "remote"})
     chair_sends(chair, "call_next")
-    display.wait_for_selector("#countdown:has-text(':')")
+    display.wait_for_selector("#speaker-interpreter:has-text('Speaking through an interpreter')")
     sizes = {}
-    for width, height in ((1280, 720), (1920, 1080)):
+    whole = "() => { const p = document.querySelector('.display-item'); return p.scrollHeight <= p.clientHeight + 1; }"
+    for width, height in ((1024, 768), (1280, 720), (1920, 1080)):
         display.set_viewport_size({"width": width, "height": height})
-        assert display.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight"), width
-        sizes[width] = display.evaluate("""() => ["current-item", "countdown", "queue"].map(id =>
+        assert display.evaluate(whole), width  # the title is not cut short
+        clock = display.locator("#countdown").bounding_box()
+        assert clock["y"] + clock["height"] <= height, width
+        sizes[width] = display.evaluate("""() => ["countdown", "queue"].map(id =>
             parseFloat(getComputedStyle(document.getElementById(id)).fontSize))""")
     assert all(large >= 1.4 * small for small, large in zip(sizes[1280], sizes[1920])), sizes
     # Reloaded, the page says the same from the server.
     display.reload()
     display.wait_for_selector("#connection:has-text('Connected')")
     assert display.inner_text("#current-number") == number
-    chair_sends(chair, "close_comment")
+    assert display.evaluate(whole)
+    chair_sends(chair, "timer", {"action": "stop"})
+    clear_the_floor(chair)
     display.wait_for_selector("#comment-status:text-is('Public comment is closed')")
 
 
