@@ -950,9 +950,7 @@ def _check_card_move(meeting, state, entry, item_id, *, cap):
     if entry.status != EntryStatus.WAITING:
         raise InvalidState(f"Entry {entry.id} was skipped on its item: only a waiting card can move to another "
                            "item.")
-    item = _item(meeting, item_id, for_comment=True)
-    if item is not None and item.id in (state.closed_item_ids or []):
-        raise CommentClosed()
+    _item_taking_cards(meeting, state, item_id)
     waiting = db.session.scalar(sa.select(sa.func.count()).where(
         QueueEntry.meeting_id == meeting.id, QueueEntry.item_key == (item_id or 0),
         QueueEntry.status == EntryStatus.WAITING))
@@ -1228,15 +1226,22 @@ def _join_counts(meeting, item_keys, token_hashes):
     return queues, held, last_number
 
 
+def _item_taking_cards(meeting, state, item_id):
+    """The item (None: general comment) a card may go on: one taking comment, whose
+    comment has not been held and closed (a card entered or moved there alike)."""
+    item = _item(meeting, item_id, for_comment=True)
+    if item is not None and item.id in (state.closed_item_ids or []):
+        raise CommentClosed()
+    return item
+
+
 def add_in_person(meeting, *, item_id, display_name=None, stance=None, interpreter=False, channel="in_person",
                   cap=DEFAULT_QUEUE_CAP, actor, now):
     """The clerk enters a speaker card, or a caller on the phone line or the webinar
     who has no comment page (`channel="remote"`: the ordering policies count them as
     remote). Neither carries a token, so there is no duplicate check."""
     state = _begin_change(meeting)
-    item = _item(meeting, item_id, for_comment=True)
-    if item is not None and item.id in (state.closed_item_ids or []):
-        raise CommentClosed()
+    item = _item_taking_cards(meeting, state, item_id)
     return _new_entry(meeting, item=item, channel=Channel(channel), display_name=display_name, stance=stance,
                       interpreter=interpreter, token_hash=None, cap=cap, actor=actor, now=now,
                       added_by_id=getattr(actor, "id", None))
