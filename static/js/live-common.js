@@ -351,12 +351,19 @@
     // between may reach the page first: a reply older than a state that arrived since
     // asking is dropped (taken, it would undo a call the page has shown). With nothing
     // arrived since, the reply is taken whatever its version: the server's word.
+    // (Settled once the reply is taken, or in CALL_TIMEOUT_MS without one.)
     function sync() {
       var asked = current;
-      socket.emit("sync", {}, function (reply) {
-        if (!reply || !reply.ok) { return; }
-        if (current === asked) { current = null; }
-        apply(reply.state);
+      return new Promise(function (resolve) {
+        if (!socket.connected) { resolve(); return; }
+        window.setTimeout(resolve, CALL_TIMEOUT_MS);
+        socket.emit("sync", {}, function (reply) {
+          if (reply && reply.ok) {
+            if (current === asked) { current = null; }
+            apply(reply.state);
+          }
+          resolve();
+        });
       });
     }
 
@@ -422,7 +429,7 @@
       });
     }
 
-    opened = { socket: socket, call: call, remaining: remaining, mayCloseIn: mayCloseIn,
+    opened = { socket: socket, call: call, sync: sync, remaining: remaining, mayCloseIn: mayCloseIn,
                state: function () { return current; } };
     return opened;
   }

@@ -152,8 +152,20 @@
       if (reply.ok) { confirmDone(event, p); }
       // A card's refusal is said on the card form's own status line, where the clerk
       // looks (not in the alert at the top as well: it would be read out twice).
-      return event === "add_in_person" ? explained(reply, event, p) : report(explained(reply, event, p));
+      function answer() {
+        return event === "add_in_person" ? explained(reply, event, p) : report(explained(reply, event, p));
+      }
+      // "Not possible right now" for what this screen still shows as possible: another
+      // console's change has not reached it yet (the refusal can overtake the state). It
+      // catches up first, so the answer is about what happened ("has just ended").
+      if (behind(reply, event, p)) { return live.sync().then(answer); }
+      return answer();
     });
+  }
+
+  function behind(reply, event, payload) {
+    return !reply.ok && reply.error && reply.error.code === "invalid_state" &&
+      !whyRefused(event, payload, live.state());
   }
 
   // The server's general "not possible right now" (invalid_state) for the console's

@@ -20,7 +20,7 @@ function page() {
   };
   const root = { dataset: { meeting: "1" }, hasAttribute: () => false, setAttribute() {}, removeAttribute() {} };
   const context = {
-    window: {}, console, io: () => socket, performance: { now: () => 0 },
+    window: { setTimeout() {} }, console, io: () => socket, performance: { now: () => 0 },
     document: { getElementById: (id) => (id === "live" ? root : null), querySelectorAll: () => [] },
   };
   vm.createContext(context);
