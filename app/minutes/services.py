@@ -803,14 +803,14 @@ def _speaker_counts(entries, removed=0, not_heard=(0, 0), *, limits=(), multiple
     return counts
 
 
-def _speakers_by_item(meeting, order_at=None):
+def _speakers_by_item(meeting, log_rows, order_at=None):
     """Who spoke on each item (called, and not skipped or removed, unless they had spoken
     before the skip), and how many people the chair removed: a removal is part of the
     record, but not a public comment given.
 
     Two maps, {item_id (None: general comment): counts}: comment given after the call to
     order at `order_at` (or with no call to order), and comment given before it, which
-    the minutes place before the call to order."""
+    the minutes place before the call to order. `log_rows`: the meeting's `_comment_log`."""
     try:
         from app.live.models import EntryStatus, QueueEntry
     except ModuleNotFoundError:  # the live queue is optional
@@ -836,7 +836,7 @@ def _speakers_by_item(meeting, order_at=None):
             removed[before][entry.item_id] = removed[before].get(entry.item_id, 0) + 1
         else:
             spoke[before].setdefault(entry.item_id, []).append(entry)
-    limits = _time_limits_by_item(meeting, order_at)
+    limits = _time_limits_by_item(log_rows, order_at)
     multiple = compliance_rules.interpreter_multiple(meeting.body.rule_pack)
 
     def counted(part, item_id, not_heard=(0, 0)):
@@ -850,7 +850,7 @@ def _speakers_by_item(meeting, order_at=None):
     return heard_after, heard_before
 
 
-def _time_limits_by_item(meeting, order_at=None):
+def _time_limits_by_item(log_rows, order_at=None):
     """{item_id (None: general comment): the seconds per speaker in force on it, in the
     order they applied}, from the log: each opening of comment, and each change of the
     time while it was open. Equal time for every speaker is the rule; a change shows.
@@ -868,11 +868,9 @@ def _time_limits_by_item(meeting, order_at=None):
         if isinstance(seconds, int) and (not times or times[-1] != seconds):
             times.append(seconds)
 
-    for entry in db.session.scalars(sa.select(ComplianceEntry).where(
-            ComplianceEntry.meeting_id == meeting.id,
-            ComplianceEntry.tag.in_([Tag.COMMENT_OPENED.value, Tag.COMMENT_TIME_CHANGED.value,
-                                     Tag.COMMENT_CLOSED.value]))
-            .order_by(ComplianceEntry.seq)):
+    for entry in log_rows:
+        if entry.tag not in _COMMENT_LOG_TAGS:
+            continue
         data = entry.data or {}
         before = int(not crossed and datetime.fromisoformat(entry.recorded_at) < order_at)
         if not before and not crossed:
@@ -898,7 +896,16 @@ _CONDUCT_TAGS = {Tag.SPEAKER_WARNED.value: "warned", Tag.SPEAKER_REMOVED.value: 
                  Tag.SPEAKER_REINSTATED.value: "reinstated"}
 
 
-def _comment_log_by_item(meeting, when, order_at=None):
+def _comment_log(meeting):
+    """The meeting's log entries on its comment periods and the chair's conduct, in order:
+    read once for the times in force on each item and for how each period ran."""
+    return db.session.scalars(sa.select(ComplianceEntry).where(
+        ComplianceEntry.meeting_id == meeting.id,
+        ComplianceEntry.tag.in_(_COMMENT_LOG_TAGS + tuple(_CONDUCT_TAGS)))
+        .order_by(ComplianceEntry.seq)).all()
+
+
+def _comment_log_by_item(rows, when, order_at=None):
     """{item_id (None: general comment): {"periods": [...], "conduct": [...]}}, from the
     compliance log, with every moment written by `when` (the body's local time).
 
@@ -914,10 +921,6 @@ def _comment_log_by_item(meeting, when, order_at=None):
     Two maps, like the speakers': after the call to order at `order_at` (or with no call
     to order), and before it. A period still open at the call to order is in both."""
     parts = ({}, {})
-    rows = db.session.scalars(sa.select(ComplianceEntry).where(
-        ComplianceEntry.meeting_id == meeting.id,
-        ComplianceEntry.tag.in_(_COMMENT_LOG_TAGS + tuple(_CONDUCT_TAGS)))
-        .order_by(ComplianceEntry.seq)).all()
 
     def part(at):
         return int(order_at is not None and at < order_at)
@@ -1027,11 +1030,12 @@ def minutes_record(meeting, *, fmt=None):
     titles = {item.id: item.title for item in meeting.items}
     agenda_order = {item.id: position for position, item in enumerate(meeting.items)}
     order = next((ev for ev in meeting_events if ev.kind == EventKind.CALL_TO_ORDER), None)
-    speakers, before_order = _speakers_by_item(meeting, order.occurred_at if order else None)
+    order_at = order.occurred_at if order else None
+    log_rows = _comment_log(meeting)
+    speakers, before_order = _speakers_by_item(meeting, log_rows, order_at)
     # How each comment period ran and the chair's warnings and removals, from the log: an
     # item whose comment was opened is written even if nobody spoke.
-    for counts, logged in zip((speakers, before_order),
-                              _comment_log_by_item(meeting, when, order.occurred_at if order else None)):
+    for counts, logged in zip((speakers, before_order), _comment_log_by_item(log_rows, when, order_at)):
         for item_id, held in logged.items():
             counts.setdefault(item_id, _speaker_counts([], comment_opened=bool(held["periods"])))
         for item_id, part in counts.items():
