@@ -192,6 +192,7 @@
       if (!state.comment.open) { return L.text("callClosed"); }
       if (!state.speaker && !L.waitingOnCommentItem(state).length) { return L.text("callNobody"); }
     }
+    if (event === "correct_card") { return whyNotCorrected(payload, state); }
     var speaker = state.speaker;
     // Another console ended the turn just before this press reached the server.
     if (event === "timer" && !speaker) { return timerNobody(); }
@@ -203,6 +204,20 @@
       if (payload.action === "resume" && speaker.running) { key = "timerAlreadyRunning"; }
     }
     return key && L.text(key);
+  }
+
+  // A card called, withdrawn or removed since its form was opened, or moved to an item
+  // whose comment has since been held and closed (the form's list showed it open).
+  function whyNotCorrected(payload, state) {
+    var listed = state.queue.concat(state.skipped || []).some(function (entry) {
+      return entry.entry_id === payload.entry_id;
+    });
+    if (!listed) { return L.text("correctGone"); }
+    if ("item_id" in payload && payload.item_id !== null &&
+        (state.comment.closed_item_ids || []).indexOf(payload.item_id) !== -1) {
+      return L.refusal({ code: "comment_closed" });
+    }
+    return null;
   }
 
   function button(label, onClick) {

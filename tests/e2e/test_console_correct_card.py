@@ -152,3 +152,19 @@ def test_a_skipped_card_opens_its_correction_with_what_it_says(console):
     console.wait_for_selector("#console-done:has-text(': interpreter.')", state="attached")
     [skipped] = chair_sends(console, "sync")["state"]["skipped"]
     assert (skipped["stance"], skipped["interpreter"]) == ("support", False)
+
+
+def test_a_card_called_while_its_correction_is_open_is_said_to_be_gone(console):
+    """Another console calls the card while the clerk types its correction: the refusal
+    says what happened to the card, not the console's general "not possible right now"."""
+    chair_sends(console, "open_comment", {"item_id": None})
+    chair_sends(console, "add_in_person", {"item_id": None, "display_name": "Rae Lind"})
+    [entry] = chair_sends(console, "sync")["state"]["queue"]
+    console.click(f"#queue-rows button[data-action=correct][data-entry='{entry['entry_id']}']")
+    console.wait_for_selector("#correct-form", state="visible")
+    chair_sends(console, "call_next")
+    console.fill("#correct-name", "Rae Lindqvist")
+    console.press("#correct-name", "Enter")
+    console.wait_for_selector("#console-message:has-text('This card is no longer in line: it was called, "
+                              "withdrawn or removed meanwhile. Nothing was corrected.')")
+    assert chair_sends(console, "sync")["state"]["speaker"]["display_name"] == "Rae Lind"
