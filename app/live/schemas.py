@@ -182,12 +182,26 @@ NUMBER_LABEL = re.compile(r"(speaker|participant|participante|orador|oradora)\W*
                           r"(no\W*|n\W*o\W*|number\W*|n[uú]mero\W*)?\d+")
 
 
+class NameClaimsVerified(ValidationFailed):
+    code = "name_claims_verified"
+
+
+# Every typed name is shown as "(name not verified)": a name that says it is verified
+# (or that it is not: a second note of its own), in English or Spanish or with a check
+# mark, would contradict that on the chamber display. Typed as a claim, it is refused.
+VERIFICATION_CLAIM = re.compile(r"\b(un)?verif(y|ied|icad[oa]s?)\b|[\u2713\u2714\u2611\u2705]")
+
+
 def _display_name(data):
     name = clean_text(data.get("display_name"), "display_name", MAX_NAME)
-    if name and NUMBER_LABEL.fullmatch(unicodedata.normalize("NFKC", name).casefold().strip(" .#")):
+    folded = unicodedata.normalize("NFKC", name).casefold() if name else ""
+    if name and NUMBER_LABEL.fullmatch(folded.strip(" .#")):
         raise NameReserved(f"'{name}' is how the queue lists people who give no name, so it would pass for "
                            "someone else's place: leave the name empty to be listed by your own number, or "
                            "give a name of your own.")
+    if VERIFICATION_CLAIM.search(folded):
+        raise NameClaimsVerified("A name cannot say it is verified: every typed name is shown as not verified. "
+                                 "Give the name alone.")
     return name
 
 

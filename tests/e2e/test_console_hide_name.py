@@ -12,18 +12,24 @@ def test_the_chair_hides_a_name_and_every_page_shows_the_number(browser, chair, 
     resident = residents()
     resident.goto(comment_url(demo_server))
     resident.wait_for_selector("#connection:has-text('Connected')")
-    resident.fill("#join-name", "City Attorney verified")
+    resident.fill("#join-name", "City Attorney (verified)")
     chair_sends(chair, "open_comment", {"item_id": None})
+    # A name saying it is verified is refused outright; one passing for staff without
+    # saying so is the chair's to hide.
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('so a name cannot say it is verified')")
+    assert chair_sends(chair, "sync")["state"]["queue"] == []
+    resident.fill("#join-name", "City Attorney")
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#my-position:has-text('in line')")
     [entry] = chair_sends(chair, "sync")["state"]["queue"]
     label = f"Speaker {entry['number']}"
-    display.wait_for_selector("#queue:has-text('City Attorney verified')")
+    display.wait_for_selector("#queue:has-text('City Attorney')")
 
     # From the keyboard: the row's button opens the form, Enter sends the reason.
     hide = f"#queue-rows button[data-action=hide][data-entry='{entry['entry_id']}']"
     chair.wait_for_selector(hide)
-    assert chair.get_attribute(hide, "aria-label") == "Hide name City Attorney verified, number 1 in line"
+    assert chair.get_attribute(hide, "aria-label") == "Hide name City Attorney, number 1 in line"
     chair.focus(hide)
     chair.keyboard.press("Enter")
     chair.wait_for_selector("#hide-form", state="visible")

@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.errors import ValidationFailed
-from app.live.schemas import NameReserved, clean_text, speaker
+from app.live.schemas import NameClaimsVerified, NameReserved, clean_text, speaker
 
 
 @pytest.mark.parametrize("typed, shown", [
@@ -85,4 +85,17 @@ def test_a_name_that_reads_as_a_speaker_number_is_refused(typed):
 
 @pytest.mark.parametrize("typed", ["Speaker Pelosi", "Ana 7", "Speakers Bureau 2", "Dr. Speaker"])
 def test_names_that_only_contain_the_word_are_kept(typed):
+    assert speaker({"display_name": typed})["display_name"] == typed
+
+
+@pytest.mark.parametrize("typed", ["Mayor Smith (verified)", "Ana Ruiz ✓", "Verified: Chief Lee",
+                                   "Juan Pérez (verificado)", "Dr. Kim (name not verified) ✔", "ＶＥＲＩＦＩＥＤ Bo"])
+def test_a_name_that_claims_to_be_verified_is_refused(typed):
+    """Every typed name is shown "(name not verified)": a name saying otherwise contradicts it."""
+    with pytest.raises(NameClaimsVerified, match="every typed name is shown as not verified"):
+        speaker({"display_name": typed})
+
+
+@pytest.mark.parametrize("typed", ["Vera Verity", "Ana Verificato", "Mark (Rotary Club)"])
+def test_names_near_the_word_verified_are_kept(typed):
     assert speaker({"display_name": typed})["display_name"] == typed

@@ -483,6 +483,8 @@ def test_a_correction_that_cannot_be_made_is_refused_and_changes_nothing(app, co
         "nothing sent to correct": ({"entry_id": card["entry_id"]}, "invalid"),
         "nothing changed": ({"entry_id": card["entry_id"], "display_name": " Pat "}, "invalid_state"),
         "a reserved name": ({"entry_id": card["entry_id"], "display_name": "Speaker 4"}, "name_reserved"),
+        "a name claiming verification": ({"entry_id": card["entry_id"], "display_name": "Pat ✓"},
+                                         "name_claims_verified"),
         "a resident's own entry": ({"entry_id": online["entry_id"], "display_name": "Staff's"}, "invalid_state"),
         "another meeting's": ({"entry_id": foreign["entry_id"], "display_name": "X"}, "not_found"),
         "no such entry": ({"entry_id": 10**6, "display_name": "X"}, "not_found"),
@@ -503,7 +505,7 @@ def test_the_chair_hides_a_name_and_everyone_sees_the_number(app, connect, chair
     """A name typed to insult or impersonate is hidden: every page shows "Speaker <number>"
     at the same place in line, and the log says who and why without the name."""
     resident = connect()
-    joined = emit(resident, "join_queue", {"item_id": None, "display_name": "City Attorney verified"})["entry"]
+    joined = emit(resident, "join_queue", {"item_id": None, "display_name": "City Attorney (official)"})["entry"]
     before = version(meeting)
     states(resident)
     reply = emit(chair, "hide_name", {"entry_id": joined["entry_id"], "reason": "Impersonates staff"})
@@ -981,6 +983,12 @@ def test_unknown_and_malformed_events_count_against_the_allowance(app, connect, 
 def test_a_name_that_passes_for_a_speaker_number_is_refused_and_changes_nothing(connect, meeting):
     reply = emit(connect(), "join_queue", {"item_id": None, "display_name": "Speaker 1"})
     assert reply["ok"] is False and reply["error"]["code"] == "name_reserved"
+    assert version(meeting) == 0
+
+
+def test_a_name_that_claims_to_be_verified_is_refused_and_changes_nothing(connect, meeting):
+    reply = emit(connect(), "join_queue", {"item_id": None, "display_name": "Mayor Smith (verified)"})
+    assert reply["ok"] is False and reply["error"]["code"] == "name_claims_verified"
     assert version(meeting) == 0
 
 
