@@ -295,8 +295,8 @@ def test_the_periods_and_the_removals_are_written_in_spanish(spanish, auth, sitt
         "a 2 minutos a las 19:20 PDT. Se cerró el comentario público a las 19:40 PDT.",
         "Se abrió de nuevo el comentario público a las 19:45 PDT con 1 minuto por orador y un límite de 10 minutos "
         "para todo el periodo, y se cerró a las 19:55 PDT.",
-        "La presidencia advirtió a Participante 1 a las 19:31 PDT: Gritos.",
-        "La presidencia retiró a Participante 1 a las 19:33 PDT, tras una advertencia a las 19:31 PDT: Amenazas "
-        "repetidas.",
+        "La presidencia advirtió a quien figura como Participante 1 a las 19:31 PDT: Gritos.",
+        "La presidencia retiró a quien figura como Participante 1 a las 19:33 PDT, tras una advertencia a las "
+        "19:31 PDT: Amenazas repetidas.",
     ]:
         assert words in draft
