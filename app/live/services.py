@@ -717,13 +717,38 @@ def reinstate(meeting, *, entry_id, reason, actor, now):
     state = _begin_change(meeting)
     reason = _reason(reason, "Say why this participant is reinstated: it is logged with it.")
     return _back_in_line(meeting, state, _entry(meeting, entry_id), was=EntryStatus.REMOVED, done="reinstated",
-                         tag=Tag.SPEAKER_REINSTATED, data={"reason": reason}, actor=actor, now=now)
+                         tag=Tag.SPEAKER_REINSTATED, data={"reason": reason}, actor=actor, now=now,
+                         also=lambda entry: {"other_places_restored": _other_places_back(meeting, state, entry)})
 
 
-def _back_in_line(meeting, state, entry, *, was, done, tag, data=None, actor, now):
+def _other_places_back(meeting, state, entry):
+    """The places on other items that the removal ended, back at their sign-up places: the
+    reinstatement undoes the whole removal. Not a place whose turn was had (it ended done,
+    as leaving would), nor one on an item whose comment has since been held and closed.
+    The ids restored (logged with the reinstatement, as the removal logged those ended)."""
+    ended = next((data.get("other_places_ended") or [] for data in reversed(
+        data_tagged(meeting.id, Tag.SPEAKER_REMOVED)) if data.get("entry_id") == entry.id), [])
+    if not ended:
+        return []
+    closed = set(state.closed_item_ids or [])
+    places = db.session.scalars(sa.select(QueueEntry).where(
+        QueueEntry.meeting_id == meeting.id, QueueEntry.id.in_(ended),
+        QueueEntry.status == EntryStatus.LEFT).order_by(QueueEntry.id)).all()
+    restored = []
+    for place in places:
+        if place.item_id is not None and place.item_id in closed:
+            continue
+        place.status = EntryStatus.WAITING
+        place.finished_at = None
+        restored.append(place.id)
+    return restored
+
+
+def _back_in_line(meeting, state, entry, *, was, done, tag, data=None, actor, now, also=None):
     """A skipped or removed entry back in line at its original sign-up place, and only in
     the line of the item under comment: back in another item's line, nobody could call
-    or skip them (a console that had not yet seen comment close, or move on)."""
+    or skip them (a console that had not yet seen comment close, or move on). `also`,
+    once the entry is allowed back: what else comes back with it, as more data to log."""
     if entry.status != was:
         raise InvalidState(f"Entry {entry.id} is {entry.status.value}; only {was.value} entries can be {done}.")
     if not state.is_comment_open or (state.comment_item_id or 0) != entry.item_key:
@@ -732,8 +757,9 @@ def _back_in_line(meeting, state, entry, *, was, done, tag, data=None, actor, no
     entry.status = EntryStatus.WAITING
     entry.finished_at = None
     entry.removal_reason = ""
+    data = {**(data or {}), **(also(entry) if also else {})}
     db.session.flush()
-    record(meeting, tag, {**_speaker_data(entry), **(data or {})}, actor=actor, now=now)
+    record(meeting, tag, {**_speaker_data(entry), **data}, actor=actor, now=now)
     _changed(meeting)
     return entry
 

@@ -454,6 +454,15 @@
     });
   }
 
+  // The browser's other places, as the server lists them now, beside the one followed.
+  function findOtherPlaces(following) {
+    live.call("resume", { token: token }).then(function (reply) {
+      if (!reply.ok || !myEntry || myEntry.entry_id !== following) { return; }
+      others = placesBesides(reply.places, following, reply.version);
+      if (live.state()) { render(live.state()); }
+    });
+  }
+
   // The chair warned this resident (on this place or another: a warning is given to the
   // person), and they are told what for: the state says when, `resume` what the chair
   // gave as the reason. Nothing is said until the server answers, so the live region is
@@ -507,6 +516,8 @@
     if ((status === "gone" || status === "finished") && myEntry.status !== status) {
       learnWhyGone(myEntry.entry_id, status);
     }
+    // Reinstated: the places on other items that the removal ended came back with it.
+    if (myEntry.status === "removed" && status === "waiting") { findOtherPlaces(myEntry.entry_id); }
     myEntry.status = status;
     if (OVER[status]) { turnOver[itemKey(myEntry.item_id)] = true; }
     window.localStorage.setItem(lastKey, status);

@@ -2,7 +2,7 @@
 Enter and a reason give them their place back, and their own page shows it again. In
 Chromium against the shared demo server."""
 from tests.e2e.test_comment_page import (  # noqa: F401 - fixtures
-    chair, chair_sends, in_line_for_general_comment, residents)
+    chair, chair_sends, holding_two_places, in_line_for_general_comment, residents)
 
 
 def test_a_participant_removed_by_mistake_is_reinstated_from_the_keyboard(chair, residents, demo_server):
@@ -39,3 +39,19 @@ def test_a_participant_removed_by_mistake_is_reinstated_from_the_keyboard(chair,
     # And so does the page opened again.
     resident.reload()
     resident.wait_for_selector("#my-position:has-text('number 1 in line')")
+
+
+def test_reinstated_the_place_on_another_item_is_back_on_the_page(chair, residents, demo_server):
+    """Removed on general comment, the resident's place on an item ended with it; the
+    reinstatement undoes the whole removal, and their page lists that place again."""
+    resident, item, title = holding_two_places(chair, residents, demo_server)
+    resident.wait_for_selector("#others-list li:has-text('in line')")
+    mine = max(e["entry_id"] for e in chair_sends(chair, "sync")["state"]["queue"] if e["item_id"] is None)
+    assert chair_sends(chair, "remove", {"entry_id": mine, "reason": "Wrong row", "threat": True})["ok"]
+    resident.wait_for_selector("#my-position:has-text('The reason they gave: Wrong row')")
+    resident.wait_for_selector("#my-others", state="hidden")
+    assert chair_sends(chair, "reinstate", {"entry_id": mine, "reason": "Removed the wrong person"})["ok"]
+    resident.wait_for_selector("#my-position:has-text('in line')")
+    resident.wait_for_selector("#others-list li:has-text('in line')")
+    assert title in resident.text_content("#others-list li")
+    assert int(item) in [e["item_id"] for e in chair_sends(chair, "sync")["state"]["queue"]]

@@ -472,6 +472,42 @@ def test_a_resident_removed_is_removed_from_the_meeting_until_reinstated(meeting
     assert again.status == EntryStatus.WAITING
 
 
+def test_reinstated_their_other_places_come_back_too(meeting, item, chair, now):
+    """The reinstatement undoes the whole removal: the place on another item that it ended
+    is back at its sign-up place (ahead of someone who joined later), and logged so; a
+    place on an item whose comment was held and closed meanwhile stays ended."""
+    closed_item = make_item(meeting)
+    removed, token = live.join_queue(meeting, item_id=None, now=now)
+    elsewhere, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)
+    missed, _ = live.join_queue(meeting, item_id=closed_item.id, token=token, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.remove(meeting, entry_id=removed.id, reason="Shouting", threat=True, actor=chair, now=now)
+    later, _ = live.join_queue(meeting, item_id=item.id, now=now + timedelta(seconds=5))
+    live.close_comment(meeting, actor=chair, now=now)
+    live.open_comment(meeting, item_id=closed_item.id, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.reinstate(meeting, entry_id=removed.id, reason="Wrong person", actor=chair, now=now)
+    assert (removed.status, elsewhere.status, missed.status) == (EntryStatus.WAITING, EntryStatus.WAITING,
+                                                                 EntryStatus.LEFT)
+    assert elsewhere.finished_at is None
+    logged = entries_for(meeting.id)[-1]
+    assert logged.tag == "speaker:reinstated" and logged.data["other_places_restored"] == [elsewhere.id]
+    on_item = [e["entry_id"] for e in live.public_state(meeting, now=now)["queue"] if e["item_id"] == item.id]
+    assert on_item == [elsewhere.id, later.id]
+
+
+def test_a_refused_reinstatement_brings_no_other_place_back(meeting, item, chair, now):
+    removed, token = live.join_queue(meeting, item_id=None, now=now)
+    elsewhere, _ = live.join_queue(meeting, item_id=item.id, token=token, now=now)
+    live.open_comment(meeting, item_id=None, actor=chair, now=now)
+    live.remove(meeting, entry_id=removed.id, reason="Shouting", threat=True, actor=chair, now=now)
+    live.close_comment(meeting, actor=chair, now=now)
+    with pytest.raises(live.InvalidState):
+        live.reinstate(meeting, entry_id=removed.id, reason="Wrong person", actor=chair, now=now)
+    assert elsewhere.status == EntryStatus.LEFT
+
+
 def test_bodies_without_the_rule_remove_without_a_warning(app, now):
     body = make_body(rule_pack="us-tx-oma", timezone="America/Chicago")
     meeting = make_meeting(body=body, status=MeetingStatus.IN_PROGRESS)
