@@ -83,6 +83,10 @@ class QueueEntry(db.Model):
     # the public log already).
     warning_reason: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     removal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # When the chair hid the name the participant typed (it is then empty, as for one who
+    # gave none): their page and the console can say so after a reload, and staff do not
+    # give the place a name again. (The log keeps who hid it and why.)
+    name_hidden_at = mapped_column(UTCDateTime, nullable=True)
 
     meeting = relationship("Meeting")
     item = relationship("AgendaItem")

@@ -126,7 +126,7 @@ def _entries(meeting_id, item_key=None):
 # because they are read for the whole queue on every broadcast.
 _ROW_COLUMNS = (QueueEntry.id, QueueEntry.number, QueueEntry.channel, QueueEntry.item_id, QueueEntry.item_key,
                 QueueEntry.token_hash, QueueEntry.status, QueueEntry.called_seq, QueueEntry.display_name,
-                QueueEntry.stance, QueueEntry.needs_interpreter, QueueEntry.warned_at)
+                QueueEntry.stance, QueueEntry.needs_interpreter, QueueEntry.warned_at, QueueEntry.name_hidden_at)
 
 
 def _queue_rows(meeting_id, *, with_skipped=False, item_keys=None):
@@ -202,7 +202,8 @@ def public_state_and_timer(meeting, *, now):
                           "stance": entry.stance.value if entry.stance else None,
                           "channel": entry.channel.value, "item_id": entry.item_id,
                           "interpreter": entry.needs_interpreter, "name_verified": False,
-                          **_warning_fields(entry, warned), "has_page": entry.token_hash is not None,
+                          **_warning_fields(entry, warned), **_hidden_field(entry),
+                          "has_page": entry.token_hash is not None,
                           "expected_seconds": expected[bool(entry.needs_interpreter)]})
     current_item = None
     # Read once for both items below, and only while there is one: the numbers tie the
@@ -306,12 +307,19 @@ def _warning_fields(entry, warned_tokens):
     return {"warned": True, "warned_at": _iso(at)} if at is not None else {"warned": False}
 
 
+def _hidden_field(entry):
+    """`name_hidden`, only on an entry whose name the chair hid (not on every entry of
+    every state: each field weighs on every broadcast)."""
+    return {"name_hidden": True} if entry.name_hidden_at is not None else {}
+
+
 def _skipped(entries, comment_item_id, warned):
     """Skipped speakers of the open item, so the chair can recall them (with what their
     card says, as in the queue, for staff to correct a skipped card from the right values)."""
     return [{"entry_id": e.id, "number": e.number, "display_name": e.display_name, "channel": e.channel.value,
              "stance": e.stance.value if e.stance else None, "interpreter": e.needs_interpreter,
-             "item_id": e.item_id, **_warning_fields(e, warned), "has_page": e.token_hash is not None}
+             "item_id": e.item_id, **_warning_fields(e, warned), **_hidden_field(e),
+             "has_page": e.token_hash is not None}
             for e in entries if e.status == EntryStatus.SKIPPED and e.item_key == (comment_item_id or 0)]
 
 
@@ -335,7 +343,7 @@ def _speaker(state, now, warned):
     return {"entry_id": entry.id, "number": entry.number, "display_name": entry.display_name,
             "channel": entry.channel.value, "has_page": entry.token_hash is not None,
             "stance": entry.stance.value if entry.stance else None, "item_id": entry.item_id,
-            "interpreter": entry.needs_interpreter, "name_verified": False,
+            "interpreter": entry.needs_interpreter, "name_verified": False, **_hidden_field(entry),
             **_warning_fields(entry, warned), "called_at": _iso(entry.called_at),
             "called_seconds_ago": _seconds_since(entry.called_at, now), "seen_at": _iso(entry.call_seen_at),
             "started_at": _iso(timer.started_at), "allotted_seconds": timer.allotted_seconds,
@@ -360,7 +368,8 @@ def entry_view(meeting, entry, token=None, *, known_positions=None):
     else:
         position = position_of(meeting, entry)
     view = {"entry_id": entry.id, "number": entry.number, "position": position, "item_id": entry.item_id,
-            "status": entry.status.value, "channel": entry.channel.value, "display_name": entry.display_name}
+            "status": entry.status.value, "channel": entry.channel.value, "display_name": entry.display_name,
+            **_hidden_field(entry)}
     if token is not None:
         view["token"] = token
     return view
@@ -880,6 +889,7 @@ def hide_name(meeting, *, entry_id, reason, actor, now):
     if not entry.display_name:
         raise InvalidState(f"Entry {entry.id} has no name to hide: it is shown as Speaker {entry.number}.")
     entry.display_name = None
+    entry.name_hidden_at = now
     db.session.flush()
     data = {key: value for key, value in _speaker_data(entry).items() if key != "display_name"}
     record(meeting, Tag.SPEAKER_NAME_HIDDEN, {**data, "reason": reason}, actor=actor, now=now)
@@ -937,7 +947,7 @@ def correct_card(meeting, *, entry_id, changes, cap=DEFAULT_QUEUE_CAP, actor, no
         raise InvalidState("The card already says that: there is nothing to correct.")
     if "item_id" in corrected:
         _check_card_move(meeting, state, entry, corrected["item_id"][1], cap=cap)
-    if corrected.get("display_name", (None, None))[1] and _name_was_hidden(meeting, entry):
+    if corrected.get("display_name", (None, None))[1] and entry.name_hidden_at is not None:
         raise InvalidState("The chair hid this card's name: it is listed by its number, and staff do not give it "
                            "a name again.")
     _apply_card_fields(entry, {name: after for name, (_, after) in corrected.items()})
@@ -984,12 +994,6 @@ def _check_card_move(meeting, state, entry, item_id, *, cap):
         q.refuse_join(holds_place=False, waiting=waiting, cap=cap)
     except q.QueueFull:
         raise QueueFull("The queue for this item is full.") from None
-
-
-def _name_was_hidden(meeting, entry):
-    """Whether the chair hid this entry's name (it is then empty, as on a card given
-    without one: only the log tells them apart)."""
-    return any(data.get("entry_id") == entry.id for data in data_tagged(meeting.id, Tag.SPEAKER_NAME_HIDDEN))
 
 
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
@@ -1097,6 +1101,7 @@ class Joined:
     display_name: str | None = None
     status: EntryStatus = EntryStatus.WAITING
     channel: Channel = Channel.REMOTE
+    name_hidden_at: None = None  # (as on an entry: a place just taken has had nothing hidden)
 
 
 def new_token():

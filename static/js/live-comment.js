@@ -108,7 +108,9 @@
     // An anonymous resident is listed as "Speaker <number>": they should know it's them.
     // "Speaker 7" is a label, and a number beside "number 6 in line": say which is which.
     L.setText("my-name", L.text(entry.display_name ? "listedAs" : "listedAsNumber", { name: L.speakerName(entry) }));
-    if (!sameName) { L.setText("my-name-note", ""); }
+    // Found again (a reload, another tab) with the name the chair hid: still said why.
+    if (entry.name_hidden) { L.setText("my-name-note", L.text("nameHiddenNotice")); }
+    else if (!sameName) { L.setText("my-name-note", ""); }
     L.setText("join-note", "");
     L.setText("join-error", "");
     L.setText("my-note", "");

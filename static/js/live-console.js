@@ -209,10 +209,11 @@
   // A card called, withdrawn or removed since its form was opened, or moved to an item
   // whose comment has since been held and closed (the form's list showed it open).
   function whyNotCorrected(payload, state) {
-    var listed = state.queue.concat(state.skipped || []).some(function (entry) {
+    var listed = state.queue.concat(state.skipped || []).filter(function (entry) {
       return entry.entry_id === payload.entry_id;
-    });
+    })[0];
     if (!listed) { return L.text("correctGone"); }
+    if (payload.display_name && listed.name_hidden) { return L.text("correctNameHidden"); }
     if ("item_id" in payload && payload.item_id !== null &&
         (state.comment.closed_item_ids || []).indexOf(payload.item_id) !== -1) {
       return L.refusal({ code: "comment_closed" });
@@ -322,13 +323,18 @@
     return Array.prototype.filter.call(found, function (b) { return !b.closest("[hidden]"); })[0] || null;
   }
 
-  function warnedBadge(container, entry) {
-    if (!entry.warned) { return; }
-    var badge = document.createElement("span");
-    badge.className = "badge live-warned";
-    badge.textContent = L.text("warned");
-    container.appendChild(document.createTextNode(" "));
-    container.appendChild(badge);
+  // What the chair has done about this participant so far: warned them, hid their name
+  // (said on the row, so a console opened later does not take "Speaker 4" for someone
+  // who gave no name).
+  function conductBadges(container, entry) {
+    [["warned", "live-warned", "warned"], ["name_hidden", "live-name-hidden", "nameHidden"]].forEach(function (b) {
+      if (!entry[b[0]]) { return; }
+      var badge = document.createElement("span");
+      badge.className = "badge " + b[1];
+      badge.textContent = L.text(b[2]);
+      container.appendChild(document.createTextNode(" "));
+      container.appendChild(badge);
+    });
   }
 
   function cell(row, value, header) {
@@ -455,7 +461,7 @@
       var who = cell(row, "", true);
       who.append.apply(who, L.speakerNameNodes(entry));
       if (entry.interpreter) { who.appendChild(document.createTextNode(" · " + L.text("interpreter"))); }
-      warnedBadge(who, entry);
+      conductBadges(who, entry);
       cell(row, L.channelLabel(entry.channel));
       cell(row, L.stanceLabel(entry.stance));
       itemCell(cell(row, ""), L.itemTitle(entry.item_id));
@@ -490,7 +496,7 @@
       (state.skipped || []).forEach(function (entry) {
         var li = document.createElement("li");
         li.textContent = L.speakerName(entry);
-        warnedBadge(li, entry);
+        conductBadges(li, entry);
         li.appendChild(document.createTextNode(" "));
         var actions = toolbar(li, entry);
         actions.appendChild(entryButton("recall", L.text("recall"), entry, function () { send("recall", { entry_id: entry.entry_id }); }));

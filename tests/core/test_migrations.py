@@ -176,3 +176,25 @@ def test_turns_ended_before_their_time_started_keep_that_meaning(app, migrated):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT number, used_seconds FROM live_queue_entries ORDER BY number")).all() \
             == [(1, None), (2, 45)]
+
+
+def test_names_hidden_before_the_column_are_found_in_the_log(app, migrated):
+    """Until the column, only the log said a name was hidden: the migration marks those
+    places from it, at the moment it was hidden, and no others."""
+    server, engine = migrated
+    tables = db.metadata.tables
+    server.flask("db", "downgrade", "f4a8c2e6b731")
+    with engine.begin() as conn:
+        meeting_id = insert_meeting(conn)
+        ids = [conn.execute(tables["live_queue_entries"].insert().values(
+            meeting_id=meeting_id, number=number, channel="remote", status="waiting",
+            signed_up_at=NOW)).inserted_primary_key[0] for number in (1, 2)]
+        conn.execute(tables["compliance_entries"].insert().values(
+            meeting_id=meeting_id, seq=1, prev_hash="0" * 64, hash="1" * 64, recorded_at="2026-12-07T19:05:00+00:00",
+            actor="user:1", tag="speaker:name_hidden", data={"entry_id": ids[0], "reason": "Impersonates staff"}))
+    server.migrate()
+    with engine.connect() as conn:
+        hidden = dict(conn.execute(sa.select(tables["live_queue_entries"].c.id,
+                                             tables["live_queue_entries"].c.name_hidden_at)).all())
+    assert hidden[ids[1]] is None
+    assert hidden[ids[0]].isoformat() == "2026-12-07T19:05:00+00:00"

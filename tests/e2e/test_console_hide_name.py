@@ -48,6 +48,14 @@ def test_the_chair_hides_a_name_and_every_page_shows_the_number(browser, chair, 
     resident.wait_for_selector(f"#my-name:has-text('You are listed as {label} (a label, not your place in line).')")
     assert resident.inner_text("#my-name-note") == "The chair hid the name you gave."
     assert "number 1 in line" in resident.inner_text("#my-position")  # the place is kept
+    # Reopened, the page still says why they are listed by number.
+    resident.reload()
+    resident.wait_for_selector(f"#my-name:has-text('You are listed as {label}')")
+    resident.wait_for_selector("#my-name-note:has-text('The chair hid the name you gave.')")
+    chair.reload()
+    chair.wait_for_selector("#connection:has-text('Connected')")
+    chair.wait_for_selector(f"#queue-rows th:has-text('{label}')")
+    assert "Name hidden by the chair" in chair.inner_text(f"#queue-rows tr:has(th:has-text('{label}'))")
     [still] = chair_sends(chair, "sync")["state"]["queue"]
     assert (still["entry_id"], still["position"], still["display_name"]) == (entry["entry_id"], 1, None)
     # A card's name staff wrote themselves has Withdraw instead (a fifth button would not

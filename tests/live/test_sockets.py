@@ -507,12 +507,17 @@ def test_the_chair_hides_a_name_and_everyone_sees_the_number(app, connect, chair
     resident = connect()
     joined = emit(resident, "join_queue", {"item_id": None, "display_name": "City Attorney (official)"})["entry"]
     before = version(meeting)
+    earlier = emit(resident, "sync")["state"]
     states(resident)
     reply = emit(chair, "hide_name", {"entry_id": joined["entry_id"], "reason": "Impersonates staff"})
     assert reply == {"ok": True, "version": before + 1}
     [seen] = [entry for entry in states(resident)[-1]["queue"] if entry["entry_id"] == joined["entry_id"]]
     assert seen["display_name"] is None and seen["number"] == joined["number"] and seen["position"] == 1
-    assert emit(resident, "resume", {"token": joined["token"]})["entry"]["display_name"] is None
+    # Marked so (a page or console opened later tells it from a place given without a
+    # name); only where hidden, not on every entry of every state.
+    assert seen["name_hidden"] is True and "name_hidden" not in earlier["queue"][0]
+    resumed = emit(resident, "resume", {"token": joined["token"]})["entry"]
+    assert resumed["display_name"] is None and resumed["name_hidden"] is True
     [logged] = db.session.scalars(sa.select(ComplianceEntry).filter_by(meeting_id=meeting.id,
                                                                        tag="speaker:name_hidden"))
     assert logged.data["reason"] == "Impersonates staff" and logged.data["number"] == joined["number"]
