@@ -192,6 +192,24 @@ class NameClaimsVerified(ValidationFailed):
 VERIFICATION_CLAIM = re.compile(r"\b(un)?verif(y|ied|icad[oa]s?)\b|[\u2713\u2714\u2611\u2705]")
 
 
+class NameMixesScripts(ValidationFailed):
+    code = "name_mixes_scripts"
+
+
+# Alphabets with letters that look alike ("Сhair" with a Cyrillic С reads as "Chair"):
+# one word written in two of them is a disguise, not a spelling (a name may still have
+# words in different alphabets, as "Ivan Иванов").
+LOOK_ALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _mixes_scripts(name):
+    for word in name.split():
+        scripts = {unicodedata.name(char, "").split(" ", 1)[0] for char in word if char.isalpha()}
+        if len(scripts & set(LOOK_ALIKE_SCRIPTS)) > 1:
+            return True
+    return False
+
+
 def _display_name(data):
     name = clean_text(data.get("display_name"), "display_name", MAX_NAME)
     folded = unicodedata.normalize("NFKC", name).casefold() if name else ""
@@ -202,6 +220,9 @@ def _display_name(data):
     if VERIFICATION_CLAIM.search(folded):
         raise NameClaimsVerified("A name cannot say it is verified: every typed name is shown as not verified. "
                                  "Give the name alone.")
+    if _mixes_scripts(folded):
+        raise NameMixesScripts("A word of this name mixes letters of different alphabets (a Cyrillic or Greek "
+                               "letter that looks Latin, say): write each word in one alphabet.")
     return name
 
 

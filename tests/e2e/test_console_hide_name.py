@@ -18,6 +18,9 @@ def test_the_chair_hides_a_name_and_every_page_shows_the_number(browser, chair, 
     # saying so is the chair's to hide.
     resident.click("#join-form button[type=submit]")
     resident.wait_for_selector("#join-error:has-text('so a name cannot say it is verified')")
+    resident.fill("#join-name", "\u0421ity Attorney")  # a Cyrillic С
+    resident.click("#join-form button[type=submit]")
+    resident.wait_for_selector("#join-error:has-text('Write each word in one alphabet.')")
     assert chair_sends(chair, "sync")["state"]["queue"] == []
     resident.fill("#join-name", "City Attorney")
     resident.click("#join-form button[type=submit]")

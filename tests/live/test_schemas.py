@@ -2,7 +2,7 @@
 import pytest
 
 from app.core.errors import ValidationFailed
-from app.live.schemas import NameClaimsVerified, NameReserved, clean_text, speaker
+from app.live.schemas import NameClaimsVerified, NameMixesScripts, NameReserved, clean_text, speaker
 
 
 @pytest.mark.parametrize("typed, shown", [
@@ -98,4 +98,17 @@ def test_a_name_that_claims_to_be_verified_is_refused(typed):
 
 @pytest.mark.parametrize("typed", ["Vera Verity", "Ana Verificato", "Mark (Rotary Club)"])
 def test_names_near_the_word_verified_are_kept(typed):
+    assert speaker({"display_name": typed})["display_name"] == typed
+
+
+@pytest.mark.parametrize("typed", ["\u0421hair", "Mayor Sm\u0456th", "\u0391lice", "Jos\u0435 Ruiz"])
+def test_a_word_disguised_with_look_alike_letters_is_refused(typed):
+    """"Сhair" with a Cyrillic С reads as "Chair" on the chamber screen."""
+    with pytest.raises(NameMixesScripts, match="write each word in one alphabet"):
+        speaker({"display_name": typed})
+
+
+@pytest.mark.parametrize("typed", ["Ivan Иванов", "Анна", "Σοφία Παππά", "José Núñez", "Zoë O'Neil-Smith",
+                                   "李小龍 Bruce", "Nguyễn Thị Minh"])
+def test_names_in_one_alphabet_per_word_are_kept(typed):
     assert speaker({"display_name": typed})["display_name"] == typed

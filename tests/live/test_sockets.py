@@ -485,6 +485,7 @@ def test_a_correction_that_cannot_be_made_is_refused_and_changes_nothing(app, co
         "a reserved name": ({"entry_id": card["entry_id"], "display_name": "Speaker 4"}, "name_reserved"),
         "a name claiming verification": ({"entry_id": card["entry_id"], "display_name": "Pat ✓"},
                                          "name_claims_verified"),
+        "a disguised name": ({"entry_id": card["entry_id"], "display_name": "\u0421hair"}, "name_mixes_scripts"),
         "a resident's own entry": ({"entry_id": online["entry_id"], "display_name": "Staff's"}, "invalid_state"),
         "another meeting's": ({"entry_id": foreign["entry_id"], "display_name": "X"}, "not_found"),
         "no such entry": ({"entry_id": 10**6, "display_name": "X"}, "not_found"),
@@ -994,6 +995,12 @@ def test_a_name_that_passes_for_a_speaker_number_is_refused_and_changes_nothing(
 def test_a_name_that_claims_to_be_verified_is_refused_and_changes_nothing(connect, meeting):
     reply = emit(connect(), "join_queue", {"item_id": None, "display_name": "Mayor Smith (verified)"})
     assert reply["ok"] is False and reply["error"]["code"] == "name_claims_verified"
+    assert version(meeting) == 0
+
+
+def test_a_name_disguised_with_look_alike_letters_is_refused_and_changes_nothing(connect, meeting):
+    reply = emit(connect(), "join_queue", {"item_id": None, "display_name": "\u0421hair"})  # a Cyrillic С
+    assert reply["ok"] is False and reply["error"]["code"] == "name_mixes_scripts"
     assert version(meeting) == 0
 
 
