@@ -1163,7 +1163,7 @@ def test_the_chamber_screen_says_it_is_offline_on_a_small_projector(chair, resid
     clock = display.locator("#countdown").bounding_box()
     assert clock["y"] + clock["height"] <= 720  # the clock stays on the screen
     display.set_viewport_size({"width": 1024, "height": 768})  # a smaller projector: next still beside the clock
-    assert display.evaluate(fits)
+    eventually(lambda: display.evaluate(fits))  # (once the page's resize handler has fitted the title)
     assert display.locator("#queue").bounding_box()["x"] > display.locator("#countdown").bounding_box()["x"]
     lines = display.evaluate("""() => { const el = document.getElementById("speaker");
         return el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight); }""")
